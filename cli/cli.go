@@ -1,0 +1,447 @@
+// Package cli is the runner command: it reads experiment files (spec),
+// computes their derivatives (diff) and writes their reports (reports).
+// Settings resolve, from strongest to weakest: command-line flags, the
+// experiment file itself, RUNNER_* environment variables, the config file
+// (runner.yaml), built-in defaults.
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/viper"
+
+	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/reports"
+	"github.com/runner-dev/runner/spec"
+)
+
+// Exit statuses.
+const (
+	ExitOK      = 0 // every derivative within tolerance; reports current
+	ExitFailed  = 1 // a value outside tolerance, or stale reports under --check
+	ExitInvalid = 2 // an invalid experiment file, or the command misused
+)
+
+const example = `  runner experiments/*.yaml               run every experiment, reports in experiments/reports/
+  runner experiments/                      the same: a folder means its *.yaml and *.yml files
+  runner --out /tmp/r experiments/01-slope.yaml
+  runner --method five-point --step 1e-2 experiments/
+  runner --check experiments/              exit 1 if a committed report is missing or stale
+  RUNNER_METHOD=forward runner experiments/`
+
+const long = `runner computes every derivative and gradient an experiment file declares,
+exactly (automatic differentiation) and numerically (finite differences),
+and writes a Markdown and a CSV report for each file.
+
+Settings, strongest first:
+  1. flags (--method, --step override every file and every item)
+  2. the experiment file (numeric:, tolerance:, per file and per item)
+  3. environment: RUNNER_METHOD, RUNNER_STEP, RUNNER_RTOL, RUNNER_ATOL,
+     RUNNER_OUT, RUNNER_MAX_POINTS, RUNNER_MAX_ELEMENTS
+  4. the config file: ./runner.yaml, or --config FILE (keys: method, step,
+     rtol, atol, out, max-points, max-elements)
+  5. built-in defaults: central differences, h = 0.001, rtol 1e-5, atol 1e-7
+
+Exit status: 0 all good; 1 a value outside tolerance, or stale reports
+under --check; 2 an invalid experiment file or a misused command. An
+invalid file never stops the others.`
+
+// Execute runs the command with args (without the program name) and returns
+// the exit status.
+func Execute(args []string, stdout, stderr io.Writer) int {
+	status := ExitOK
+	cmd := newCommand(stdout, stderr, &status)
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintf(stderr, "runner: %v\n", err)
+		fmt.Fprintln(stderr, "Run 'runner --help' for usage and examples.")
+		return ExitInvalid
+	}
+	return status
+}
+
+type options struct {
+	out, config, method string
+	step                float64
+	check               bool
+	maxPoints           int
+	maxElements         int
+}
+
+func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
+	var o options
+	cmd := &cobra.Command{
+		Use:           "runner [flags] FILE...",
+		Short:         "Exact and numeric derivatives for calculus experiments in deep learning",
+		Long:          long,
+		Example:       example,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errors.New("no experiment files given, e.g. runner experiments/*.yaml")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v, err := loadConfig(cmd, o.config)
+			if err != nil {
+				return err
+			}
+			defaults, err := defaultSettings(v)
+			if err != nil {
+				return err
+			}
+			var override spec.Settings
+			if cmd.Flags().Changed("method") {
+				if msg := spec.CheckMethod(o.method); msg != "" {
+					return fmt.Errorf("--method: %s", strings.TrimPrefix(msg, "numeric.method "))
+				}
+				override.Method = o.method
+			}
+			if cmd.Flags().Changed("step") {
+				if !(o.step > 0) {
+					return fmt.Errorf("--step: expected a positive step h, found %g", o.step)
+				}
+				override.Step = o.step
+			}
+			files, err := expand(args)
+			if err != nil {
+				return err
+			}
+			r := &run{stdout: stdout, stderr: stderr, out: v.GetString("out"), check: o.check, override: override,
+				opts: spec.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
+			*status = r.all(files)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "", "write all reports into `DIR` (default: reports/ beside each experiment file)")
+	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming every report that is missing or differs from a fresh run")
+	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(implemented(), ", "))
+	f.Float64Var(&o.step, "step", 0, "numeric step h for every file and item")
+	f.StringVar(&o.config, "config", "", "config `FILE` (default: ./runner.yaml when it exists)")
+	f.IntVar(&o.maxPoints, "max-points", spec.DefaultOptions.MaxPoints, "the most points one function or chain may have")
+	f.IntVar(&o.maxElements, "max-elements", spec.DefaultOptions.MaxElements, "the most elements one matrix may have")
+	f.SortFlags = false
+	return cmd
+}
+
+func implemented() []string {
+	var out []string
+	for _, m := range spec.Methods {
+		if spec.Implemented[m] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// loadConfig reads RUNNER_* variables and the config file; out, max-points
+// and max-elements bind to their flags, which win.
+func loadConfig(cmd *cobra.Command, path string) (*viper.Viper, error) {
+	v := viper.New()
+	v.SetEnvPrefix("RUNNER")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	v.AutomaticEnv()
+	v.SetConfigType("yaml")
+	if path == "" {
+		if _, err := os.Stat("runner.yaml"); err == nil {
+			path = "runner.yaml"
+		}
+	}
+	if path != "" {
+		v.SetConfigFile(path)
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %v", path, err)
+		}
+		for _, k := range v.AllKeys() {
+			switch k {
+			case "method", "step", "rtol", "atol", "out", "max-points", "max-elements":
+			default:
+				return nil, fmt.Errorf("config file %s: unknown key %q (expected method, step, rtol, atol, out, max-points, max-elements)", path, k)
+			}
+		}
+	}
+	for _, k := range []string{"out", "max-points", "max-elements"} {
+		if err := v.BindPFlag(k, cmd.Flags().Lookup(k)); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// defaultSettings are the settings a file is silent on: environment over
+// config file over the format's defaults.
+func defaultSettings(v *viper.Viper) (spec.Settings, error) {
+	s := spec.Defaults
+	if v.IsSet("method") {
+		m := v.GetString("method")
+		if msg := spec.CheckMethod(m); msg != "" {
+			return s, fmt.Errorf("method from RUNNER_METHOD or the config file: %s", msg)
+		}
+		s.Method = m
+	}
+	for _, k := range []struct {
+		key string
+		dst *float64
+		min float64
+	}{{"step", &s.Step, 0}, {"rtol", &s.Rtol, -1}, {"atol", &s.Atol, -1}} {
+		if !v.IsSet(k.key) {
+			continue
+		}
+		x, err := castFloat(v.Get(k.key))
+		if err != nil || !(x > k.min) || (k.min < 0 && x < 0) {
+			return s, fmt.Errorf("%s from RUNNER_%s or the config file: expected a positive number, found %v", k.key, strings.ToUpper(k.key), v.Get(k.key))
+		}
+		*k.dst = x
+	}
+	return s, nil
+}
+
+func castFloat(x any) (float64, error) {
+	switch x := x.(type) {
+	case float64:
+		return x, nil
+	case int:
+		return float64(x), nil
+	case string:
+		var f float64
+		_, err := fmt.Sscanf(strings.TrimSpace(x), "%g", &f)
+		return f, err
+	}
+	return 0, fmt.Errorf("not a number")
+}
+
+// expand turns the arguments into experiment files: a folder means every
+// *.yaml and *.yml file in it, sorted.
+func expand(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			files = append(files, a) // reported as unreadable, with the others still run
+			continue
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", a, err)
+		}
+		var found []string
+		for _, e := range entries {
+			if !e.IsDir() && (strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+				found = append(found, filepath.Join(a, e.Name()))
+			}
+		}
+		sort.Strings(found)
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no *.yaml or *.yml files in this folder", a)
+		}
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+type run struct {
+	stdout, stderr io.Writer
+	out            string
+	check          bool
+	override       spec.Settings
+	opts           spec.Options
+}
+
+func (r *run) all(files []string) int {
+	status := ExitOK
+	worse := func(s int) {
+		if s == ExitInvalid || status == ExitOK {
+			status = max(status, s)
+		}
+	}
+	for _, path := range files {
+		worse(r.one(path))
+	}
+	return status
+}
+
+func (r *run) apply(s *spec.Settings) {
+	if r.override.Method != "" {
+		s.Method = r.override.Method
+	}
+	if r.override.Step != 0 {
+		s.Step = r.override.Step
+	}
+}
+
+func (r *run) one(path string) int {
+	e, err := spec.Load(path, r.opts)
+	if err != nil {
+		var es spec.Errors
+		if errors.As(err, &es) {
+			for _, x := range es {
+				fmt.Fprintln(r.stderr, x.Error())
+			}
+		} else {
+			fmt.Fprintf(r.stderr, "%s: %v\n", path, err)
+		}
+		return ExitInvalid
+	}
+	r.apply(&e.Settings)
+	for _, f := range e.Functions {
+		r.apply(&f.Settings)
+	}
+	for _, c := range e.Chains {
+		r.apply(&c.Settings)
+	}
+	for _, g := range e.Gradients {
+		r.apply(&g.Settings)
+	}
+	res := diff.Run(e)
+	dir := r.out
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(path), "reports")
+	}
+	status := ExitOK
+	c := res.Count()
+	if c.Failed() {
+		status = ExitFailed
+		r.reportFailures(e, res)
+	}
+	files := reports.Render(res)
+	if r.check {
+		for _, f := range files {
+			p := filepath.Join(dir, f.Name)
+			old, err := os.ReadFile(p)
+			switch {
+			case err != nil:
+				fmt.Fprintf(r.stderr, "%s: missing (run runner %s to write it)\n", p, path)
+				status = ExitFailed
+			case !bytes.Equal(old, f.Data):
+				fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, firstDifference(old, f.Data))
+				status = ExitFailed
+			}
+		}
+		return status
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if err := reports.WriteAtomic(p, f.Data); err != nil {
+			fmt.Fprintf(r.stderr, "%s: cannot write the report: %v\n", p, err)
+			return ExitInvalid
+		}
+	}
+	fmt.Fprintf(r.stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))
+	return status
+}
+
+func summary(c diff.Counts) string {
+	s := fmt.Sprintf("%d derivatives, %d ok", c.Total, c.OK)
+	if c.Fail > 0 {
+		s += fmt.Sprintf(", %d outside tolerance", c.Fail)
+	}
+	if c.Kink > 0 {
+		s += fmt.Sprintf(", %d at kinks", c.Kink)
+	}
+	if c.RefMismatch > 0 {
+		s += fmt.Sprintf(", %d reference values disagree", c.RefMismatch)
+	}
+	return s
+}
+
+// reportFailures names each failing derivative (the first few per item) at
+// its item's position.
+func (r *run) reportFailures(e *spec.Experiment, res *diff.Results) {
+	pos := map[string]spec.Pos{}
+	for _, f := range e.Functions {
+		pos[f.Name] = f.Pos
+	}
+	for _, c := range e.Chains {
+		pos[c.Name] = c.Pos
+	}
+	for _, g := range e.Gradients {
+		pos[g.Name] = g.Pos
+	}
+	const most = 5
+	for _, it := range res.Items {
+		var bad []string
+		if f := it.Function; f != nil {
+			for _, p := range f.Points {
+				for _, d := range p.Partials {
+					if d.Status == diff.Fail {
+						bad = append(bad, fmt.Sprintf("at %s, ∂/∂%s: exact %g, numeric %g (%s)", reports.PointLabel(f.Vars, p.At), d.Wrt, d.Exact, d.Numeric, d.Note))
+					}
+				}
+			}
+		}
+		name := ""
+		if g := it.Gradient; g != nil {
+			name = g.Name
+			for _, m := range g.Wrt {
+				for _, el := range m.Elements {
+					if el.Status == diff.Fail {
+						bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", el.Wrt, el.Exact, el.Numeric, el.Note))
+					}
+				}
+			}
+			for _, d := range g.Directions {
+				if d.Status == diff.Fail {
+					bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", d.Wrt, d.Exact, d.Numeric, d.Note))
+				}
+			}
+			if g.Reference != nil {
+				for _, row := range g.Reference.Rows {
+					if !row.Agrees {
+						bad = append(bad, fmt.Sprintf("%s differs from %s by %.2g", row.What, g.Reference.Source, row.MaxDiff))
+					}
+				}
+			}
+		} else {
+			name = it.Function.Name
+		}
+		for i, b := range bad {
+			if i == most {
+				fmt.Fprintf(r.stderr, "%s: %s: and %d more\n", pos[name], name, len(bad)-most)
+				break
+			}
+			fmt.Fprintf(r.stderr, "%s: %s: %s\n", pos[name], name, b)
+		}
+	}
+}
+
+// firstDifference describes the first line where old and fresh differ.
+func firstDifference(old, fresh []byte) string {
+	a, b := strings.Split(string(old), "\n"), strings.Split(string(fresh), "\n")
+	for i := 0; i < len(a) || i < len(b); i++ {
+		var x, y string
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y || i >= len(a) || i >= len(b) {
+			return fmt.Sprintf("line %d is %q, a fresh run writes %q", i+1, clip(x), clip(y))
+		}
+	}
+	return "differs"
+}
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}

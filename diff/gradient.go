@@ -1,0 +1,257 @@
+package diff
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/rng"
+	"github.com/runner-dev/runner/spec"
+)
+
+const (
+	// FullCheckFlops is the most floating-point work (elements × evaluations
+	// per derivative × the cost of one evaluation of L) spent checking a
+	// gradient element by element; beyond it the check is sampled.
+	FullCheckFlops = 5e9
+	// SampleElements is how many elements of each matrix a sampled check
+	// perturbs one at a time.
+	SampleElements = 8
+	// SampleDirections is how many random directions a sampled check
+	// differentiates L along.
+	SampleDirections = 2
+	// SampleSeed seeds the stream (NumPy's legacy generator) that picks the
+	// sampled elements and draws the directions.
+	SampleSeed = 1
+)
+
+// RunGradient computes L and ∂L/∂M for each M in g.Wrt by reverse mode, and
+// checks them numerically: every element when that is cheap enough
+// (FullCheckFlops), otherwise SampleElements elements of each matrix and
+// SampleDirections directional derivatives.
+func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
+	s := g.Settings
+	leaves := map[string]*mat.Dense{}
+	for _, m := range matrices {
+		leaves[m.Name] = mat.DenseCopyOf(m.Value)
+	}
+	eval := func(withGrad bool) (*tape, *node) {
+		t := &tape{leaves: leaves, wrt: map[string]*node{}}
+		for _, w := range g.Wrt {
+			t.wrt[w] = &node{val: leaves[w], needs: withGrad}
+		}
+		return t, t.forward(g.Expr)
+	}
+	t, root := eval(true)
+	t.backward(root)
+	out := &Gradient{Name: g.Name, Src: g.Src, Settings: s, Value: root.val.At(0, 0)}
+	kink := t.tr.kink
+	flops := 0.0
+	for _, n := range t.nodes {
+		flops += n.flops
+	}
+	value := func() float64 { _, r := eval(false); return r.val.At(0, 0) }
+
+	total := 0
+	for _, w := range g.Wrt {
+		grad := t.wrt[w].grad
+		if grad == nil {
+			r, c := leaves[w].Dims()
+			grad = mat.NewDense(r, c, nil)
+		}
+		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: mat.DenseCopyOf(leaves[w]), Exact: grad})
+		total += int(size(leaves[w]))
+	}
+	if s.Method == "none" {
+		out.Check = "no numeric check (method none): exact values only"
+		out.Reference = compareReference(g.Reference, out, matrices)
+		return out
+	}
+	evals := float64(Evaluations(s.Method))
+	out.Sampled = float64(total)*evals*flops > FullCheckFlops
+	src := rng.New(SampleSeed)
+	for k := range out.Wrt {
+		mg := &out.Wrt[k]
+		leaf := leaves[mg.Name]
+		var idx []Index
+		if out.Sampled {
+			idx = sampleIndices(src, leaf)
+		} else {
+			mg.Full = true
+			r, c := leaf.Dims()
+			for i := 0; i < r; i++ {
+				for j := 0; j < c; j++ {
+					idx = append(idx, Index{i, j})
+				}
+			}
+		}
+		for _, ix := range idx {
+			x0 := leaf.At(ix.I, ix.J)
+			d := Derivative{Wrt: fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), Exact: mg.Exact.At(ix.I, ix.J)}
+			d.Numeric, d.ErrEst = Numeric(func(v float64) float64 {
+				leaf.Set(ix.I, ix.J, v)
+				return value()
+			}, x0, s.Method, s.Step)
+			leaf.Set(ix.I, ix.J, x0)
+			judgeGradient(&d, s, kink)
+			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
+		}
+	}
+	if out.Sampled {
+		out.Directions = directions(src, out, leaves, value, s, kink)
+	}
+	out.Check = describeCheck(out, s)
+	out.Reference = compareReference(g.Reference, out, matrices)
+	return out
+}
+
+func judgeGradient(d *Derivative, s spec.Settings, kink bool) {
+	judge(d, s.Tolerance, false, s.Method)
+	if kink && d.Status == Fail {
+		d.Status, d.Note = Kink, "a function in L is evaluated at a kink, where L is not differentiable"
+	}
+}
+
+// sampleIndices picks SampleElements distinct elements of m: the first, the
+// last, and the rest drawn uniformly, returned in row-major order.
+func sampleIndices(src *rng.Source, m *mat.Dense) []Index {
+	r, c := m.Dims()
+	n := r * c
+	chosen := map[int]bool{0: true, n - 1: true}
+	for len(chosen) < min(SampleElements, n) {
+		chosen[int(src.Float64()*float64(n))] = true
+	}
+	flat := make([]int, 0, len(chosen))
+	for k := range chosen {
+		flat = append(flat, k)
+	}
+	sort.Ints(flat)
+	out := make([]Index, len(flat))
+	for i, k := range flat {
+		out[i] = Index{k / c, k % c}
+	}
+	return out
+}
+
+// directions checks ∇L·V = Σ_M ⟨∂L/∂M, V_M⟩ against d/dt L(M + t·V_M) at
+// t = 0, for SampleDirections directions V of standard normal draws.
+func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool) []Direction {
+	var out []Direction
+	base := map[string]*mat.Dense{}
+	for _, mg := range g.Wrt {
+		base[mg.Name] = mat.DenseCopyOf(leaves[mg.Name])
+	}
+	for k := 0; k < SampleDirections; k++ {
+		v := map[string]*mat.Dense{}
+		exact := 0.0
+		for _, mg := range g.Wrt {
+			r, c := base[mg.Name].Dims()
+			d := mat.NewDense(r, c, nil)
+			raw := d.RawMatrix().Data
+			for i := range raw {
+				raw[i] = src.Norm()
+			}
+			v[mg.Name] = d
+			exact += mat.Sum(mulElem(mg.Exact, d))
+		}
+		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: exact}
+		dd.Numeric, dd.ErrEst = Numeric(func(t float64) float64 {
+			for _, mg := range g.Wrt {
+				leaves[mg.Name].Scale(t, v[mg.Name])
+				leaves[mg.Name].Add(leaves[mg.Name], base[mg.Name])
+			}
+			return value()
+		}, 0, s.Method, s.Step)
+		for _, mg := range g.Wrt {
+			leaves[mg.Name].Copy(base[mg.Name])
+		}
+		judgeGradient(&dd, s, kink)
+		out = append(out, Direction{dd})
+	}
+	return out
+}
+
+func mulElem(a, b *mat.Dense) *mat.Dense {
+	r, c := a.Dims()
+	out := mat.NewDense(r, c, nil)
+	out.MulElem(a, b)
+	return out
+}
+
+func describeCheck(g *Gradient, s spec.Settings) string {
+	how := fmt.Sprintf("%s differences with h = %g", s.Method, s.Step)
+	if !g.Sampled {
+		names := make([]string, len(g.Wrt))
+		for i, m := range g.Wrt {
+			names[i] = m.Name
+		}
+		return fmt.Sprintf("every element of %s, perturbed one at a time with the rest held (%s)", strings.Join(names, " and "), how)
+	}
+	var parts []string
+	for _, m := range g.Wrt {
+		r, c := m.Input.Dims()
+		parts = append(parts, fmt.Sprintf("%d of the %d elements of %s", len(m.Elements), r*c, m.Name))
+	}
+	return fmt.Sprintf("a sample, as checking every element would take too long: %s (the first, the last, and others drawn "+
+		"with NumPy's generator seeded %d), each perturbed one at a time with the rest held; and %d directional derivatives "+
+		"∇L·V along directions V of standard normal draws from the same stream (%s)",
+		strings.Join(parts, ", "), SampleSeed, SampleDirections, how)
+}
+
+// compareReference sets printed values beside computed ones. A printed value
+// rounded to d decimals agrees when |computed − printed| ≤ ½·10⁻ᵈ (plus
+// 1e-12 for the rounding of the printed value itself).
+func compareReference(ref *spec.Reference, g *Gradient, matrices []*spec.Matrix) *Reference {
+	if ref == nil {
+		return nil
+	}
+	out := &Reference{Source: ref.Source, Decimals: ref.Decimals}
+	tol := 0.5*math.Pow(10, -float64(ref.Decimals)) + 1e-12
+	row := func(what string, printed, computed *mat.Dense) {
+		diff := 0.0
+		r, c := printed.Dims()
+		for i := 0; i < r; i++ {
+			for j := 0; j < c; j++ {
+				diff = math.Max(diff, math.Abs(printed.At(i, j)-computed.At(i, j)))
+			}
+		}
+		out.Rows = append(out.Rows, ReferenceRow{What: what, Printed: printed, Computed: computed, MaxDiff: diff, Agrees: diff <= tol})
+	}
+	for _, in := range ref.Inputs {
+		for _, m := range matrices {
+			if m.Name == in.Name {
+				row(in.Name, in.Value, m.Value)
+			}
+		}
+	}
+	if ref.Value != nil {
+		row(g.Name, mat.NewDense(1, 1, []float64{*ref.Value}), mat.NewDense(1, 1, []float64{g.Value}))
+	}
+	for _, gr := range ref.Gradient {
+		for _, mg := range g.Wrt {
+			if mg.Name == gr.Name {
+				row("∂"+g.Name+"/∂"+gr.Name, gr.Value, mg.Exact)
+			}
+		}
+	}
+	return out
+}
+
+// Run computes every item of an experiment, in file order: functions, then
+// chains, then gradients.
+func Run(e *spec.Experiment) *Results {
+	r := &Results{Name: e.Name, Title: e.Title, About: e.About, Settings: e.Settings, Seed: e.Seed, Matrices: e.Matrices}
+	for _, f := range e.Functions {
+		r.Items = append(r.Items, Item{Function: RunFunction(f)})
+	}
+	for _, c := range e.Chains {
+		r.Items = append(r.Items, Item{Function: RunChain(c)})
+	}
+	for _, g := range e.Gradients {
+		r.Items = append(r.Items, Item{Gradient: RunGradient(g, e.Matrices)})
+	}
+	return r
+}

@@ -1,0 +1,282 @@
+package diff
+
+import (
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
+)
+
+// node is one value of a matrix expression on the tape. Each operation, as
+// it builds its output, records back: how to send the gradient that arrives
+// at the output (grad) on to its inputs' grads (reverse-mode automatic
+// differentiation).
+type node struct {
+	val   *mat.Dense
+	grad  *mat.Dense // ∂L/∂val, allocated when a gradient first arrives
+	needs bool       // whether val depends on a matrix the gradient is taken for
+	back  func(g *mat.Dense)
+	flops float64 // the operation's cost, for planning the numeric check
+}
+
+// tape records nodes in the order they are built, so inputs come before
+// outputs; the backward walk goes through it in reverse.
+type tape struct {
+	nodes  []*node
+	leaves map[string]*mat.Dense
+	wrt    map[string]*node
+	tr     trace
+}
+
+func (t *tape) add(n *node) *node {
+	t.nodes = append(t.nodes, n)
+	return n
+}
+
+// accumulate adds g into n's gradient.
+func (n *node) accumulate(g *mat.Dense) {
+	if n.grad == nil {
+		r, c := n.val.Dims()
+		n.grad = mat.NewDense(r, c, nil)
+	}
+	n.grad.Add(n.grad, g)
+}
+
+// forward evaluates the expression on the tape's leaves and returns its
+// root node.
+func (t *tape) forward(e expr.Node) *node {
+	switch e := e.(type) {
+	case *expr.Num:
+		return t.add(&node{val: mat.NewDense(1, 1, []float64{e.Val})})
+	case *expr.Ident:
+		if n, ok := t.wrt[e.Name]; ok {
+			return n
+		}
+		return t.add(&node{val: t.leaves[e.Name]})
+	case *expr.Neg:
+		a := t.forward(e.X)
+		out := &node{needs: a.needs}
+		r, c := a.val.Dims()
+		out.val = mat.NewDense(r, c, nil)
+		out.val.Scale(-1, a.val)
+		out.back = func(g *mat.Dense) {
+			ng := mat.DenseCopyOf(g)
+			ng.Scale(-1, ng)
+			a.accumulate(ng)
+		}
+		out.flops = size(a.val)
+		return t.add(out)
+	case *expr.Call:
+		a := t.forward(e.Args[0])
+		switch e.Name {
+		case "sum", "mean":
+			return t.add(reduce(a, e.Name == "mean"))
+		case "transpose":
+			out := &node{needs: a.needs, val: mat.DenseCopyOf(a.val.T())}
+			out.back = func(g *mat.Dense) { a.accumulate(mat.DenseCopyOf(g.T())) }
+			return t.add(out)
+		}
+		return t.add(t.apply(e.Fn, e.Params, a))
+	case *expr.Binary:
+		a, b := t.forward(e.L), t.forward(e.R)
+		if e.Op == '@' {
+			return t.add(matmul(a, b))
+		}
+		return t.add(elementwise(e.Op, a, b))
+	}
+	panic("diff: unresolved expression node")
+}
+
+func size(m *mat.Dense) float64   { r, c := m.Dims(); return float64(r * c) }
+
+// apply is f element by element: out = f(A), ∂L/∂A = ∂L/∂out ⊙ f'(A).
+func (t *tape) apply(f *funcs.Func, p []float64, a *node) *node {
+	in := a.val.RawMatrix()
+	r, c := a.val.Dims()
+	out := &node{needs: a.needs, val: mat.NewDense(r, c, nil)}
+	o := out.val.RawMatrix()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			x := in.Data[i*in.Stride+j]
+			if f.Kinks != nil && f.IsKink(x, p) {
+				t.tr.kink = true
+			}
+			o.Data[i*o.Stride+j] = f.F(x, p)
+		}
+	}
+	out.back = func(g *mat.Dense) {
+		gr := g.RawMatrix()
+		d := mat.NewDense(r, c, nil)
+		dr := d.RawMatrix()
+		for i := 0; i < r; i++ {
+			for j := 0; j < c; j++ {
+				dr.Data[i*dr.Stride+j] = gr.Data[i*gr.Stride+j] * f.D(in.Data[i*in.Stride+j], p)
+			}
+		}
+		a.accumulate(d)
+	}
+	out.flops = 20 * size(a.val)
+	return out
+}
+
+// reduce is ΣA (or its mean): ∂L/∂A = ∂L/∂out · ones (divided by the count
+// for the mean).
+func reduce(a *node, mean bool) *node {
+	s := mat.Sum(a.val)
+	n := size(a.val)
+	if mean {
+		s /= n
+	}
+	out := &node{needs: a.needs, val: mat.NewDense(1, 1, []float64{s}), flops: n}
+	out.back = func(g *mat.Dense) {
+		v := g.At(0, 0)
+		if mean {
+			v /= n
+		}
+		r, c := a.val.Dims()
+		d := mat.NewDense(r, c, nil)
+		raw := d.RawMatrix().Data
+		for i := range raw {
+			raw[i] = v
+		}
+		a.accumulate(d)
+	}
+	return out
+}
+
+// matmul is A·B: ∂L/∂A = ∂L/∂out·Bᵀ, ∂L/∂B = Aᵀ·∂L/∂out.
+func matmul(a, b *node) *node {
+	ar, ac := a.val.Dims()
+	_, bc := b.val.Dims()
+	out := &node{needs: a.needs || b.needs, val: mat.NewDense(ar, bc, nil)}
+	out.val.Mul(a.val, b.val)
+	out.flops = 2 * float64(ar) * float64(ac) * float64(bc)
+	out.back = func(g *mat.Dense) {
+		if a.needs {
+			d := mat.NewDense(ar, ac, nil)
+			d.Mul(g, b.val.T())
+			a.accumulate(d)
+		}
+		if b.needs {
+			d := mat.NewDense(ac, bc, nil)
+			d.Mul(a.val.T(), g)
+			b.accumulate(d)
+		}
+	}
+	return out
+}
+
+// elementwise is A op B with NumPy's broadcasting of 1×1, 1×n and m×1
+// operands. Each output element reads A[ia, ja] and B[ib, jb], where a
+// broadcast dimension's index is 0; the backward pass adds each output
+// element's contribution at those same indices, which sums the gradient over
+// the broadcast dimensions.
+func elementwise(op byte, a, b *node) *node {
+	ar, ac := a.val.Dims()
+	br, bc := b.val.Dims()
+	shape, _ := expr.Broadcast([2]int{ar, ac}, [2]int{br, bc})
+	r, c := shape[0], shape[1]
+	out := &node{needs: a.needs || b.needs, val: mat.NewDense(r, c, nil), flops: 2 * float64(r*c)}
+	A, B, O := a.val.RawMatrix(), b.val.RawMatrix(), out.val.RawMatrix()
+	at := func(m blas64.General, rows, cols, i, j int) float64 {
+		if rows == 1 {
+			i = 0
+		}
+		if cols == 1 {
+			j = 0
+		}
+		return m.Data[i*m.Stride+j]
+	}
+	f := opFunc(op)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			O.Data[i*O.Stride+j] = f(at(A, ar, ac, i, j), at(B, br, bc, i, j))
+		}
+	}
+	out.back = func(g *mat.Dense) {
+		G := g.RawMatrix()
+		var ga, gb *mat.Dense
+		if a.needs {
+			ga = mat.NewDense(ar, ac, nil)
+		}
+		if b.needs {
+			gb = mat.NewDense(br, bc, nil)
+		}
+		for i := 0; i < r; i++ {
+			for j := 0; j < c; j++ {
+				x, y := at(A, ar, ac, i, j), at(B, br, bc, i, j)
+				gv := G.Data[i*G.Stride+j]
+				da, db := opPartials(op, x, y, O.Data[i*O.Stride+j])
+				if ga != nil {
+					ia, ja := bidx(ar, i), bidx(ac, j)
+					ga.Set(ia, ja, ga.At(ia, ja)+gv*da)
+				}
+				if gb != nil {
+					ib, jb := bidx(br, i), bidx(bc, j)
+					gb.Set(ib, jb, gb.At(ib, jb)+gv*db)
+				}
+			}
+		}
+		if ga != nil {
+			a.accumulate(ga)
+		}
+		if gb != nil {
+			b.accumulate(gb)
+		}
+	}
+	return out
+}
+
+func bidx(n, i int) int {
+	if n == 1 {
+		return 0
+	}
+	return i
+}
+
+func opFunc(op byte) func(x, y float64) float64 {
+	switch op {
+	case '+':
+		return func(x, y float64) float64 { return x + y }
+	case '-':
+		return func(x, y float64) float64 { return x - y }
+	case '*':
+		return func(x, y float64) float64 { return x * y }
+	case '/':
+		return func(x, y float64) float64 { return x / y }
+	case '^':
+		return func(x, y float64) float64 { return powConst(dual{x, 0}, y).v }
+	}
+	panic("diff: unknown operator")
+}
+
+// opPartials are ∂(x op y)/∂x and ∂(x op y)/∂y, given z = x op y.
+func opPartials(op byte, x, y, z float64) (float64, float64) {
+	switch op {
+	case '+':
+		return 1, 1
+	case '-':
+		return 1, -1
+	case '*':
+		return y, x
+	case '/':
+		return 1 / y, -z / y
+	case '^':
+		dx := powConst(dual{x, 1}, y).d
+		dy := pow(dual{x, 0}, dual{y, 1}).d
+		return dx, dy
+	}
+	panic("diff: unknown operator")
+}
+
+// backward sends ∂L/∂L = 1 from root down the tape.
+func (t *tape) backward(root *node) {
+	root.grad = mat.NewDense(1, 1, []float64{1})
+	for i := len(t.nodes) - 1; i >= 0; i-- {
+		n := t.nodes[i]
+		if n.grad != nil && n.back != nil && n.needs {
+			n.back(n.grad)
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package diff
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/spec"
+)
+
+// Status is the verdict on one derivative.
+type Status string
+
+const (
+	// OK: numeric and exact agree within the tolerance (or there is no
+	// numeric value, with method none).
+	OK Status = "ok"
+	// Fail: they disagree, or a value is not finite.
+	Fail Status = "fail"
+	// Kink: a registry function is evaluated at a point where it is not
+	// differentiable, so neither number is a derivative.
+	Kink Status = "kink"
+)
+
+// Derivative is one derivative value, exact beside numeric.
+type Derivative struct {
+	Wrt     string
+	Exact   float64
+	Numeric float64 // NaN with method none
+	// ErrEst is the numeric method's own error estimate (Richardson), or NaN.
+	ErrEst float64
+	AbsErr float64 // |Numeric − Exact|, NaN with method none
+	Status Status
+	Note   string // why, when Status is not ok
+}
+
+// Point is a function or chain at one point.
+type Point struct {
+	At       []float64 // one value per variable, in Vars order
+	Value    float64
+	Partials []Derivative // one per variable, in Vars order
+	Links    []LinkValue  // chains only: each link at its own input
+}
+
+// LinkValue is one link of a chain at one point: its input, its output, and
+// its derivative at that input, exact and numeric (the seed's factor).
+type LinkValue struct {
+	In, Out        float64
+	Exact, Numeric float64
+}
+
+// Function is a function's or chain's results.
+type Function struct {
+	Name     string
+	Kind     string // "function" or "chain"
+	Src      string // the expression; for a chain, its composition
+	Vars     []string
+	Links    []string // chains: each link's text, first applied first
+	Settings spec.Settings
+	Points   []Point
+}
+
+// Index is a matrix element (0-based).
+type Index struct{ I, J int }
+
+// Element is one element of a gradient checked numerically.
+type Element struct {
+	Index
+	Derivative
+}
+
+// MatrixGradient is ∂L/∂M for one matrix M.
+type MatrixGradient struct {
+	Name  string
+	Input *mat.Dense
+	Exact *mat.Dense
+	// Elements are the elements checked numerically, row-major; every
+	// element when Full.
+	Elements []Element
+	Full     bool
+}
+
+// Direction is a directional-derivative check: ∇L·V, exact (the sum over
+// matrices of ⟨∂L/∂M, V_M⟩) beside numeric (d/dt L(M + tV_M) at t = 0).
+type Direction struct {
+	Derivative
+}
+
+// Gradient is a gradient's results.
+type Gradient struct {
+	Name     string
+	Src      string
+	Settings spec.Settings
+	Value    float64
+	Wrt      []MatrixGradient
+	// Directions are the directional checks made when the matrices are too
+	// large to check element by element; Sampled says so.
+	Directions []Direction
+	Sampled    bool
+	// Check says in words what was checked numerically.
+	Check     string
+	Reference *Reference
+}
+
+// Reference is a gradient's results compared with printed values.
+type Reference struct {
+	Source   string
+	Decimals int
+	Rows     []ReferenceRow
+}
+
+// ReferenceRow is one printed quantity beside the computed one.
+type ReferenceRow struct {
+	What     string // "L", "X", "∂L/∂X"
+	Printed  *mat.Dense
+	Computed *mat.Dense
+	MaxDiff  float64
+	Agrees   bool
+}
+
+// Item is one function, chain or gradient, in file order.
+type Item struct {
+	Function *Function // functions and chains
+	Gradient *Gradient
+}
+
+// Results are one experiment's results.
+type Results struct {
+	Name, Title, About string
+	Settings           spec.Settings
+	Seed               uint32
+	Matrices           []*spec.Matrix
+	Items              []Item
+}
+
+// Counts tallies the derivatives of r by status, and the reference rows
+// that disagree.
+type Counts struct {
+	Total, OK, Fail, Kink int
+	RefMismatch           int
+}
+
+// Count tallies r.
+func (r *Results) Count() Counts {
+	var c Counts
+	add := func(d Derivative) {
+		c.Total++
+		switch d.Status {
+		case OK:
+			c.OK++
+		case Fail:
+			c.Fail++
+		case Kink:
+			c.Kink++
+		}
+	}
+	for _, it := range r.Items {
+		if f := it.Function; f != nil {
+			for _, p := range f.Points {
+				for _, d := range p.Partials {
+					add(d)
+				}
+			}
+		}
+		if g := it.Gradient; g != nil {
+			for _, m := range g.Wrt {
+				for _, e := range m.Elements {
+					add(e.Derivative)
+				}
+			}
+			for _, d := range g.Directions {
+				add(d.Derivative)
+			}
+			if g.Reference != nil {
+				for _, row := range g.Reference.Rows {
+					if !row.Agrees {
+						c.RefMismatch++
+					}
+				}
+			}
+		}
+	}
+	return c
+}
+
+// Failed reports whether anything is outside tolerance or disagrees with a
+// reference.
+func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 }
+
+// judge compares numeric with exact under tol: |numeric − exact| ≤
+// atol + rtol·|exact|.
+func judge(d *Derivative, tol spec.Tolerance, kink bool, method string) {
+	d.AbsErr = math.Abs(d.Numeric - d.Exact)
+	switch {
+	case kink:
+		d.Status, d.Note = Kink, "not differentiable here"
+	case math.IsNaN(d.Exact) || math.IsInf(d.Exact, 0):
+		d.Status, d.Note = Fail, "the exact derivative is not finite"
+	case method == "none":
+		d.Status, d.AbsErr = OK, math.NaN()
+	case math.IsNaN(d.Numeric) || math.IsInf(d.Numeric, 0):
+		d.Status, d.Note = Fail, "the numeric derivative is not finite"
+	case d.AbsErr <= tol.Atol+tol.Rtol*math.Abs(d.Exact):
+		d.Status = OK
+	default:
+		d.Status, d.Note = Fail, "outside tolerance"
+	}
+}

@@ -1,0 +1,311 @@
+// Package funcs is the registry of one-variable functions that experiment
+// expressions may call. Each entry holds, in one place, the function's value,
+// its exact first derivative, its numeric parameters with their defaults, its
+// domain, the points where it is not differentiable, and a one-line doc.
+//
+// The registry knows nothing of YAML, files or finite differences.
+package funcs
+
+import (
+	"math"
+	"sort"
+)
+
+// Param is a numeric parameter that follows the input in a call, as a in
+// leaky_relu(x, a). A parameter without a default must be given.
+type Param struct {
+	Name       string
+	Default    float64
+	HasDefault bool
+}
+
+// Func is one registry entry: f(x; p) and f'(x; p) = ∂f/∂x, where p are the
+// numeric parameters in the order of Params (defaults already filled in).
+type Func struct {
+	Name   string
+	Params []Param
+	// Doc is the value as a formula, e.g. "1 / (1 + e^(−x))".
+	Doc string
+	// Deriv is f' as a formula, for documentation.
+	Deriv string
+	// Domain describes where f is defined ("" means every real x).
+	Domain string
+	// In reports whether x is in the domain; nil means every real x is.
+	In func(x float64, p []float64) bool
+	// F is the value f(x; p).
+	F func(x float64, p []float64) float64
+	// D is the exact derivative f'(x; p).
+	D func(x float64, p []float64) float64
+	// Kinks lists the points where f is continuous but not differentiable
+	// (for the given parameters); nil means there are none.
+	Kinks func(p []float64) []float64
+}
+
+// IsKink reports whether x is one of f's kink points for parameters p.
+func (f *Func) IsKink(x float64, p []float64) bool {
+	if f.Kinks == nil {
+		return false
+	}
+	for _, k := range f.Kinks(p) {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// MinArgs is the number of arguments a call needs: the input and every
+// parameter without a default.
+func (f *Func) MinArgs() int {
+	n := 1
+	for _, p := range f.Params {
+		if !p.HasDefault {
+			n++
+		}
+	}
+	return n
+}
+
+// MaxArgs is the number of arguments a call may have: the input and every
+// parameter.
+func (f *Func) MaxArgs() int { return 1 + len(f.Params) }
+
+// Fill returns the parameters of a call whose explicit parameters are given,
+// with defaults for the rest. given must have at least MinArgs()−1 entries.
+func (f *Func) Fill(given []float64) []float64 {
+	p := make([]float64, len(f.Params))
+	for i, par := range f.Params {
+		if i < len(given) {
+			p[i] = given[i]
+		} else {
+			p[i] = par.Default
+		}
+	}
+	return p
+}
+
+// Sigmoid is σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x.
+func Sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	z := math.Exp(x)
+	return z / (1 + z)
+}
+
+// Softplus is ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), stable for any x.
+func Softplus(x float64) float64 {
+	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+}
+
+// normCDF is Φ(x), the standard normal cumulative distribution function.
+func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+// normPDF is φ(x) = e^(−x²/2) / √(2π).
+func normPDF(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
+
+func zeroKink([]float64) []float64 { return []float64{0} }
+
+var registry = []*Func{
+	{Name: "identity", Doc: "x", Deriv: "1",
+		F: func(x float64, _ []float64) float64 { return x },
+		D: func(float64, []float64) float64 { return 1 }},
+	{Name: "square", Doc: "x²", Deriv: "2x",
+		F: func(x float64, _ []float64) float64 { return x * x },
+		D: func(x float64, _ []float64) float64 { return 2 * x }},
+	{Name: "cube", Doc: "x³", Deriv: "3x²",
+		F: func(x float64, _ []float64) float64 { return x * x * x },
+		D: func(x float64, _ []float64) float64 { return 3 * x * x }},
+	{Name: "pow", Params: []Param{{Name: "p"}}, Doc: "xᵖ", Deriv: "p·xᵖ⁻¹",
+		F: func(x float64, p []float64) float64 { return math.Pow(x, p[0]) },
+		D: func(x float64, p []float64) float64 {
+			if p[0] == 0 {
+				return 0
+			}
+			return p[0] * math.Pow(x, p[0]-1)
+		}},
+	{Name: "sqrt", Doc: "√x", Deriv: "1 / (2√x)", Domain: "x ≥ 0",
+		In: func(x float64, _ []float64) bool { return x >= 0 },
+		F:  func(x float64, _ []float64) float64 { return math.Sqrt(x) },
+		D:  func(x float64, _ []float64) float64 { return 0.5 / math.Sqrt(x) }},
+	{Name: "exp", Doc: "eˣ", Deriv: "eˣ",
+		F: func(x float64, _ []float64) float64 { return math.Exp(x) },
+		D: func(x float64, _ []float64) float64 { return math.Exp(x) }},
+	{Name: "log", Doc: "ln x", Deriv: "1 / x", Domain: "x > 0",
+		In: func(x float64, _ []float64) bool { return x > 0 },
+		F:  func(x float64, _ []float64) float64 { return math.Log(x) },
+		D:  func(x float64, _ []float64) float64 { return 1 / x }},
+	{Name: "sin", Doc: "sin x", Deriv: "cos x",
+		F: func(x float64, _ []float64) float64 { return math.Sin(x) },
+		D: func(x float64, _ []float64) float64 { return math.Cos(x) }},
+	{Name: "cos", Doc: "cos x", Deriv: "−sin x",
+		F: func(x float64, _ []float64) float64 { return math.Cos(x) },
+		D: func(x float64, _ []float64) float64 { return -math.Sin(x) }},
+	{Name: "tan", Doc: "tan x", Deriv: "1 / cos² x", Domain: "x ≠ π/2 + kπ",
+		F: func(x float64, _ []float64) float64 { return math.Tan(x) },
+		D: func(x float64, _ []float64) float64 { c := math.Cos(x); return 1 / (c * c) }},
+	{Name: "tanh", Doc: "tanh x", Deriv: "1 − tanh² x",
+		F: func(x float64, _ []float64) float64 { return math.Tanh(x) },
+		D: func(x float64, _ []float64) float64 { t := math.Tanh(x); return 1 - t*t }},
+	{Name: "sigmoid", Doc: "σ(x) = 1 / (1 + e^(−x))", Deriv: "σ(x)(1 − σ(x))",
+		F: func(x float64, _ []float64) float64 { return Sigmoid(x) },
+		D: func(x float64, _ []float64) float64 { s := Sigmoid(x); return s * (1 - s) }},
+	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink,
+		F: func(x float64, _ []float64) float64 { return math.Max(0, x) },
+		D: func(x float64, _ []float64) float64 {
+			if x > 0 {
+				return 1
+			}
+			return 0
+		}},
+	{Name: "leaky_relu", Params: []Param{{Name: "a", Default: 0.2, HasDefault: true}},
+		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0", Kinks: zeroKink,
+		F: func(x float64, p []float64) float64 {
+			if x > 0 {
+				return x
+			}
+			return p[0] * x
+		},
+		D: func(x float64, p []float64) float64 {
+			if x > 0 {
+				return 1
+			}
+			return p[0]
+		}},
+	{Name: "elu", Params: []Param{{Name: "a", Default: 1, HasDefault: true}},
+		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise",
+		Kinks: func(p []float64) []float64 {
+			if p[0] == 1 {
+				return nil
+			}
+			return []float64{0}
+		},
+		F: func(x float64, p []float64) float64 {
+			if x > 0 {
+				return x
+			}
+			return p[0] * math.Expm1(x)
+		},
+		D: func(x float64, p []float64) float64 {
+			if x > 0 {
+				return 1
+			}
+			return p[0] * math.Exp(x)
+		}},
+	{Name: "softplus", Doc: "ln(1 + eˣ)", Deriv: "σ(x)",
+		F: func(x float64, _ []float64) float64 { return Softplus(x) },
+		D: func(x float64, _ []float64) float64 { return Sigmoid(x) }},
+	{Name: "gelu", Doc: "x·Φ(x), Φ the standard normal CDF", Deriv: "Φ(x) + x·φ(x)",
+		F: func(x float64, _ []float64) float64 { return x * normCDF(x) },
+		D: func(x float64, _ []float64) float64 { return normCDF(x) + x*normPDF(x) }},
+	{Name: "silu", Doc: "x·σ(x) (swish)", Deriv: "σ(x) + x·σ(x)(1 − σ(x))",
+		F: func(x float64, _ []float64) float64 { return x * Sigmoid(x) },
+		D: func(x float64, _ []float64) float64 { s := Sigmoid(x); return s + x*s*(1-s) }},
+	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink,
+		F: func(x float64, _ []float64) float64 { return math.Abs(x) },
+		D: func(x float64, _ []float64) float64 {
+			switch {
+			case x > 0:
+				return 1
+			case x < 0:
+				return -1
+			}
+			return 0
+		}},
+}
+
+var byName = func() map[string]*Func {
+	m := make(map[string]*Func, len(registry))
+	for _, f := range registry {
+		m[f.Name] = f
+	}
+	return m
+}()
+
+// Lookup returns the registry entry called name, or nil.
+func Lookup(name string) *Func { return byName[name] }
+
+// All returns every registry entry, sorted by name.
+func All() []*Func {
+	out := append([]*Func(nil), registry...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// MatrixFunc is a function of a whole matrix, for gradients.
+type MatrixFunc struct {
+	Name string
+	Doc  string
+}
+
+// MatrixFuncs are the functions that take a matrix as a whole: ΣM, the mean
+// of M's elements, and Mᵀ.
+var MatrixFuncs = []MatrixFunc{
+	{Name: "mean", Doc: "the mean of all elements (a scalar)"},
+	{Name: "sum", Doc: "the sum of all elements (a scalar)"},
+	{Name: "transpose", Doc: "Mᵀ"},
+}
+
+// IsMatrixFunc reports whether name is one of MatrixFuncs.
+func IsMatrixFunc(name string) bool {
+	for _, m := range MatrixFuncs {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Constants are the named numbers an expression may use.
+var Constants = map[string]float64{"pi": math.Pi, "e": math.E}
+
+// Suggest returns the known name closest to name (functions, matrix
+// functions and constants), or "" when none is close enough to be a likely
+// typo.
+func Suggest(name string, extra ...string) string {
+	cands := append([]string(nil), extra...)
+	for _, f := range registry {
+		cands = append(cands, f.Name)
+	}
+	for _, m := range MatrixFuncs {
+		cands = append(cands, m.Name)
+	}
+	sort.Strings(cands)
+	best, bestD := "", 1<<30
+	for _, c := range cands {
+		if d := editDistance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD <= 2 || (bestD <= 3 && len(name) >= 7) {
+		return best
+	}
+	return ""
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment)
+// distance, so that a swapped pair of letters counts as one edit.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

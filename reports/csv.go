@@ -1,0 +1,117 @@
+// Package reports formats an experiment's results as the files people keep
+// in their repositories: a Markdown report to read and a CSV to process,
+// byte for byte the same on every run and machine.
+//
+// reports knows formatting; it knows nothing of YAML or of how the numbers
+// were computed.
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/diff"
+)
+
+// CSVColumns are the CSV's columns: the contract's, then note (why a status
+// is not ok).
+var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note"}
+
+// MaxCSVElements is the largest matrix whose exact gradient the main CSV
+// lists element by element when no numeric check covers every element; a
+// larger one's full gradient goes in a CSV of its own (GradientFile).
+const MaxCSVElements = 10_000
+
+// num is v in Go's shortest round-trip form; NaN (no value) is empty.
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// PointLabel is a point as the CSV writes it: "x=2" or "x=1;y=2", variables
+// sorted by name.
+func PointLabel(vars []string, at []float64) string {
+	parts := make([]string, len(vars))
+	for i, v := range vars {
+		parts[i] = v + "=" + num(at[i])
+	}
+	return strings.Join(parts, ";")
+}
+
+// CSV is the results as CSV: a header line (CSVColumns), then one row per
+// derivative value.
+func CSV(r *diff.Results) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(CSVColumns)
+	row := func(item, kind, point string, value float64, d diff.Derivative) {
+		_ = w.Write([]string{item, kind, point, d.Wrt, num(value), num(d.Exact), num(d.Numeric), num(d.AbsErr), string(d.Status), d.Note})
+	}
+	for _, it := range r.Items {
+		if f := it.Function; f != nil {
+			for _, p := range f.Points {
+				label := PointLabel(f.Vars, p.At)
+				for _, d := range p.Partials {
+					row(f.Name, f.Kind, label, p.Value, d)
+				}
+			}
+		}
+		if g := it.Gradient; g != nil {
+			for _, m := range g.Wrt {
+				if g.Settings.Method == "none" {
+					if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
+						for i := 0; i < rows; i++ {
+							for j := 0; j < cols; j++ {
+								row(g.Name, "gradient", "", g.Value, diff.Derivative{Wrt: elementName(m.Name, i, j),
+									Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK})
+							}
+						}
+					}
+					continue
+				}
+				for _, e := range m.Elements {
+					row(g.Name, "gradient", "", g.Value, e.Derivative)
+				}
+			}
+			for _, d := range g.Directions {
+				row(g.Name, "gradient", "", g.Value, d.Derivative)
+			}
+		}
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+func elementName(m string, i, j int) string {
+	return m + "[" + strconv.Itoa(i) + "," + strconv.Itoa(j) + "]"
+}
+
+// GradientFile is the name of the CSV that holds the full gradient of a
+// large matrix: NAME.ITEM.grad_M.csv beside the report.
+func GradientFile(results, item, matrix string) string {
+	return results + "." + item + ".grad_" + matrix + ".csv"
+}
+
+// MatrixCSV is m as plain CSV, one row a line, no header (as np.loadtxt
+// with delimiter="," reads it).
+func MatrixCSV(m *mat.Dense) []byte {
+	var b bytes.Buffer
+	r, c := m.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatFloat(m.At(i, j), 'g', -1, 64))
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}

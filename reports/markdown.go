@@ -1,0 +1,351 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/spec"
+)
+
+// MaxShownDim is the largest number of rows or columns a matrix may have to
+// be printed whole in Markdown; a larger one is summarised (Large).
+const MaxShownDim = 12
+
+// Large reports whether m is summarised rather than printed whole.
+func Large(m *mat.Dense) bool {
+	r, c := m.Dims()
+	return r > MaxShownDim || c > MaxShownDim
+}
+
+// fmtNum rounds v to 6 significant digits for reading.
+func fmtNum(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "−∞"
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// fmtErr writes an error size with 2 significant digits.
+func fmtErr(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "—"
+	case v == 0:
+		return "0"
+	}
+	return strconv.FormatFloat(v, 'e', 1, 64)
+}
+
+func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// table renders a Markdown table; right[i] says whether column i holds
+// numbers (right-aligned).
+func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
+	align := make([]tw.Align, len(header))
+	for i := range align {
+		align[i] = tw.AlignLeft
+		if i < len(right) && right[i] {
+			align[i] = tw.AlignRight
+		}
+	}
+	t := tablewriter.NewTable(b,
+		tablewriter.WithRenderer(renderer.NewMarkdown()),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	h := make([]any, len(header))
+	for i, s := range header {
+		h[i] = escape(s)
+	}
+	t.Header(h...)
+	for _, r := range rows {
+		cells := make([]any, len(r))
+		for i, s := range r {
+			cells[i] = escape(s)
+		}
+		_ = t.Append(cells...)
+	}
+	_ = t.Render()
+	b.WriteByte('\n')
+}
+
+func methodText(s spec.Settings) string {
+	switch s.Method {
+	case "none":
+		return "none: exact derivatives only"
+	case "richardson":
+		return fmt.Sprintf("richardson: central differences at h = %g, h/2, h/4, h/8 combined by Richardson extrapolation", s.Step)
+	}
+	return fmt.Sprintf("%s differences, h = %g", s.Method, s.Step)
+}
+
+func tolText(t spec.Tolerance) string {
+	return fmt.Sprintf("|numeric − exact| ≤ %g + %g·|exact|", t.Atol, t.Rtol)
+}
+
+// Markdown is the results as a report to read on a code host.
+func Markdown(r *diff.Results) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# %s\n\n", r.Title)
+	if r.About != "" {
+		b.WriteString(r.About + "\n\n")
+	}
+	c := r.Count()
+	var summary []string
+	summary = append(summary, fmt.Sprintf("%d ok", c.OK))
+	if c.Fail > 0 {
+		summary = append(summary, fmt.Sprintf("%d outside tolerance", c.Fail))
+	}
+	if c.Kink > 0 {
+		summary = append(summary, fmt.Sprintf("%d at kinks", c.Kink))
+	}
+	noun := "derivatives"
+	if c.Total == 1 {
+		noun = "derivative"
+	}
+	fmt.Fprintf(&b, "**%d %s: %s.**", c.Total, noun, strings.Join(summary, ", "))
+	if c.RefMismatch > 0 {
+		fmt.Fprintf(&b, " **%d reference values disagree.**", c.RefMismatch)
+	}
+	b.WriteString("\n\n")
+	rows := [][]string{
+		{"numeric method", methodText(r.Settings)},
+		{"tolerance", tolText(r.Settings.Tolerance)},
+	}
+	if len(r.Matrices) > 0 {
+		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator, np.random.seed)", r.Seed)})
+		for _, m := range r.Matrices {
+			rr, cc := m.Value.Dims()
+			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, m.Source)})
+		}
+	}
+	table(&b, []string{"setting", "value"}, nil, rows)
+	for _, it := range r.Items {
+		if f := it.Function; f != nil {
+			function(&b, f, r.Settings)
+		}
+		if g := it.Gradient; g != nil {
+			gradient(&b, r.Name, g, r.Settings)
+		}
+	}
+	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n')
+}
+
+func settingsLine(b *bytes.Buffer, s, file spec.Settings) {
+	if s.Numeric != file.Numeric {
+		fmt.Fprintf(b, "Numeric method for this item: %s.\n\n", methodText(s))
+	}
+	if s.Tolerance != file.Tolerance {
+		fmt.Fprintf(b, "Tolerance for this item: %s.\n\n", escape(tolText(s.Tolerance)))
+	}
+}
+
+func function(b *bytes.Buffer, f *diff.Function, file spec.Settings) {
+	none := f.Settings.Method == "none"
+	if f.Kind == "chain" {
+		fmt.Fprintf(b, "## %s(x) = %s\n\n", f.Name, "`"+f.Src+"`")
+		fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		if none {
+			b.WriteString("Each link column is that link's exact derivative at its own input; their product is the exact derivative.\n\n")
+		} else {
+			b.WriteString("Each link column is that link's numeric derivative at its own input, as the seed computes it; " +
+				"their product is the numeric column, and the exact column is the product of the exact link derivatives.\n\n")
+		}
+	} else {
+		fmt.Fprintf(b, "## %s(%s) = %s\n\n", f.Name, strings.Join(f.Vars, ", "), "`"+f.Src+"`")
+	}
+	settingsLine(b, f.Settings, file)
+	var header []string
+	var right []bool
+	header = append(header, f.Vars...)
+	for range f.Vars {
+		right = append(right, true)
+	}
+	multi := len(f.Vars) > 1
+	header = append(header, f.Name)
+	right = append(right, true)
+	if f.Kind == "chain" {
+		for i, l := range f.Links {
+			header = append(header, fmt.Sprintf("%d: %s′", i+1, l))
+			right = append(right, true)
+		}
+	}
+	if multi {
+		header = append(header, "wrt")
+		right = append(right, false)
+	}
+	header = append(header, "exact", "numeric", "abs error", "status")
+	right = append(right, true, true, true, false)
+	var rows [][]string
+	var notes []string
+	for _, p := range f.Points {
+		for _, d := range p.Partials {
+			var row []string
+			for _, v := range p.At {
+				row = append(row, fmtNum(v))
+			}
+			row = append(row, fmtNum(p.Value))
+			for _, l := range p.Links {
+				if none {
+					row = append(row, fmtNum(l.Exact))
+				} else {
+					row = append(row, fmtNum(l.Numeric))
+				}
+			}
+			if multi {
+				row = append(row, d.Wrt)
+			}
+			row = append(row, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status))
+			rows = append(rows, row)
+			if d.Status != diff.OK {
+				notes = append(notes, fmt.Sprintf("- %s, ∂/∂%s: %s — %s", PointLabel(f.Vars, p.At), d.Wrt, d.Status, d.Note))
+			}
+		}
+	}
+	table(b, header, right, rows)
+	if len(notes) > 0 {
+		b.WriteString(strings.Join(notes, "\n") + "\n\n")
+	}
+}
+
+// matrixText writes m as NumPy prints it, rounded to dec decimals:
+// [[0.4723 0.6151 -1.7262]].
+func matrixText(m *mat.Dense, dec int) string {
+	r, c := m.Dims()
+	if r == 1 && c == 1 {
+		return strconv.FormatFloat(m.At(0, 0), 'f', dec, 64)
+	}
+	var s strings.Builder
+	s.WriteByte('[')
+	for i := 0; i < r; i++ {
+		if i > 0 {
+			s.WriteByte(' ')
+		}
+		s.WriteByte('[')
+		for j := 0; j < c; j++ {
+			if j > 0 {
+				s.WriteByte(' ')
+			}
+			s.WriteString(strconv.FormatFloat(m.At(i, j), 'f', dec, 64))
+		}
+		s.WriteByte(']')
+	}
+	s.WriteByte(']')
+	return s.String()
+}
+
+func matrixTable(b *bytes.Buffer, corner string, m *mat.Dense, cell func(i, j int) string) {
+	r, c := m.Dims()
+	header := []string{corner}
+	right := []bool{false}
+	for j := 0; j < c; j++ {
+		header = append(header, strconv.Itoa(j))
+		right = append(right, true)
+	}
+	var rows [][]string
+	for i := 0; i < r; i++ {
+		row := []string{strconv.Itoa(i)}
+		for j := 0; j < c; j++ {
+			row = append(row, cell(i, j))
+		}
+		rows = append(rows, row)
+	}
+	table(b, header, right, rows)
+}
+
+func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings) {
+	fmt.Fprintf(b, "## %s = %s\n\n", g.Name, "`"+g.Src+"`")
+	settingsLine(b, g.Settings, file)
+	fmt.Fprintf(b, "%s = %s\n\n", g.Name, strconv.FormatFloat(g.Value, 'g', -1, 64))
+	fmt.Fprintf(b, "Exact gradients by reverse-mode automatic differentiation. Checked numerically: %s.\n\n", g.Check)
+	none := g.Settings.Method == "none"
+	for _, m := range g.Wrt {
+		r, c := m.Input.Dims()
+		d := fmt.Sprintf("∂%s/∂%s", g.Name, m.Name)
+		fmt.Fprintf(b, "### %s (%d×%d)\n\n", d, r, c)
+		if !Large(m.Exact) && m.Full || !Large(m.Exact) && none {
+			numeric := mat.NewDense(r, c, nil)
+			bad := []string{}
+			for _, e := range m.Elements {
+				numeric.Set(e.I, e.J, e.Numeric)
+				if e.Status != diff.OK {
+					bad = append(bad, fmt.Sprintf("- %s: %s — %s", e.Wrt, e.Status, e.Note))
+				}
+			}
+			matrixTable(b, m.Name, m.Input, func(i, j int) string { return fmtNum(m.Input.At(i, j)) })
+			matrixTable(b, d+" exact", m.Exact, func(i, j int) string { return fmtNum(m.Exact.At(i, j)) })
+			if !none {
+				matrixTable(b, d+" numeric", m.Exact, func(i, j int) string { return fmtNum(numeric.At(i, j)) })
+				matrixTable(b, "abs error", m.Exact, func(i, j int) string { return fmtErr(math.Abs(numeric.At(i, j) - m.Exact.At(i, j))) })
+			}
+			if len(bad) > 0 {
+				b.WriteString(strings.Join(bad, "\n") + "\n\n")
+			}
+			continue
+		}
+		maxAbs := 0.0
+		for _, v := range m.Exact.RawMatrix().Data {
+			maxAbs = math.Max(maxAbs, math.Abs(v))
+		}
+		rows := [][]string{
+			{"shape", fmt.Sprintf("%d×%d", r, c)},
+			{"‖" + d + "‖ (Frobenius)", fmtNum(mat.Norm(m.Exact, 2))},
+			{"max |" + d + "|", fmtNum(maxAbs)},
+		}
+		if Large(m.Exact) {
+			rows = append(rows, []string{"full gradient", fmt.Sprintf("[%s](%s)", GradientFile(name, g.Name, m.Name), GradientFile(name, g.Name, m.Name))})
+		}
+		table(b, []string{"", "value"}, []bool{false, true}, rows)
+		if len(m.Elements) > 0 {
+			var er [][]string
+			for _, e := range m.Elements {
+				er = append(er, []string{e.Wrt, fmtNum(m.Input.At(e.I, e.J)), fmtNum(e.Exact), fmtNum(e.Numeric), fmtErr(e.AbsErr), string(e.Status)})
+			}
+			table(b, []string{"element", "value", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, true, false}, er)
+		}
+	}
+	if len(g.Directions) > 0 {
+		fmt.Fprintf(b, "### Directional derivatives ∇%s·V\n\n", g.Name)
+		var dr [][]string
+		for _, d := range g.Directions {
+			dr = append(dr, []string{d.Wrt, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)})
+		}
+		table(b, []string{"direction", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, dr)
+	}
+	if ref := g.Reference; ref != nil {
+		src := ref.Source
+		if src == "" {
+			src = "the reference values"
+		}
+		fmt.Fprintf(b, "### Compared with %s\n\n", src)
+		fmt.Fprintf(b, "Printed to %d decimals; a computed value agrees when it is within half a unit of the last printed decimal (%g).\n\n",
+			ref.Decimals, 0.5*math.Pow(10, -float64(ref.Decimals)))
+		var rr [][]string
+		for _, row := range ref.Rows {
+			agrees := "yes"
+			if !row.Agrees {
+				agrees = "**no**"
+			}
+			rr = append(rr, []string{row.What, matrixText(row.Printed, ref.Decimals), matrixText(row.Computed, ref.Decimals), fmtErr(row.MaxDiff), agrees})
+		}
+		table(b, []string{"quantity", "printed", fmt.Sprintf("computed, rounded to %d", ref.Decimals), "max difference", "agrees"},
+			[]bool{false, false, false, true, false}, rr)
+	}
+}

@@ -1,0 +1,603 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/rng"
+)
+
+// Options are the settings a file does not choose itself.
+type Options struct {
+	// Defaults apply where the file is silent (from the environment, the
+	// config file, or the format's own Defaults).
+	Defaults Settings
+	// MaxPoints is the most points one function or chain may have.
+	MaxPoints int
+	// MaxElements is the most elements one matrix may have.
+	MaxElements int
+}
+
+// DefaultOptions are the format's defaults and the documented limits.
+var DefaultOptions = Options{Defaults: Defaults, MaxPoints: 10_000_000, MaxElements: 16_777_216}
+
+// Load reads and validates the experiment file at path. The error, when not
+// nil, is an Errors listing every problem found.
+func Load(path string, opts Options) (*Experiment, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Errors{{Pos: Pos{File: path}, Msg: "cannot read: " + describeIOError(err)}}
+	}
+	return Parse(path, src, opts)
+}
+
+func describeIOError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse validates an experiment file whose bytes are src; path names it in
+// errors and anchors relative data-file paths.
+func Parse(path string, src []byte, opts Options) (*Experiment, error) {
+	if opts.MaxPoints == 0 {
+		opts.MaxPoints = DefaultOptions.MaxPoints
+	}
+	if opts.MaxElements == 0 {
+		opts.MaxElements = DefaultOptions.MaxElements
+	}
+	if opts.Defaults == (Settings{}) {
+		opts.Defaults = Defaults
+	}
+	l := &loader{path: path, dir: filepath.Dir(path), lines: strings.Split(string(src), "\n"), opts: opts}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		l.yamlError(err)
+		return nil, l.errs
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, Errors{{Pos: Pos{File: path}, Msg: "the file is empty: expected a mapping with at least one of functions, chains or gradients"}}
+	}
+	root := deref(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		l.errf(root, "expected a mapping with at least one of functions, chains or gradients, found %s", kindName(root))
+		return nil, l.errs
+	}
+	e := l.experiment(root)
+	if len(l.errs) > 0 {
+		return nil, l.errs.sorted()
+	}
+	return e, nil
+}
+
+type loader struct {
+	path, dir string
+	lines     []string
+	opts      Options
+	errs      Errors
+	sets      map[string]*yaml.Node
+	matrices  map[string]*Matrix
+}
+
+func (l *loader) pos(n *yaml.Node) Pos { return Pos{File: l.path, Line: n.Line, Col: n.Column} }
+
+func (l *loader) errf(n *yaml.Node, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: l.pos(n), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *loader) errAt(p Pos, format string, args ...any) {
+	l.errs = append(l.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *loader) yamlError(err error) {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		for _, m := range te.Errors {
+			l.yamlMessage(m)
+		}
+		return
+	}
+	l.yamlMessage(err.Error())
+}
+
+func (l *loader) yamlMessage(msg string) {
+	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col := 1
+		if line >= 1 && line <= len(l.lines) {
+			col = len(l.lines[line-1]) - len(strings.TrimLeft(l.lines[line-1], " \t")) + 1
+		}
+		l.errAt(Pos{File: l.path, Line: line, Col: col}, "invalid YAML: %s", m[2])
+		return
+	}
+	l.errAt(Pos{File: l.path}, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing"
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "something else"
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// fields walks a mapping, checking every key against allowed; it returns
+// the value nodes by key (and the key nodes, for positions).
+func (l *loader) fields(n *yaml.Node, what string, allowed ...string) (map[string]*yaml.Node, map[string]*yaml.Node, bool) {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		l.errf(n, "%s: expected a mapping with keys %s, found %s", what, strings.Join(allowed, ", "), kindName(n))
+		return nil, nil, false
+	}
+	vals, keys := map[string]*yaml.Node{}, map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		ok := false
+		for _, a := range allowed {
+			if k.Value == a {
+				ok = true
+			}
+		}
+		if !ok {
+			msg := fmt.Sprintf("unknown key %q in %s", k.Value, what)
+			if s := suggest(k.Value, allowed); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += fmt.Sprintf(" (expected one of %s)", strings.Join(allowed, ", "))
+			}
+			l.errf(k, "%s", msg)
+			continue
+		}
+		vals[k.Value], keys[k.Value] = v, k
+	}
+	return vals, keys, true
+}
+
+func suggest(word string, options []string) string {
+	s := funcs.Suggest(word, options...)
+	for _, o := range options {
+		if o == s {
+			return s
+		}
+	}
+	return ""
+}
+
+func (l *loader) str(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		l.errf(n, "%s: expected text, found %s", what, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (l *loader) num(n *yaml.Node, what string) (float64, bool) {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		l.errf(n, "%s: expected a number, found %s", what, kindName(n))
+		return 0, false
+	}
+	var v float64
+	if err := n.Decode(&v); err != nil {
+		l.errf(n, "%s: expected a number, found %q", what, n.Value)
+		return 0, false
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		l.errf(n, "%s: expected a finite number, found %s", what, n.Value)
+		return 0, false
+	}
+	return v, true
+}
+
+func (l *loader) int(n *yaml.Node, what string, lo, hi int64) (int64, bool) {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		l.errf(n, "%s: expected a whole number, found %s", what, kindName(n))
+		return 0, false
+	}
+	var v int64
+	if err := n.Decode(&v); err != nil || v < lo || v > hi {
+		l.errf(n, "%s: expected a whole number from %d to %d, found %s", what, lo, hi, n.Value)
+		return 0, false
+	}
+	return v, true
+}
+
+func (l *loader) experiment(root *yaml.Node) *Experiment {
+	f, keys, _ := l.fields(root, "the experiment file", "title", "about", "numeric", "tolerance", "random", "points", "functions", "chains", "matrices", "gradients")
+	base := filepath.Base(l.path)
+	e := &Experiment{Path: l.path, Name: strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")}
+	e.Title = e.Name
+	if n := f["title"]; n != nil {
+		if s, ok := l.str(n, "title"); ok {
+			e.Title = strings.TrimSpace(s)
+		}
+	}
+	if n := f["about"]; n != nil {
+		if s, ok := l.str(n, "about"); ok {
+			e.About = strings.TrimSpace(s)
+		}
+	}
+	e.Settings = l.settings(f["numeric"], f["tolerance"], l.opts.Defaults)
+	if n := f["random"]; n != nil {
+		if r, _, ok := l.fields(n, "random", "seed"); ok && r["seed"] != nil {
+			if s, ok := l.int(r["seed"], "random.seed", 0, math.MaxUint32); ok {
+				e.Seed = uint32(s)
+			}
+		}
+	}
+	l.sets = map[string]*yaml.Node{}
+	if n := f["points"]; n != nil {
+		l.pointSets(n)
+	}
+	if f["functions"] == nil && f["chains"] == nil && f["gradients"] == nil {
+		l.errf(root, "nothing to compute: the file needs at least one of functions, chains or gradients")
+	}
+	names := map[string]Pos{}
+	for k := range l.sets {
+		names[k] = l.pos(keys["points"])
+	}
+	l.matrices = map[string]*Matrix{}
+	if n := f["matrices"]; n != nil {
+		e.Matrices = l.matricesNode(n, rng.New(e.Seed))
+		for _, m := range e.Matrices {
+			l.matrices[m.Name] = m
+		}
+	}
+	if n := f["functions"]; n != nil {
+		l.list(n, "functions", func(i int, item *yaml.Node) {
+			if fn := l.function(item, e.Settings); fn != nil {
+				e.Functions = append(e.Functions, fn)
+			}
+		})
+	}
+	if n := f["chains"]; n != nil {
+		l.list(n, "chains", func(i int, item *yaml.Node) {
+			if c := l.chain(item, e.Settings); c != nil {
+				e.Chains = append(e.Chains, c)
+			}
+		})
+	}
+	if n := f["gradients"]; n != nil {
+		if f["matrices"] == nil {
+			l.errf(n, "gradients need matrices: declare them under matrices:")
+		} else {
+			l.list(n, "gradients", func(i int, item *yaml.Node) {
+				if g := l.gradient(item, e); g != nil {
+					e.Gradients = append(e.Gradients, g)
+				}
+			})
+		}
+	}
+	// Names are unique within a file: items, matrices and point sets.
+	seen := map[string]Pos{}
+	check := func(name string, p Pos) {
+		if prev, ok := seen[name]; ok {
+			l.errAt(p, "the name %q is already used at line %d", name, prev.Line)
+			return
+		}
+		seen[name] = p
+	}
+	for _, m := range e.Matrices {
+		check(m.Name, m.Pos)
+	}
+	for _, fn := range e.Functions {
+		check(fn.Name, fn.Pos)
+	}
+	for _, c := range e.Chains {
+		check(c.Name, c.Pos)
+	}
+	for _, g := range e.Gradients {
+		check(g.Name, g.Pos)
+	}
+	return e
+}
+
+func (l *loader) list(n *yaml.Node, what string, fn func(int, *yaml.Node)) {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode {
+		l.errf(n, "%s: expected a list of items (each starting with '- name:'), found %s", what, kindName(n))
+		return
+	}
+	if len(n.Content) == 0 {
+		l.errf(n, "%s: the list is empty", what)
+	}
+	for i, item := range n.Content {
+		fn(i, deref(item))
+	}
+}
+
+// settings reads numeric: and tolerance: mappings over base.
+func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings {
+	s := base
+	if numeric != nil {
+		if f, _, ok := l.fields(numeric, "numeric", "method", "step"); ok {
+			if n := f["method"]; n != nil {
+				if m, ok := l.str(n, "numeric.method"); ok {
+					if err := CheckMethod(m); err != "" {
+						l.errf(n, "%s", err)
+					} else {
+						s.Method = m
+					}
+				}
+			}
+			if n := f["step"]; n != nil {
+				if h, ok := l.num(n, "numeric.step"); ok {
+					if h <= 0 {
+						l.errf(n, "numeric.step: expected a positive step h, found %s", n.Value)
+					} else {
+						s.Step = h
+					}
+				}
+			}
+		}
+	}
+	if tolerance != nil {
+		if f, _, ok := l.fields(tolerance, "tolerance", "rtol", "atol"); ok {
+			for _, k := range []string{"rtol", "atol"} {
+				n := f[k]
+				if n == nil {
+					continue
+				}
+				v, ok := l.num(n, "tolerance."+k)
+				if !ok {
+					continue
+				}
+				if v < 0 {
+					l.errf(n, "tolerance.%s: expected a number ≥ 0, found %s", k, n.Value)
+					continue
+				}
+				if k == "rtol" {
+					s.Rtol = v
+				} else {
+					s.Atol = v
+				}
+			}
+		}
+	}
+	return s
+}
+
+// Implemented lists the methods this version computes; the rest of Methods
+// are refused with a clear message.
+var Implemented = map[string]bool{"forward": true, "backward": true, "central": true, "five-point": true, "richardson": true, "none": true}
+
+// CheckMethod returns "" when m is a method this version computes, or what
+// is wrong with it.
+func CheckMethod(m string) string {
+	if Implemented[m] {
+		return ""
+	}
+	for _, k := range Methods {
+		if k == m {
+			return fmt.Sprintf("numeric.method %q is not available in this version (available: %s)", m, strings.Join(implementedList(), ", "))
+		}
+	}
+	msg := fmt.Sprintf("unknown numeric.method %q", m)
+	if s := suggest(m, Methods); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else {
+		msg += fmt.Sprintf(" (expected one of %s)", strings.Join(implementedList(), ", "))
+	}
+	return msg
+}
+
+func implementedList() []string {
+	var out []string
+	for _, m := range Methods {
+		if Implemented[m] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (l *loader) itemName(f map[string]*yaml.Node, item *yaml.Node, what string) (string, bool) {
+	n := f["name"]
+	if n == nil {
+		l.errf(item, "%s: missing key name", what)
+		return "", false
+	}
+	s, ok := l.str(n, what+".name")
+	if !ok {
+		return "", false
+	}
+	if !identRE.MatchString(s) {
+		l.errf(n, "name %q: expected an identifier (a letter or _, then letters, digits or _)", s)
+		return "", false
+	}
+	return s, true
+}
+
+func (l *loader) require(f map[string]*yaml.Node, item *yaml.Node, what string, keys ...string) bool {
+	ok := true
+	for _, k := range keys {
+		if f[k] == nil {
+			l.errf(item, "%s: missing key %s", what, k)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// exprPos is the file position of byte off of the expression in scalar n.
+func (l *loader) exprPos(n *yaml.Node, off int) Pos {
+	p := l.pos(n)
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		p.Col += 1 + off
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		line := n.Line + 1 + strings.Count(n.Value[:min(off, len(n.Value))], "\n")
+		lineStart := strings.LastIndex(n.Value[:min(off, len(n.Value))], "\n") + 1
+		indent := 0
+		if line-1 < len(l.lines) {
+			indent = len(l.lines[line-1]) - len(strings.TrimLeft(l.lines[line-1], " "))
+		}
+		p.Line, p.Col = line, indent+1+off-lineStart
+	default:
+		p.Col += off
+	}
+	return p
+}
+
+// parseExpr parses the expression in scalar n; a bare registry name f
+// becomes f(x) when bareOK.
+func (l *loader) parseExpr(n *yaml.Node, what string, bareOK bool) (string, expr.Node, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!bool" {
+		l.errf(n, "%s: expected an expression, found %s", what, kindName(n))
+		return "", nil, false
+	}
+	src := n.Value
+	tree, err := expr.Parse(src)
+	if err != nil {
+		var ee *expr.Error
+		errors.As(err, &ee)
+		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		return "", nil, false
+	}
+	if id, ok := tree.(*expr.Ident); ok && bareOK && funcs.Lookup(id.Name) != nil {
+		tree = &expr.Call{Name: id.Name, Args: []expr.Node{&expr.Ident{Name: "x", Off: id.Off}}, Off: id.Off}
+	}
+	return src, tree, true
+}
+
+func (l *loader) resolve(n *yaml.Node, tree expr.Node, mode expr.Mode) ([]string, bool) {
+	names, err := expr.Resolve(tree, mode, l.matrixSet())
+	if err != nil {
+		var ee *expr.Error
+		errors.As(err, &ee)
+		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		return nil, false
+	}
+	return names, true
+}
+
+func (l *loader) matrixSet() map[string]bool {
+	m := map[string]bool{}
+	for k := range l.matrices {
+		m[k] = true
+	}
+	return m
+}
+
+func identOffset(tree expr.Node, name string) int {
+	off := -1
+	expr.Walk(tree, func(n expr.Node) {
+		if id, ok := n.(*expr.Ident); ok && id.Name == name && off < 0 {
+			off = id.Off
+		}
+	})
+	return max(off, 0)
+}
+
+func (l *loader) function(item *yaml.Node, base Settings) *Function {
+	f, _, ok := l.fields(item, "a function", "name", "expr", "at", "numeric", "tolerance")
+	if !ok {
+		return nil
+	}
+	name, ok := l.itemName(f, item, "a function")
+	if !ok || !l.require(f, item, "function "+name, "expr", "at") {
+		return nil
+	}
+	fn := &Function{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base)}}
+	src, tree, ok := l.parseExpr(f["expr"], "function "+name+": expr", true)
+	if !ok {
+		return nil
+	}
+	vars, ok := l.resolve(f["expr"], tree, expr.Scalar)
+	if !ok {
+		return nil
+	}
+	if len(vars) == 0 {
+		l.errf(f["expr"], "function %s: %q uses no variable, so there is nothing to differentiate", name, src)
+		return nil
+	}
+	fn.Src, fn.Expr, fn.Vars = src, tree, vars
+	pts, ok := l.points(f["at"], vars, "function "+name, src, 0)
+	if !ok {
+		return nil
+	}
+	fn.Points = pts
+	return fn
+}
+
+func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
+	f, _, ok := l.fields(item, "a chain", "name", "of", "at", "numeric", "tolerance")
+	if !ok {
+		return nil
+	}
+	name, ok := l.itemName(f, item, "a chain")
+	if !ok || !l.require(f, item, "chain "+name, "of", "at") {
+		return nil
+	}
+	c := &Chain{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base)}}
+	of := f["of"]
+	if of.Kind != yaml.SequenceNode || len(of.Content) == 0 {
+		l.errf(of, "chain %s: of: expected a list of functions, first applied first, e.g. [square, sigmoid]; found %s", name, kindName(of))
+		return nil
+	}
+	good := true
+	for _, ln := range of.Content {
+		ln = deref(ln)
+		src, tree, ok := l.parseExpr(ln, "chain "+name+": link", true)
+		if !ok {
+			good = false
+			continue
+		}
+		vars, ok := l.resolve(ln, tree, expr.Scalar)
+		if !ok {
+			good = false
+			continue
+		}
+		for _, v := range vars {
+			if v != "x" {
+				l.errAt(l.exprPos(ln, identOffset(tree, v)), "chain %s: a link is a registry name or an expression in x; found the variable %q", name, v)
+				good = false
+			}
+		}
+		c.Links = append(c.Links, Link{Src: src, Expr: tree})
+	}
+	pts, ok := l.points(f["at"], []string{"x"}, "chain "+name, "", 0)
+	if !ok || !good {
+		return nil
+	}
+	for _, p := range pts {
+		c.Points = append(c.Points, p[0])
+	}
+	return c
+}

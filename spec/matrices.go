@@ -1,0 +1,529 @@
+package spec
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"gonum.org/v1/gonum/mat"
+	"gopkg.in/yaml.v3"
+
+	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/rng"
+)
+
+var matrixForms = []string{"randn", "rand", "uniform", "zeros", "ones", "full", "eye", "csv", "npy"}
+
+// matricesNode reads matrices: in declaration order, drawing random ones
+// from the file's one stream r.
+func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*Matrix {
+	n = deref(n)
+	if n.Kind != yaml.MappingNode {
+		l.errf(n, "matrices: expected a mapping of names to matrices, found %s", kindName(n))
+		return nil
+	}
+	var out []*Matrix
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		if !identRE.MatchString(k.Value) {
+			l.errf(k, "matrix name %q: expected an identifier (a letter or _, then letters, digits or _)", k.Value)
+			continue
+		}
+		if funcs.Lookup(k.Value) != nil || funcs.IsMatrixFunc(k.Value) {
+			l.errf(k, "matrix name %q is a function's name; choose another", k.Value)
+			continue
+		}
+		if _, ok := funcs.Constants[k.Value]; ok {
+			l.errf(k, "matrix name %q is a constant's name; choose another", k.Value)
+			continue
+		}
+		if m := l.matrix(k.Value, v, r); m != nil {
+			m.Pos = l.pos(k)
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
+	what := "matrix " + name
+	switch n.Kind {
+	case yaml.SequenceNode:
+		d, ok := l.rows(n, what)
+		if !ok {
+			return nil
+		}
+		rr, cc := d.Dims()
+		return &Matrix{Name: name, Source: fmt.Sprintf("literal %d×%d", rr, cc), Value: d}
+	case yaml.MappingNode:
+	default:
+		l.errf(n, "%s: expected literal rows like [[1, 2], [3, 4]] or a mapping like {randn: [3, 3]}, found %s", what, kindName(n))
+		return nil
+	}
+	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value")...)
+	if !ok {
+		return nil
+	}
+	var form string
+	for _, k := range matrixForms {
+		if f[k] != nil {
+			if form != "" {
+				l.errf(n, "%s: give one of %s, not both %s and %s", what, strings.Join(matrixForms, ", "), form, k)
+				return nil
+			}
+			form = k
+		}
+	}
+	if form == "" {
+		l.errf(n, "%s: expected one of %s", what, strings.Join(matrixForms, ", "))
+		return nil
+	}
+	for _, k := range []string{"low", "high"} {
+		if f[k] != nil && form != "uniform" {
+			l.errf(f[k], "%s: %s belongs with uniform", what, k)
+			return nil
+		}
+	}
+	if f["value"] != nil && form != "full" {
+		l.errf(f["value"], "%s: value belongs with full", what)
+		return nil
+	}
+	switch form {
+	case "csv":
+		return l.csvMatrix(name, f[form], what)
+	case "npy":
+		return l.npyMatrix(name, f[form], what)
+	case "eye":
+		k, ok := l.int(f[form], what+": eye", 1, int64(math.Sqrt(float64(l.opts.MaxElements))))
+		if !ok {
+			return nil
+		}
+		d := mat.NewDense(int(k), int(k), nil)
+		for i := 0; i < int(k); i++ {
+			d.Set(i, i, 1)
+		}
+		return &Matrix{Name: name, Source: fmt.Sprintf("eye(%d)", k), Value: d}
+	}
+	rows, cols, ok := l.shape(f[form], what+": "+form)
+	if !ok {
+		return nil
+	}
+	d := mat.NewDense(rows, cols, nil)
+	raw := d.RawMatrix().Data
+	src := fmt.Sprintf("%s(%d, %d)", form, rows, cols)
+	switch form {
+	case "randn":
+		for i := range raw {
+			raw[i] = r.Norm()
+		}
+	case "rand":
+		for i := range raw {
+			raw[i] = r.Float64()
+		}
+	case "uniform":
+		lo, hi := 0.0, 1.0
+		if f["low"] != nil {
+			lo, ok = l.num(f["low"], what+": low")
+		}
+		if f["high"] != nil {
+			var ok2 bool
+			hi, ok2 = l.num(f["high"], what+": high")
+			ok = ok && ok2
+		}
+		if !ok {
+			return nil
+		}
+		for i := range raw {
+			raw[i] = r.Uniform(lo, hi)
+		}
+		src = fmt.Sprintf("uniform(%g, %g, (%d, %d))", lo, hi, rows, cols)
+	case "ones":
+		for i := range raw {
+			raw[i] = 1
+		}
+	case "full":
+		if f["value"] == nil {
+			l.errf(n, "%s: full needs value, e.g. {full: [2, 2], value: 0.5}", what)
+			return nil
+		}
+		v, ok := l.num(f["value"], what+": value")
+		if !ok {
+			return nil
+		}
+		for i := range raw {
+			raw[i] = v
+		}
+		src = fmt.Sprintf("full((%d, %d), %g)", rows, cols, v)
+	}
+	return &Matrix{Name: name, Source: src, Value: d}
+}
+
+// shape reads [rows, cols] (or [n], meaning 1×n) and checks the element
+// limit before anything is allocated.
+func (l *loader) shape(n *yaml.Node, what string) (int, int, bool) {
+	n = deref(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) < 1 || len(n.Content) > 2 {
+		l.errf(n, "%s: expected a shape [rows, columns], found %s", what, kindName(n))
+		return 0, 0, false
+	}
+	dims := []int64{1, 1}
+	for i, c := range n.Content {
+		v, ok := l.int(c, what, 1, math.MaxInt32)
+		if !ok {
+			return 0, 0, false
+		}
+		dims[i+2-len(n.Content)] = v
+	}
+	if !l.elements(n, what, dims[0], dims[1]) {
+		return 0, 0, false
+	}
+	return int(dims[0]), int(dims[1]), true
+}
+
+func (l *loader) elements(n *yaml.Node, what string, r, c int64) bool {
+	if r*c > int64(l.opts.MaxElements) {
+		l.errf(n, "%s: %d×%d is %d elements, more than the limit of %d (raise it with --max-elements)", what, r, c, r*c, l.opts.MaxElements)
+		return false
+	}
+	return true
+}
+
+// rows reads literal rows: [1, 2, 3] is one row; [[1, 2], [3, 4]] two.
+func (l *loader) rows(n *yaml.Node, what string) (*mat.Dense, bool) {
+	if len(n.Content) == 0 {
+		l.errf(n, "%s: no rows", what)
+		return nil, false
+	}
+	rowNodes := n.Content
+	if deref(n.Content[0]).Kind != yaml.SequenceNode {
+		rowNodes = []*yaml.Node{n}
+	}
+	var data []float64
+	cols := -1
+	good := true
+	for _, row := range rowNodes {
+		row = deref(row)
+		if row.Kind != yaml.SequenceNode {
+			l.errf(row, "%s: expected a row like [1, 2, 3], found %s", what, kindName(row))
+			return nil, false
+		}
+		if cols >= 0 && len(row.Content) != cols {
+			l.errf(row, "%s: this row has %d values, the first row has %d", what, len(row.Content), cols)
+			return nil, false
+		}
+		cols = len(row.Content)
+		if cols == 0 {
+			l.errf(row, "%s: empty row", what)
+			return nil, false
+		}
+		for _, c := range row.Content {
+			v, ok := l.num(c, what)
+			good = good && ok
+			data = append(data, v)
+		}
+	}
+	if !good {
+		return nil, false
+	}
+	return mat.NewDense(len(rowNodes), cols, data), true
+}
+
+func (l *loader) dataPath(n *yaml.Node, what string) (string, string, bool) {
+	p, ok := l.str(n, what)
+	if !ok {
+		return "", "", false
+	}
+	if p == "" {
+		l.errf(n, "%s: expected a file path", what)
+		return "", "", false
+	}
+	full := p
+	if !filepath.IsAbs(p) {
+		full = filepath.Join(l.dir, p)
+	}
+	return p, full, true
+}
+
+func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *Matrix {
+	p, full, ok := l.dataPath(n, what+": csv")
+	if !ok {
+		return nil
+	}
+	src, err := os.ReadFile(full)
+	if err != nil {
+		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
+		return nil
+	}
+	var data []float64
+	cols, rows := -1, 0
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(nil, 1<<30)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		fields := strings.Split(text, ",")
+		if cols >= 0 && len(fields) != cols {
+			l.errAt(Pos{File: full, Line: line, Col: 1}, "%s: this row has %d values, the first row has %d", what, len(fields), cols)
+			return nil
+		}
+		cols = len(fields)
+		col := 1
+		for _, fld := range fields {
+			v, err := strconv.ParseFloat(strings.TrimSpace(fld), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				l.errAt(Pos{File: full, Line: line, Col: col + len(fld) - len(strings.TrimLeft(fld, " \t"))}, "%s: expected a finite number, found %q", what, strings.TrimSpace(fld))
+				return nil
+			}
+			data = append(data, v)
+			col += len(fld) + 1
+		}
+		rows++
+		if len(data) > l.opts.MaxElements {
+			l.errf(n, "%s: %s has more than the limit of %d elements (raise it with --max-elements)", what, p, l.opts.MaxElements)
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		l.errf(n, "%s: cannot read %s: %v", what, p, err)
+		return nil
+	}
+	if rows == 0 {
+		l.errf(n, "%s: %s has no numbers", what, p)
+		return nil
+	}
+	return &Matrix{Name: name, Source: "csv " + p, Value: mat.NewDense(rows, cols, data)}
+}
+
+func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
+	p, full, ok := l.dataPath(n, what+": npy")
+	if !ok {
+		return nil
+	}
+	f, err := os.Open(full)
+	if err != nil {
+		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
+		return nil
+	}
+	defer f.Close()
+	r, err := npy.NewReader(f)
+	if err != nil {
+		l.errf(n, "%s: %s is not a valid .npy file: %v", what, p, err)
+		return nil
+	}
+	h := r.Header.Descr
+	switch strings.TrimLeft(h.Type, "<>|=") {
+	case "f8", "f4":
+	default:
+		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4)", what, p, h.Type)
+		return nil
+	}
+	var rows, cols int64
+	switch len(h.Shape) {
+	case 1:
+		rows, cols = 1, int64(h.Shape[0])
+	case 2:
+		rows, cols = int64(h.Shape[0]), int64(h.Shape[1])
+	default:
+		l.errf(n, "%s: %s has %d dimensions; expected 1 or 2", what, p, len(h.Shape))
+		return nil
+	}
+	if rows*cols == 0 {
+		l.errf(n, "%s: %s is empty (shape %v)", what, p, h.Shape)
+		return nil
+	}
+	if !l.elements(n, what, rows, cols) {
+		return nil
+	}
+	var d mat.Dense
+	if err := r.Read(&d); err != nil {
+		l.errf(n, "%s: cannot read the values in %s: %v", what, p, err)
+		return nil
+	}
+	if rr, cc := d.Dims(); int64(rr*cc) != rows*cols {
+		l.errf(n, "%s: %s holds %d values, its header says %v", what, p, rr*cc, h.Shape)
+		return nil
+	}
+	out := mat.NewDense(int(rows), int(cols), append([]float64(nil), d.RawMatrix().Data...))
+	if h.Fortran && rows > 1 && len(h.Shape) == 2 {
+		out.Copy(&d)
+	}
+	for _, v := range out.RawMatrix().Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			l.errf(n, "%s: %s holds a value that is not finite (%v)", what, p, v)
+			return nil
+		}
+	}
+	order := ""
+	if h.Fortran {
+		order = ", Fortran order"
+	}
+	return &Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out}
+}
+
+func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
+	f, _, ok := l.fields(item, "a gradient", "name", "expr", "wrt", "numeric", "tolerance", "reference")
+	if !ok {
+		return nil
+	}
+	name, ok := l.itemName(f, item, "a gradient")
+	if !ok || !l.require(f, item, "gradient "+name, "expr") {
+		return nil
+	}
+	g := &Gradient{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], e.Settings)}}
+	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
+	if !ok {
+		return nil
+	}
+	used, ok := l.resolve(f["expr"], tree, expr.Matrix)
+	if !ok {
+		return nil
+	}
+	shapes := map[string][2]int{}
+	for k, m := range l.matrices {
+		r, c := m.Value.Dims()
+		shapes[k] = [2]int{r, c}
+	}
+	sh, err := expr.Shape(tree, shapes)
+	if err != nil {
+		ee := err.(*expr.Error)
+		l.errAt(l.exprPos(f["expr"], ee.Off), "%s", ee.Msg)
+		return nil
+	}
+	if sh != [2]int{1, 1} {
+		l.errf(f["expr"], "gradient %s: %q is %d×%d; a gradient needs a scalar: reduce it with sum(…) or mean(…)", name, src, sh[0], sh[1])
+		return nil
+	}
+	g.Src, g.Expr = src, tree
+	isUsed := map[string]bool{}
+	for _, u := range used {
+		isUsed[u] = true
+	}
+	if len(used) == 0 {
+		l.errf(f["expr"], "gradient %s: %q uses no matrix, so there is nothing to differentiate", name, src)
+		return nil
+	}
+	if w := f["wrt"]; w != nil {
+		names := []*yaml.Node{w}
+		if w.Kind == yaml.SequenceNode {
+			names = w.Content
+		}
+		seen := map[string]bool{}
+		for _, wn := range names {
+			wn = deref(wn)
+			s, ok := l.str(wn, "gradient "+name+": wrt")
+			if !ok {
+				return nil
+			}
+			switch {
+			case l.matrices[s] == nil:
+				l.errf(wn, "gradient %s: wrt: %q is not a declared matrix", name, s)
+				return nil
+			case !isUsed[s]:
+				l.errf(wn, "gradient %s: wrt: %q does not use %s, so its gradient is zero", name, src, s)
+				return nil
+			case seen[s]:
+				l.errf(wn, "gradient %s: wrt: %s is listed twice", name, s)
+				return nil
+			}
+			seen[s] = true
+		}
+		for _, m := range e.Matrices { // declaration order
+			if seen[m.Name] {
+				g.Wrt = append(g.Wrt, m.Name)
+			}
+		}
+	} else {
+		for _, m := range e.Matrices {
+			if isUsed[m.Name] {
+				g.Wrt = append(g.Wrt, m.Name)
+			}
+		}
+	}
+	if r := f["reference"]; r != nil {
+		g.Reference = l.reference(r, g)
+	}
+	return g
+}
+
+func (l *loader) reference(n *yaml.Node, g *Gradient) *Reference {
+	f, _, ok := l.fields(n, "reference", "source", "decimals", "value", "inputs", "gradient")
+	if !ok {
+		return nil
+	}
+	ref := &Reference{Decimals: 4}
+	if s := f["source"]; s != nil {
+		ref.Source, _ = l.str(s, "reference.source")
+	}
+	if d := f["decimals"]; d != nil {
+		v, _ := l.int(d, "reference.decimals", 0, 15)
+		ref.Decimals = int(v)
+	}
+	if v := f["value"]; v != nil {
+		x, ok := l.num(v, "reference.value")
+		if ok {
+			ref.Value = &x
+		}
+	}
+	named := func(key string, allowed func(string) bool) []NamedMatrix {
+		m := f[key]
+		if m == nil {
+			return nil
+		}
+		if m.Kind != yaml.MappingNode {
+			l.errf(m, "reference.%s: expected a mapping of matrix names to rows, found %s", key, kindName(m))
+			return nil
+		}
+		var out []NamedMatrix
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := deref(m.Content[i]), deref(m.Content[i+1])
+			if !allowed(k.Value) {
+				l.errf(k, "reference.%s: %q is not one of the matrices here", key, k.Value)
+				continue
+			}
+			if v.Kind != yaml.SequenceNode {
+				l.errf(v, "reference.%s.%s: expected rows like [[1, 2], [3, 4]], found %s", key, k.Value, kindName(v))
+				continue
+			}
+			d, ok := l.rows(v, "reference."+key+"."+k.Value)
+			if !ok {
+				continue
+			}
+			want := l.matrices[k.Value].Value
+			if !sameDims(d, want) {
+				wr, wc := want.Dims()
+				dr, dc := d.Dims()
+				l.errf(v, "reference.%s.%s: %d×%d, but %s is %d×%d", key, k.Value, dr, dc, k.Value, wr, wc)
+				continue
+			}
+			out = append(out, NamedMatrix{Name: k.Value, Value: d})
+		}
+		return out
+	}
+	ref.Inputs = named("inputs", func(s string) bool { return l.matrices[s] != nil })
+	ref.Gradient = named("gradient", func(s string) bool {
+		for _, w := range g.Wrt {
+			if w == s {
+				return true
+			}
+		}
+		return false
+	})
+	return ref
+}
+
+func sameDims(a, b mat.Matrix) bool {
+	ar, ac := a.Dims()
+	br, bc := b.Dims()
+	return ar == br && ac == bc
+}

@@ -1,0 +1,182 @@
+// Package spec reads experiment files (YAML, version 1 of the format in
+// experiment-format.md) into typed, validated experiments. Every value keeps
+// the file, line and column it came from, so that errors point at it.
+//
+// spec knows YAML and files; it knows nothing of derivatives.
+package spec
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/expr"
+)
+
+// Pos is a place in an experiment file; Line and Col count from 1 (0 when
+// unknown).
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+func (p Pos) String() string {
+	switch {
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Error is one problem in an experiment file.
+type Error struct {
+	Pos Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Errors is every problem found in one file, in file order.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+func (es Errors) sorted() Errors {
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i].Pos, es[j].Pos
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return es
+}
+
+// Methods are the numeric methods the format names (experiment-format.md,
+// "Methods"); the diff package implements each.
+var Methods = []string{"forward", "backward", "central", "five-point", "richardson", "complex-step", "none"}
+
+// Numeric says how numeric derivatives are taken: Method with step Step (h).
+type Numeric struct {
+	Method string
+	Step   float64
+}
+
+// Tolerance is the agreement asked of numeric and exact derivatives:
+// |numeric − exact| ≤ Atol + Rtol·|exact|.
+type Tolerance struct {
+	Rtol, Atol float64
+}
+
+// Settings are the numeric method and tolerance in force for an item.
+type Settings struct {
+	Numeric
+	Tolerance
+}
+
+// Defaults are the settings of the format: central differences with
+// h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7.
+var Defaults = Settings{Numeric{"central", 0.001}, Tolerance{1e-5, 1e-7}}
+
+// Experiment is one experiment file, validated.
+type Experiment struct {
+	// Path is the file's path as given; Name is its base name without the
+	// .yaml/.yml extension (the reports' stem).
+	Path, Name string
+	Title      string
+	About      string
+	// Settings are the file's, with defaults filled in.
+	Settings  Settings
+	Seed      uint32
+	Functions []*Function
+	Chains    []*Chain
+	Matrices  []*Matrix
+	Gradients []*Gradient
+}
+
+// Item is what functions, chains and gradients have in common.
+type Item struct {
+	Name string
+	Pos  Pos
+	// Settings are the file's, or the item's own numeric:/tolerance:.
+	Settings Settings
+}
+
+// Function is a scalar function of one or more variables, evaluated at
+// Points; each point holds one value per variable, in Vars order (sorted).
+type Function struct {
+	Item
+	Src    string
+	Expr   expr.Node
+	Vars   []string
+	Points [][]float64
+}
+
+// Link is one function of a chain: an expression in x.
+type Link struct {
+	Src  string
+	Expr expr.Node
+}
+
+// Chain is links applied in order, Links[0] first, evaluated at Points.
+type Chain struct {
+	Item
+	Links  []Link
+	Points []float64
+}
+
+// Matrix is a named input matrix.
+type Matrix struct {
+	Name string
+	Pos  Pos
+	// Source says where the values came from, e.g. "randn(3, 3)".
+	Source string
+	Value  *mat.Dense
+}
+
+// Gradient is a scalar function of matrices and the matrices its gradient is
+// taken with respect to, in declaration order.
+type Gradient struct {
+	Item
+	Src       string
+	Expr      expr.Node
+	Wrt       []string
+	Reference *Reference
+}
+
+// Reference is a set of values printed elsewhere (for example by the seed
+// tutorial) that a gradient's results are compared with, to Decimals
+// decimal places.
+type Reference struct {
+	Source   string
+	Decimals int
+	Value    *float64
+	Inputs   []NamedMatrix
+	Gradient []NamedMatrix
+}
+
+// NamedMatrix is a matrix of reference values for the matrix called Name.
+type NamedMatrix struct {
+	Name  string
+	Value *mat.Dense
+}
+
+// MatrixByName returns the experiment's matrix called name, or nil.
+func (e *Experiment) MatrixByName(name string) *Matrix {
+	for _, m := range e.Matrices {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
