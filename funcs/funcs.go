@@ -93,6 +93,10 @@ func Sigmoid(x float64) float64 {
 	return z / (1 + z)
 }
 
+// SigmoidPrime is σ'(x) = σ(x)(1 − σ(x)) = σ(x)·σ(−x); the second form keeps
+// its precision where σ(x) rounds to 1 (x ≳ 37).
+func SigmoidPrime(x float64) float64 { return Sigmoid(x) * Sigmoid(-x) }
+
 // Softplus is ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), stable for any x.
 func Softplus(x float64) float64 {
 	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
@@ -144,12 +148,12 @@ var registry = []*Func{
 	{Name: "tan", Doc: "tan x", Deriv: "1 / cos² x", Domain: "x ≠ π/2 + kπ",
 		F: func(x float64, _ []float64) float64 { return math.Tan(x) },
 		D: func(x float64, _ []float64) float64 { c := math.Cos(x); return 1 / (c * c) }},
-	{Name: "tanh", Doc: "tanh x", Deriv: "1 − tanh² x",
+	{Name: "tanh", Doc: "tanh x", Deriv: "1 − tanh² x = 1 / cosh² x",
 		F: func(x float64, _ []float64) float64 { return math.Tanh(x) },
-		D: func(x float64, _ []float64) float64 { t := math.Tanh(x); return 1 - t*t }},
+		D: func(x float64, _ []float64) float64 { c := math.Cosh(x); return 1 / (c * c) }},
 	{Name: "sigmoid", Doc: "σ(x) = 1 / (1 + e^(−x))", Deriv: "σ(x)(1 − σ(x))",
 		F: func(x float64, _ []float64) float64 { return Sigmoid(x) },
-		D: func(x float64, _ []float64) float64 { s := Sigmoid(x); return s * (1 - s) }},
+		D: func(x float64, _ []float64) float64 { return SigmoidPrime(x) }},
 	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink,
 		F: func(x float64, _ []float64) float64 { return math.Max(0, x) },
 		D: func(x float64, _ []float64) float64 {
@@ -200,7 +204,7 @@ var registry = []*Func{
 		D: func(x float64, _ []float64) float64 { return normCDF(x) + x*normPDF(x) }},
 	{Name: "silu", Doc: "x·σ(x) (swish)", Deriv: "σ(x) + x·σ(x)(1 − σ(x))",
 		F: func(x float64, _ []float64) float64 { return x * Sigmoid(x) },
-		D: func(x float64, _ []float64) float64 { s := Sigmoid(x); return s + x*s*(1-s) }},
+		D: func(x float64, _ []float64) float64 { return Sigmoid(x) + x*SigmoidPrime(x) }},
 	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink,
 		F: func(x float64, _ []float64) float64 { return math.Abs(x) },
 		D: func(x float64, _ []float64) float64 {

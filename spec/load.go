@@ -91,6 +91,7 @@ type loader struct {
 	errs      Errors
 	sets      map[string]*yaml.Node
 	matrices  map[string]*Matrix
+	failed    map[string]bool // matrices that could not be read
 }
 
 func (l *loader) pos(n *yaml.Node) Pos { return Pos{File: l.path, Line: n.Line, Col: n.Column} }
@@ -114,17 +115,46 @@ func (l *loader) yamlError(err error) {
 	l.yamlMessage(err.Error())
 }
 
+// yamlMessage reports a YAML syntax error. yaml.v3 gives no line for some
+// errors and the enclosing block's line for others, so the line is found by
+// parsing ever longer prefixes of the file: the first prefix that fails with
+// the same message ends at the line at fault.
 func (l *loader) yamlMessage(msg string) {
+	text := strings.TrimPrefix(msg, "yaml: ")
+	line := 0
 	if m := yamlLineErr.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		col := 1
-		if line >= 1 && line <= len(l.lines) {
-			col = len(l.lines[line-1]) - len(strings.TrimLeft(l.lines[line-1], " \t")) + 1
+		line, _ = strconv.Atoi(m[1])
+		text = m[2]
+	}
+	if len(l.lines) <= 2000 {
+		for k := 1; k <= len(l.lines); k++ {
+			var n yaml.Node
+			err := yaml.Unmarshal([]byte(strings.Join(l.lines[:k], "\n")), &n)
+			if err == nil {
+				continue
+			}
+			got := strings.TrimPrefix(err.Error(), "yaml: ")
+			if m := yamlLineErr.FindStringSubmatch(err.Error()); m != nil {
+				got = m[2]
+			}
+			if got == text {
+				line = k
+				break
+			}
 		}
-		l.errAt(Pos{File: l.path, Line: line, Col: col}, "invalid YAML: %s", m[2])
+	}
+	if line < 1 || line > len(l.lines) {
+		l.errAt(Pos{File: l.path}, "invalid YAML: %s", text)
 		return
 	}
-	l.errAt(Pos{File: l.path}, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	src := l.lines[line-1]
+	col := len(src) - len(strings.TrimLeft(src, " ")) + 1
+	if strings.Contains(text, "tab") {
+		if i := strings.IndexByte(src, '\t'); i >= 0 {
+			col = i + 1
+		}
+	}
+	l.errAt(Pos{File: l.path, Line: line, Col: col}, "invalid YAML: %s", text)
 }
 
 func deref(n *yaml.Node) *yaml.Node {
@@ -272,7 +302,7 @@ func (l *loader) experiment(root *yaml.Node) *Experiment {
 	for k := range l.sets {
 		names[k] = l.pos(keys["points"])
 	}
-	l.matrices = map[string]*Matrix{}
+	l.matrices, l.failed = map[string]*Matrix{}, map[string]bool{}
 	if n := f["matrices"]; n != nil {
 		e.Matrices = l.matricesNode(n, rng.New(e.Seed))
 		for _, m := range e.Matrices {
@@ -477,7 +507,11 @@ func (l *loader) exprPos(n *yaml.Node, off int) Pos {
 
 // parseExpr parses the expression in scalar n; a bare registry name f
 // becomes f(x) when bareOK.
+//
+// A bare name that is not in the registry is refused when it looks like a
+// misspelt function, and always in a chain link (whose variable is x).
 func (l *loader) parseExpr(n *yaml.Node, what string, bareOK bool) (string, expr.Node, bool) {
+	chainLink := strings.Contains(what, ": link")
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!bool" {
 		l.errf(n, "%s: expected an expression, found %s", what, kindName(n))
 		return "", nil, false
@@ -490,8 +524,17 @@ func (l *loader) parseExpr(n *yaml.Node, what string, bareOK bool) (string, expr
 		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
 		return "", nil, false
 	}
-	if id, ok := tree.(*expr.Ident); ok && bareOK && funcs.Lookup(id.Name) != nil {
-		tree = &expr.Call{Name: id.Name, Args: []expr.Node{&expr.Ident{Name: "x", Off: id.Off}}, Off: id.Off}
+	if id, ok := tree.(*expr.Ident); ok && bareOK && id.Name != "x" {
+		if funcs.Lookup(id.Name) != nil {
+			tree = &expr.Call{Name: id.Name, Args: []expr.Node{&expr.Ident{Name: "x", Off: id.Off}}, Off: id.Off}
+		} else if s := funcs.Suggest(id.Name); s != "" || chainLink {
+			msg := fmt.Sprintf("unknown function %q", id.Name)
+			if s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			l.errAt(l.exprPos(n, id.Off), "%s", msg)
+			return "", nil, false
+		}
 	}
 	return src, tree, true
 }
@@ -572,8 +615,7 @@ func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
 		return nil
 	}
 	good := true
-	for _, ln := range of.Content {
-		ln = deref(ln)
+	for _, ln := range l.rejoin(of) {
 		src, tree, ok := l.parseExpr(ln, "chain "+name+": link", true)
 		if !ok {
 			good = false
@@ -600,4 +642,51 @@ func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
 		c.Points = append(c.Points, p[0])
 	}
 	return c
+}
+
+// rejoin undoes YAML's splitting of a flow list at commas inside calls:
+// [leaky_relu(x, 0.2), sigmoid] reads as "leaky_relu(x", "0.2)", "sigmoid".
+// Plain items on one line whose parentheses do not balance are joined with
+// the items after them, taking the text from the file itself so that columns
+// stay right.
+func (l *loader) rejoin(seq *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	items := seq.Content
+	for i := 0; i < len(items); i++ {
+		n := deref(items[i])
+		if n.Kind != yaml.ScalarNode || n.Style != 0 || depth(n.Value) <= 0 {
+			out = append(out, n)
+			continue
+		}
+		d, j := depth(n.Value), i
+		for d > 0 && j+1 < len(items) {
+			next := deref(items[j+1])
+			if next.Kind != yaml.ScalarNode || next.Style != 0 || next.Line != n.Line {
+				break
+			}
+			j++
+			d += depth(next.Value)
+		}
+		last := deref(items[j])
+		if j == i || n.Line-1 >= len(l.lines) {
+			out = append(out, n)
+			continue
+		}
+		line := l.lines[n.Line-1]
+		end := last.Column - 1 + len(last.Value)
+		if end > len(line) {
+			out = append(out, n)
+			continue
+		}
+		joined := *n
+		joined.Value = line[n.Column-1 : end]
+		out = append(out, &joined)
+		i = j
+	}
+	return out
+}
+
+// depth is the count of '(' less the count of ')' in s.
+func depth(s string) int {
+	return strings.Count(s, "(") - strings.Count(s, ")")
 }

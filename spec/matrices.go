@@ -3,7 +3,9 @@ package spec
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -47,6 +49,8 @@ func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*Matrix {
 		if m := l.matrix(k.Value, v, r); m != nil {
 			m.Pos = l.pos(k)
 			out = append(out, m)
+		} else {
+			l.failed[k.Value] = true
 		}
 	}
 	return out
@@ -322,7 +326,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 		return nil
 	}
 	h := r.Header.Descr
-	switch strings.TrimLeft(h.Type, "<>|=") {
+	switch strings.Trim(h.Type, `'"<>|=`) {
 	case "f8", "f4":
 	default:
 		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4)", what, p, h.Type)
@@ -345,18 +349,29 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 	if !l.elements(n, what, rows, cols) {
 		return nil
 	}
-	var d mat.Dense
-	if err := r.Read(&d); err != nil {
-		l.errf(n, "%s: cannot read the values in %s: %v", what, p, err)
+	var data []float64
+	if strings.Contains(h.Type, "f4") {
+		var f32 []float32
+		err = r.Read(&f32)
+		for _, v := range f32 {
+			data = append(data, float64(v))
+		}
+	} else {
+		err = r.Read(&data)
+	}
+	if err != nil && !errors.Is(err, io.EOF) || int64(len(data)) != rows*cols {
+		l.errf(n, "%s: cannot read the %d values %s's header promises (%v)", what, rows*cols, p, err)
 		return nil
 	}
-	if rr, cc := d.Dims(); int64(rr*cc) != rows*cols {
-		l.errf(n, "%s: %s holds %d values, its header says %v", what, p, rr*cc, h.Shape)
-		return nil
-	}
-	out := mat.NewDense(int(rows), int(cols), append([]float64(nil), d.RawMatrix().Data...))
-	if h.Fortran && rows > 1 && len(h.Shape) == 2 {
-		out.Copy(&d)
+	out := mat.NewDense(int(rows), int(cols), data)
+	if h.Fortran && len(h.Shape) == 2 {
+		// column-major on disk: element (i, j) is at j·rows + i
+		out = mat.NewDense(int(rows), int(cols), nil)
+		for j := 0; j < int(cols); j++ {
+			for i := 0; i < int(rows); i++ {
+				out.Set(i, j, data[j*int(rows)+i])
+			}
+		}
 	}
 	for _, v := range out.RawMatrix().Data {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -382,7 +397,7 @@ func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
 	}
 	g := &Gradient{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], e.Settings)}}
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
-	if !ok {
+	if !ok || l.usesFailed(tree) {
 		return nil
 	}
 	used, ok := l.resolve(f["expr"], tree, expr.Matrix)
@@ -526,4 +541,16 @@ func sameDims(a, b mat.Matrix) bool {
 	ar, ac := a.Dims()
 	br, bc := b.Dims()
 	return ar == br && ac == bc
+}
+
+// usesFailed reports whether tree names a matrix that could not be read (its
+// error is already reported).
+func (l *loader) usesFailed(tree expr.Node) bool {
+	found := false
+	expr.Walk(tree, func(n expr.Node) {
+		if id, ok := n.(*expr.Ident); ok && l.failed[id.Name] {
+			found = true
+		}
+	})
+	return found
 }

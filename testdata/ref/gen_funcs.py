@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Reference values for the function registry, computed outside the project
+with mpmath at 50 significant digits (Debian's python3-mpmath, which comes
+with python3-sympy). Writes funcs.csv: name, params, x, value, derivative.
+
+Run from the repository root:  /usr/bin/python3 testdata/ref/gen_funcs.py
+"""
+import csv, os
+from mpmath import mp, mpf, sqrt, exp, log, sin, cos, tan, tanh, erfc, diff, pi
+
+mp.dps = 50
+
+def sigmoid(x): return 1 / (1 + exp(-x))
+def normcdf(x): return erfc(-x / sqrt(2)) / 2  # erfc: no cancellation for x ≪ 0
+
+# name, params, f(x, params): each value computed directly from its definition
+F = {
+    "identity":   lambda x, p: x,
+    "square":     lambda x, p: x * x,
+    "cube":       lambda x, p: x ** 3,
+    "pow":        lambda x, p: x ** p[0],
+    "sqrt":       lambda x, p: sqrt(x),
+    "exp":        lambda x, p: exp(x),
+    "log":        lambda x, p: log(x),
+    "sin":        lambda x, p: sin(x),
+    "cos":        lambda x, p: cos(x),
+    "tan":        lambda x, p: tan(x),
+    "tanh":       lambda x, p: tanh(x),
+    "sigmoid":    lambda x, p: sigmoid(x),
+    "relu":       lambda x, p: max(mpf(0), x),
+    "leaky_relu": lambda x, p: max(p[0] * x, x),
+    "elu":        lambda x, p: x if x > 0 else p[0] * (exp(x) - 1),
+    "softplus":   lambda x, p: log(1 + exp(x)),
+    "gelu":       lambda x, p: x * normcdf(x),
+    "silu":       lambda x, p: x * sigmoid(x),
+    "abs":        lambda x, p: abs(x),
+}
+general = ["-3", "-1.5", "-0.25", "0.5", "1", "2.75"]
+positive = ["0.01", "0.5", "1", "2.75", "10"]
+cases = []
+for name in F:
+    xs = positive if name in ("sqrt", "log") else general
+    params = {"pow": [["3"], ["0.5"], ["-2"]], "leaky_relu": [["0.2"], ["0.1"]], "elu": [["1"], ["0.5"]]}.get(name, [[]])
+    for p in params:
+        pxs = positive if name == "pow" and p[0] == "0.5" else xs
+        if name == "pow" and p[0] == "-2":
+            pxs = [x for x in xs if x != "0"]
+        for x in pxs:
+            cases.append((name, p, x))
+# large |x|, where a naive sigmoid or softplus overflows or loses everything
+for name in ("sigmoid", "softplus", "silu", "tanh", "gelu"):
+    for x in ("-800", "-40", "-20", "20", "40", "800"):
+        cases.append((name, [], x))
+
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "funcs.csv"), "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["name", "params", "x", "value", "derivative"])
+    for name, p, x in cases:
+        pv = [mpf(v) for v in p]
+        fx = lambda t: F[name](t, pv)
+        val = fx(mpf(x))
+        der = diff(fx, mpf(x))  # mpmath's high-precision numerical derivative
+        w.writerow([name, ";".join(p), x, mp.nstr(val, 25), mp.nstr(der, 25)])
+print("wrote", len(cases), "cases")
