@@ -88,7 +88,7 @@ func (t *tape) forward(e expr.Node) *node {
 	panic("diff: unresolved expression node")
 }
 
-func size(m *mat.Dense) float64   { r, c := m.Dims(); return float64(r * c) }
+func size(m *mat.Dense) float64 { r, c := m.Dims(); return float64(r * c) }
 
 // apply is f element by element: out = f(A), ∂L/∂A = ∂L/∂out ⊙ f'(A).
 func (t *tape) apply(f *funcs.Func, p []float64, a *node) *node {

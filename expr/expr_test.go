@@ -14,19 +14,19 @@ func TestPrecedence(t *testing.T) {
 		src  string
 		want float64
 	}{
-		{"2^3^2", 512},        // right-associative: 2^(3^2)
-		{"2**3**2", 512},      // ** is ^
-		{"-2^2", -4},          // -(2^2)
-		{"2^-1", 0.5},         // a unary minus may start the exponent
-		{"(-2)^2", 4},         //
-		{"10-4-3", 3},         // left-associative
-		{"64/8/2", 4},         // left-associative
-		{"2+3*4", 14},         //
-		{"(2+3)*4", 20},       //
-		{"2*3^2", 18},         // ^ binds tighter than *
-		{"--3", 3},            //
-		{"-3*-2", 6},          //
-		{".5 + 1e-3", 0.501},  // number forms
+		{"2^3^2", 512},       // right-associative: 2^(3^2)
+		{"2**3**2", 512},     // ** is ^
+		{"-2^2", -4},         // -(2^2)
+		{"2^-1", 0.5},        // a unary minus may start the exponent
+		{"(-2)^2", 4},        //
+		{"10-4-3", 3},        // left-associative
+		{"64/8/2", 4},        // left-associative
+		{"2+3*4", 14},        //
+		{"(2+3)*4", 20},      //
+		{"2*3^2", 18},        // ^ binds tighter than *
+		{"--3", 3},           //
+		{"-3*-2", 6},         //
+		{".5 + 1e-3", 0.501}, // number forms
 		{"6.02E23 / 1E23", 6.02},
 		{"2.5*4", 10},
 		{"pi", math.Pi},
@@ -148,8 +148,8 @@ func TestShape(t *testing.T) {
 		col  int
 	}{
 		{"X @ W", [2]int{3, 2}, "", 0},
-		{"X @ W + B", [2]int{3, 2}, "", 0},      // a row broadcasts over rows
-		{"X @ W * C", [2]int{3, 2}, "", 0},      // a column broadcasts over columns
+		{"X @ W + B", [2]int{3, 2}, "", 0}, // a row broadcasts over rows
+		{"X @ W * C", [2]int{3, 2}, "", 0}, // a column broadcasts over columns
 		{"sum(sigmoid(X @ W))", [2]int{1, 1}, "", 0},
 		{"transpose(W) @ X", [2]int{2, 3}, "", 0},
 		{"X @ V", [2]int{}, "X @ V: 3×3 and 2×3 do not match", 3},

@@ -106,7 +106,7 @@ type parser struct {
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 func (p *parser) isOp(c byte) bool {
 	t := p.peek()
 	return t.kind == tOp && t.op == c

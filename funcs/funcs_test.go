@@ -112,8 +112,8 @@ func TestKinks(t *testing.T) {
 	}{
 		{"relu", nil, 0, true}, {"relu", nil, 0.1, false},
 		{"leaky_relu", nil, 0, true}, {"abs", nil, 0, true},
-		{"elu", nil, 0, false},             // a = 1: both one-sided slopes are 1
-		{"elu", []float64{0.5}, 0, true},   // slopes 0.5 and 1
+		{"elu", nil, 0, false},           // a = 1: both one-sided slopes are 1
+		{"elu", []float64{0.5}, 0, true}, // slopes 0.5 and 1
 		{"sigmoid", nil, 0, false},
 	} {
 		f := Lookup(c.name)
