@@ -137,7 +137,8 @@ func sampleIndices(src *rng.Source, m *mat.Dense) []Index {
 }
 
 // directions checks ∇L·V = Σ_M ⟨∂L/∂M, V_M⟩ against d/dt L(M + t·V_M) at
-// t = 0, for SampleDirections directions V of standard normal draws.
+// t = 0, for SampleDirections directions V of standard normal draws scaled
+// to unit length (the Frobenius norm over all the matrices together).
 func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool) []Direction {
 	var out []Direction
 	base := map[string]*mat.Dense{}
@@ -146,16 +147,23 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 	}
 	for k := 0; k < SampleDirections; k++ {
 		v := map[string]*mat.Dense{}
-		exact := 0.0
+		norm2 := 0.0
 		for _, mg := range g.Wrt {
 			r, c := base[mg.Name].Dims()
 			d := mat.NewDense(r, c, nil)
 			raw := d.RawMatrix().Data
 			for i := range raw {
 				raw[i] = src.Norm()
+				norm2 += raw[i] * raw[i]
 			}
 			v[mg.Name] = d
-			exact += mat.Sum(mulElem(mg.Exact, d))
+		}
+		// unit length over all the matrices together, so that h is the
+		// length of the step whatever the matrices' size
+		exact := 0.0
+		for _, mg := range g.Wrt {
+			v[mg.Name].Scale(1/math.Sqrt(norm2), v[mg.Name])
+			exact += mat.Sum(mulElem(mg.Exact, v[mg.Name]))
 		}
 		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: exact}
 		dd.Numeric, dd.ErrEst = Numeric(func(t float64) float64 {
@@ -197,7 +205,7 @@ func describeCheck(g *Gradient, s spec.Settings) string {
 	}
 	return fmt.Sprintf("a sample, as checking every element would take too long: %s (the first, the last, and others drawn "+
 		"with NumPy's generator seeded %d), each perturbed one at a time with the rest held; and %d directional derivatives "+
-		"∇L·V along directions V of standard normal draws from the same stream (%s)",
+		"∇L·V along unit directions V (standard normal draws from the same stream, scaled to length 1) (%s)",
 		strings.Join(parts, ", "), SampleSeed, SampleDirections, how)
 }
 

@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"math"
+
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
@@ -120,10 +122,32 @@ func (t *tape) apply(f *funcs.Func, p []float64, a *node) *node {
 	return out
 }
 
+// Sum is the sum of m's elements by Neumaier's compensated summation, whose
+// error is about one rounding of the result however many elements there are
+// (plain summation's grows with √n): finite differences of a large sum
+// subtract two nearly equal values, so its rounding matters.
+func Sum(m *mat.Dense) float64 {
+	raw := m.RawMatrix()
+	r, c := m.Dims()
+	var s, comp float64
+	for i := 0; i < r; i++ {
+		for _, x := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+			t := s + x
+			if math.Abs(s) >= math.Abs(x) {
+				comp += (s - t) + x
+			} else {
+				comp += (x - t) + s
+			}
+			s = t
+		}
+	}
+	return s + comp
+}
+
 // reduce is ΣA (or its mean): ∂L/∂A = ∂L/∂out · ones (divided by the count
 // for the mean).
 func reduce(a *node, mean bool) *node {
-	s := mat.Sum(a.val)
+	s := Sum(a.val)
 	n := size(a.val)
 	if mean {
 		s /= n

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,37 @@ import (
 // MaxShownDim is the largest number of rows or columns a matrix may have to
 // be printed whole in Markdown; a larger one is summarised (Large).
 const MaxShownDim = 12
+
+// MaxShownElements is how many checked elements of a large matrix the
+// Markdown lists (the largest errors, plus every element that is not ok).
+const MaxShownElements = 10
+
+// worstElements returns the n elements with the largest errors and every
+// element that is not ok, in row-major order.
+func worstElements(els []diff.Element, n int) []diff.Element {
+	if len(els) <= n {
+		return els
+	}
+	order := make([]int, len(els))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ea, eb := els[order[a]].AbsErr, els[order[b]].AbsErr
+		return ea > eb || !math.IsNaN(ea) && math.IsNaN(eb)
+	})
+	keep := map[int]bool{}
+	for _, i := range order[:n] {
+		keep[i] = true
+	}
+	var out []diff.Element
+	for i, e := range els {
+		if keep[i] || e.Status != diff.OK {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // Large reports whether m is summarised rather than printed whole.
 func Large(m *mat.Dense) bool {
@@ -314,8 +346,15 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		}
 		table(b, []string{"", "value"}, []bool{false, true}, rows)
 		if len(m.Elements) > 0 {
+			worst := worstElements(m.Elements, MaxShownElements)
+			fmt.Fprintf(b, "%d elements checked numerically (every row is in the CSV report); ", len(m.Elements))
+			if len(worst) < len(m.Elements) {
+				fmt.Fprintf(b, "the %d with the largest errors, and any not ok:\n\n", len(worst))
+			} else {
+				b.WriteString("all of them:\n\n")
+			}
 			var er [][]string
-			for _, e := range m.Elements {
+			for _, e := range worst {
 				er = append(er, []string{e.Wrt, fmtNum(m.Input.At(e.I, e.J)), fmtNum(e.Exact), fmtNum(e.Numeric), fmtErr(e.AbsErr), string(e.Status)})
 			}
 			table(b, []string{"element", "value", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, true, false}, er)

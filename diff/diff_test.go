@@ -1,0 +1,240 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/spec"
+)
+
+func load(t *testing.T, src string) *spec.Experiment {
+	t.Helper()
+	e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	return e
+}
+
+func rows(m [][]float64) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, r := range m {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("[")
+		for j, v := range r {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%v", v) // shortest round-trip form: the same float64
+		}
+		b.WriteString("]")
+	}
+	return b.String() + "]"
+}
+
+// TestGradientsAgainstTorch compares L and every gradient with PyTorch
+// autograd in float64 (../testdata/ref/torch.json, written by gen_torch.py
+// beside it). Both sides compute in float64 but sum in different orders, so
+// agreement is asked to 1e-12 relative to the largest gradient element.
+func TestGradientsAgainstTorch(t *testing.T) {
+	b, err := os.ReadFile("../testdata/ref/torch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		Matrices map[string][][]float64
+		Cases    []struct {
+			Expr  string
+			Value float64
+			Grads map[string][][]float64
+		}
+	}
+	if err := json.Unmarshal(b, &fx); err != nil {
+		t.Fatal(err)
+	}
+	var decl strings.Builder
+	for _, name := range []string{"X", "W", "B", "Y", "W1", "W2", "C", "R", "P", "Q"} {
+		fmt.Fprintf(&decl, "  %s: %s\n", name, rows(fx.Matrices[name]))
+	}
+	for _, c := range fx.Cases {
+		e := load(t, "matrices:\n"+decl.String()+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
+		g := RunGradient(e.Gradients[0], e.Matrices)
+		if math.Abs(g.Value-c.Value) > 1e-12*math.Max(1, math.Abs(c.Value)) {
+			t.Errorf("%s: L = %.17g, torch %.17g", c.Expr, g.Value, c.Value)
+		}
+		for _, mg := range g.Wrt {
+			want, ok := c.Grads[mg.Name]
+			if !ok {
+				continue // torch found this gradient all zero
+			}
+			scale := 0.0
+			for _, r := range want {
+				for _, v := range r {
+					scale = math.Max(scale, math.Abs(v))
+				}
+			}
+			for i, r := range want {
+				for j, v := range r {
+					if got := mg.Exact.At(i, j); math.Abs(got-v) > 1e-12*math.Max(1, scale) {
+						t.Errorf("%s: ∂L/∂%s[%d,%d] = %.17g, torch %.17g", c.Expr, mg.Name, i, j, got, v)
+					}
+				}
+			}
+			for _, el := range mg.Elements {
+				if el.Status != OK {
+					t.Errorf("%s: %s numeric check: %s (%s)", c.Expr, el.Wrt, el.Status, el.Note)
+				}
+			}
+		}
+		for name := range c.Grads {
+			found := false
+			for _, mg := range g.Wrt {
+				found = found || mg.Name == name
+			}
+			if !found {
+				t.Errorf("%s: no gradient for %s", c.Expr, name)
+			}
+		}
+	}
+}
+
+// TestMethodFormulas checks each stencil on polynomials whose truncation
+// error is known exactly: forward on x² at 2 gives 4 + h; central on x³ at 1
+// gives 3 + h²; five-point on x⁵ at 1 gives 5 − 4h⁴.
+func TestMethodFormulas(t *testing.T) {
+	h := 0.01
+	for _, c := range []struct {
+		method string
+		f      func(float64) float64
+		x      float64
+		want   float64
+	}{
+		{"forward", func(x float64) float64 { return x * x }, 2, 4 + h},
+		{"backward", func(x float64) float64 { return x * x }, 2, 4 - h},
+		{"central", func(x float64) float64 { return x * x * x }, 1, 3 + h*h},
+		{"five-point", func(x float64) float64 { return math.Pow(x, 5) }, 1, 5 - 4*h*h*h*h},
+	} {
+		got, _ := Numeric(c.f, c.x, c.method, h)
+		if math.Abs(got-c.want) > 1e-11 {
+			t.Errorf("%s: %.15g, want %.15g", c.method, got, c.want)
+		}
+	}
+	// Richardson removes the h², h⁴, h⁶ terms: on eˣ at 1 with h = 0.1 it is
+	// within 1e-10 of e, and its own error estimate is of that size.
+	got, est := Numeric(math.Exp, 1, "richardson", 0.1)
+	if math.Abs(got-math.E) > 1e-10 || !(est < 1e-8) {
+		t.Errorf("richardson: %.15g (estimate %g), want e", got, est)
+	}
+	if v, _ := Numeric(math.Exp, 1, "none", 0.1); !math.IsNaN(v) {
+		t.Errorf("none gave %v", v)
+	}
+}
+
+// TestChainSeedRule checks a chain's numbers against the seed's formulas:
+// for [square, sigmoid] at x, the exact derivative is σ'(x²)·2x, and the
+// numeric one the product of the central differences of each link at its
+// own input.
+func TestChainSeedRule(t *testing.T) {
+	e := load(t, "chains:\n  - {name: c, of: [square, sigmoid], at: [1, -0.5, 2]}\n")
+	r := RunChain(e.Chains[0])
+	h := 0.001
+	for _, p := range r.Points {
+		x := p.At[0]
+		sq := func(v float64) float64 { return v * v }
+		wantExact := funcs.SigmoidPrime(x*x) * 2 * x
+		wantNumeric := (funcs.Sigmoid(x*x+h) - funcs.Sigmoid(x*x-h)) / (2 * h) * (sq(x+h) - sq(x-h)) / (2 * h)
+		d := p.Partials[0]
+		if math.Abs(d.Exact-wantExact) > 1e-15 || math.Abs(d.Numeric-wantNumeric) > 1e-14 || d.Status != OK {
+			t.Errorf("x=%g: exact %.17g numeric %.17g (%s), want %.17g %.17g", x, d.Exact, d.Numeric, d.Status, wantExact, wantNumeric)
+		}
+		if p.Links[0].Out != x*x || p.Links[1].In != x*x || p.Value != funcs.Sigmoid(x*x) {
+			t.Errorf("x=%g: links %+v", x, p.Links)
+		}
+	}
+}
+
+func TestPartialsAndStatus(t *testing.T) {
+	e := load(t, `tolerance: {rtol: 1e-6, atol: 0}
+functions:
+  - {name: g, expr: x * y^2 + sin(x), at: {x: 1, y: 2}}
+  - {name: r, expr: relu(x) + abs(x - 1), at: [0, 1, 0.5]}
+  - {name: bad, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}
+`)
+	g := RunFunction(e.Functions[0])
+	p := g.Points[0]
+	// ∂/∂x = y² + cos x, ∂/∂y = 2xy
+	if math.Abs(p.Partials[0].Exact-(4+math.Cos(1))) > 1e-15 || p.Partials[1].Exact != 4 {
+		t.Errorf("partials %+v", p.Partials)
+	}
+	r := RunFunction(e.Functions[1])
+	for i, want := range []Status{Kink, Kink, OK} {
+		if got := r.Points[i].Partials[0].Status; got != want {
+			t.Errorf("relu(x)+abs(x−1) at %g: %s, want %s", r.Points[i].At[0], got, want)
+		}
+	}
+	// forward differences of x³ at 1 with h = 0.1: 3.31, off by 0.31 > 3e-6
+	bad := RunFunction(e.Functions[2]).Points[0].Partials[0]
+	if bad.Status != Fail || math.Abs(bad.Numeric-3.31) > 1e-12 {
+		t.Errorf("x³ forward: %+v", bad)
+	}
+}
+
+// TestSampledCheck: a gradient too large to check element by element gets
+// a sample of elements and directional derivatives, all within tolerance.
+func TestSampledCheck(t *testing.T) {
+	e := load(t, "random: {seed: 3}\nmatrices:\n  X: {randn: [300, 300]}\n  W: {randn: [300, 300]}\ngradients:\n  - {name: L, expr: sum(sigmoid(X @ W))}\n")
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	if !g.Sampled || len(g.Directions) != SampleDirections {
+		t.Fatalf("sampled %v, directions %d", g.Sampled, len(g.Directions))
+	}
+	for _, m := range g.Wrt {
+		if len(m.Elements) != SampleElements || m.Elements[0].Index != (Index{0, 0}) || m.Elements[SampleElements-1].Index != (Index{299, 299}) {
+			t.Errorf("%s: elements %v", m.Name, m.Elements)
+		}
+		for _, el := range m.Elements {
+			if el.Status != OK {
+				t.Errorf("%s: %s %+v", m.Name, el.Wrt, el.Derivative)
+			}
+		}
+	}
+	for _, d := range g.Directions {
+		if d.Status != OK {
+			t.Errorf("%s: %+v", d.Wrt, d.Derivative)
+		}
+	}
+	if !strings.Contains(g.Check, "8 of the 90000 elements of X") {
+		t.Errorf("check text: %s", g.Check)
+	}
+}
+
+func BenchmarkChainPoints(b *testing.B) {
+	e, _ := spec.Parse("b.yaml", []byte("chains:\n  - {name: c, of: [leaky_relu, square, sigmoid], at: {x: {from: -3, to: 3, count: 10000}}}\n"), spec.DefaultOptions)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		RunChain(e.Chains[0])
+	}
+}
+
+// TestSumCompensated: 1 followed by a million copies of 1e-16 sums to
+// 1 + 1e-10 exactly enough to see; plain summation returns 1.
+func TestSumCompensated(t *testing.T) {
+	data := make([]float64, 1_000_001)
+	data[0] = 1
+	for i := 1; i < len(data); i++ {
+		data[i] = 1e-16
+	}
+	got := Sum(mat.NewDense(1, len(data), data))
+	if want := 1 + 1e-10; math.Abs(got-want) > 1e-16 {
+		t.Errorf("Sum = %.17g, want %.17g", got, want)
+	}
+}

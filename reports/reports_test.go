@@ -1,0 +1,132 @@
+package reports
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden from this run")
+
+// TestGolden runs each testdata/*.yaml and compares every file the runner
+// would write with testdata/golden/, byte for byte. The golden files are
+// the runner's own output (go test ./reports -update), read and checked by a
+// person when they change.
+func TestGolden(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/*.yaml")
+	if len(inputs) == 0 {
+		t.Fatal("no inputs")
+	}
+	for _, in := range inputs {
+		e, err := spec.Load(in, spec.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range Render(diff.Run(e)) {
+			golden := filepath.Join("testdata", "golden", f.Name)
+			if *update {
+				if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Errorf("%s: %v (run go test ./reports -update)", golden, err)
+				continue
+			}
+			if !bytes.Equal(f.Data, want) {
+				t.Errorf("%s differs from a fresh run:\n%s", golden, firstDiff(want, f.Data))
+			}
+		}
+	}
+}
+
+func firstDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range max(len(al), len(bl)) {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:", i+1) + "\n golden: " + x + "\n fresh:  " + y
+		}
+	}
+	return ""
+}
+
+// TestDeterministic renders the same results twice, and from two separate
+// runs, and asks for the same bytes.
+func TestDeterministic(t *testing.T) {
+	e, err := spec.Load("testdata/matrix.yaml", spec.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := Render(diff.Run(e)), Render(diff.Run(e))
+	for i := range a {
+		if !bytes.Equal(a[i].Data, b[i].Data) {
+			t.Errorf("%s differs between runs", a[i].Name)
+		}
+	}
+}
+
+func TestCSVColumnsAndRows(t *testing.T) {
+	e, err := spec.Load("testdata/two-vars.yaml", spec.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(CSV(diff.Run(e)))), "\n")
+	if lines[0] != "item,kind,point,wrt,value,exact,numeric,abs_error,status,note" {
+		t.Errorf("header %q", lines[0])
+	}
+	// s at two points and g at two points, two partials each: 8 rows
+	if len(lines) != 9 || !strings.HasPrefix(lines[1], "s,function,x=1;y=2,x,0.9525741268224334,") {
+		t.Errorf("rows:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// TestWriteAtomic fails a write part way and checks that the old report is
+// still there, whole, and that no temporary file is left behind.
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.md")
+	if err := WriteAtomic(path, []byte("old report\n")); err != nil {
+		t.Fatal(err)
+	}
+	saved := writeAll
+	defer func() { writeAll = saved }()
+	writeAll = func(f *os.File, data []byte) (int, error) {
+		n, _ := f.Write(data[:len(data)/2])
+		return n, errors.New("disk full")
+	}
+	if err := WriteAtomic(path, []byte("a new report that will not fit\n")); err == nil {
+		t.Fatal("expected the failed write to be reported")
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != "old report\n" {
+		t.Errorf("report is now %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+	writeAll = saved
+	if err := WriteAtomic(path, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new\n" {
+		t.Errorf("report is %q", got)
+	}
+}
