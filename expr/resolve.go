@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/runner-dev/runner/funcs"
 )
@@ -51,10 +52,10 @@ func resolve(n Node, mode Mode, matrices map[string]bool, used map[string]bool) 
 			}
 			sort.Strings(known)
 			msg := fmt.Sprintf("unknown matrix %q", n.Name)
-			if s := closest(n.Name, known); s != "" {
+			if s := funcs.Closest(n.Name, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else if len(known) > 0 {
-				msg += fmt.Sprintf(" (declared under matrices: %s)", join(known))
+				msg += fmt.Sprintf(" (declared under matrices: %s)", strings.Join(known, ", "))
 			} else {
 				msg += " (declare it under matrices:)"
 			}
@@ -172,27 +173,6 @@ func constValue(n Node) (float64, *Error) {
 		return n.Fn.F(x, n.Params), nil
 	}
 	return 0, errorf(n.Pos(), "not a number")
-}
-
-func closest(name string, known []string) string {
-	s := funcs.Suggest(name, known...)
-	for _, k := range known {
-		if k == s {
-			return s
-		}
-	}
-	return ""
-}
-
-func join(names []string) string {
-	s := ""
-	for i, n := range names {
-		if i > 0 {
-			s += ", "
-		}
-		s += n
-	}
-	return s
 }
 
 // Const evaluates src as a constant expression: numbers, pi, e, arithmetic

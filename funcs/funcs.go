@@ -263,9 +263,9 @@ func IsMatrixFunc(name string) bool {
 // Constants are the named numbers an expression may use.
 var Constants = map[string]float64{"pi": math.Pi, "e": math.E}
 
-// Suggest returns the known name closest to name (functions, matrix
-// functions and constants), or "" when none is close enough to be a likely
-// typo.
+// Suggest returns the registry name (function, matrix function or
+// constant) or extra name closest to name, or "" when none is close enough
+// to be a likely typo.
 func Suggest(name string, extra ...string) string {
 	cands := append([]string(nil), extra...)
 	for _, f := range registry {
@@ -274,14 +274,22 @@ func Suggest(name string, extra ...string) string {
 	for _, m := range MatrixFuncs {
 		cands = append(cands, m.Name)
 	}
+	return Closest(name, cands)
+}
+
+// Closest returns the option closest to word by edit distance, or "" when
+// none is within 2 edits (3 for words of 7 letters or more). Ties go to the
+// alphabetically first option.
+func Closest(word string, options []string) string {
+	cands := append([]string(nil), options...)
 	sort.Strings(cands)
 	best, bestD := "", 1<<30
 	for _, c := range cands {
-		if d := editDistance(name, c); d < bestD {
+		if d := editDistance(word, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
-	if bestD <= 2 || (bestD <= 3 && len(name) >= 7) {
+	if bestD <= 2 || (bestD <= 3 && len(word) >= 7) {
 		return best
 	}
 	return ""

@@ -205,7 +205,7 @@ func (l *loader) fields(n *yaml.Node, what string, allowed ...string) (map[strin
 		}
 		if !ok {
 			msg := fmt.Sprintf("unknown key %q in %s", k.Value, what)
-			if s := suggest(k.Value, allowed); s != "" {
+			if s := funcs.Closest(k.Value, allowed); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
 				msg += fmt.Sprintf(" (expected one of %s)", strings.Join(allowed, ", "))
@@ -216,16 +216,6 @@ func (l *loader) fields(n *yaml.Node, what string, allowed ...string) (map[strin
 		vals[k.Value], keys[k.Value] = v, k
 	}
 	return vals, keys, true
-}
-
-func suggest(word string, options []string) string {
-	s := funcs.Suggest(word, options...)
-	for _, o := range options {
-		if o == s {
-			return s
-		}
-	}
-	return ""
 }
 
 func (l *loader) str(n *yaml.Node, what string) (string, bool) {
@@ -439,7 +429,7 @@ func CheckMethod(m string) string {
 		}
 	}
 	msg := fmt.Sprintf("unknown numeric.method %q", m)
-	if s := suggest(m, Methods); s != "" {
+	if s := funcs.Closest(m, Methods); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else {
 		msg += fmt.Sprintf(" (expected one of %s)", strings.Join(implementedList(), ", "))
@@ -568,16 +558,27 @@ func identOffset(tree expr.Node, name string) int {
 	return max(off, 0)
 }
 
+// item reads what every function, chain and gradient has: its keys (each
+// checked against keys, those in required present), its name and settings.
+func (l *loader) item(n *yaml.Node, kind string, base Settings, keys []string, required ...string) (map[string]*yaml.Node, Item, bool) {
+	f, _, ok := l.fields(n, "a "+kind, append([]string{"name", "numeric", "tolerance"}, keys...)...)
+	if !ok {
+		return nil, Item{}, false
+	}
+	name, ok := l.itemName(f, n, "a "+kind)
+	if !ok || !l.require(f, n, kind+" "+name, required...) {
+		return nil, Item{}, false
+	}
+	return f, Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base)}, true
+}
+
 func (l *loader) function(item *yaml.Node, base Settings) *Function {
-	f, _, ok := l.fields(item, "a function", "name", "expr", "at", "numeric", "tolerance")
+	f, it, ok := l.item(item, "function", base, []string{"expr", "at"}, "expr", "at")
 	if !ok {
 		return nil
 	}
-	name, ok := l.itemName(f, item, "a function")
-	if !ok || !l.require(f, item, "function "+name, "expr", "at") {
-		return nil
-	}
-	fn := &Function{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base)}}
+	name := it.Name
+	fn := &Function{Item: it}
 	src, tree, ok := l.parseExpr(f["expr"], "function "+name+": expr", true)
 	if !ok {
 		return nil
@@ -600,15 +601,12 @@ func (l *loader) function(item *yaml.Node, base Settings) *Function {
 }
 
 func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
-	f, _, ok := l.fields(item, "a chain", "name", "of", "at", "numeric", "tolerance")
+	f, it, ok := l.item(item, "chain", base, []string{"of", "at"}, "of", "at")
 	if !ok {
 		return nil
 	}
-	name, ok := l.itemName(f, item, "a chain")
-	if !ok || !l.require(f, item, "chain "+name, "of", "at") {
-		return nil
-	}
-	c := &Chain{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base)}}
+	name := it.Name
+	c := &Chain{Item: it}
 	of := f["of"]
 	if of.Kind != yaml.SequenceNode || len(of.Content) == 0 {
 		l.errf(of, "chain %s: of: expected a list of functions, first applied first, e.g. [square, sigmoid]; found %s", name, kindName(of))

@@ -387,15 +387,12 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 }
 
 func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
-	f, _, ok := l.fields(item, "a gradient", "name", "expr", "wrt", "numeric", "tolerance", "reference")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference"}, "expr")
 	if !ok {
 		return nil
 	}
-	name, ok := l.itemName(f, item, "a gradient")
-	if !ok || !l.require(f, item, "gradient "+name, "expr") {
-		return nil
-	}
-	g := &Gradient{Item: Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], e.Settings)}}
+	name := it.Name
+	g := &Gradient{Item: it}
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
 	if !ok || l.usesFailed(tree) {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
 )
 
 func (l *loader) pointSets(n *yaml.Node) {
@@ -54,7 +55,7 @@ func (l *loader) points(n *yaml.Node, vars []string, what, src string, depth int
 				for k := range l.sets {
 					names = append(names, k)
 				}
-				if s := suggest(n.Value, names); s != "" {
+				if s := funcs.Closest(n.Value, names); s != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", s)
 				}
 				l.errf(n, "%s", msg)
