@@ -350,7 +350,7 @@ func (r *run) one(path string) int {
 func summary(c diff.Counts) string {
 	s := fmt.Sprintf("%d derivatives, %d ok", c.Total, c.OK)
 	if c.Fail > 0 {
-		s += fmt.Sprintf(", %d outside tolerance", c.Fail)
+		s += fmt.Sprintf(", %d failed", c.Fail)
 	}
 	if c.Kink > 0 {
 		s += fmt.Sprintf(", %d at kinks", c.Kink)

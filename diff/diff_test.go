@@ -238,3 +238,44 @@ func TestSumCompensated(t *testing.T) {
 		t.Errorf("Sum = %.17g, want %.17g", got, want)
 	}
 }
+
+// TestDomainProblems: values outside a function's domain, division by zero
+// and overflow become a failed status with the reason, never a crash.
+func TestDomainProblems(t *testing.T) {
+	e := load(t, `functions:
+  - {name: lg, expr: log(x), at: [-1, 1]}
+  - {name: inv, expr: 1 / x, at: 0}
+  - {name: big, expr: exp(x), at: 800}
+  - {name: sq, expr: sqrt(x), at: 0}
+chains:
+  - {name: c, of: [square, log], at: 0}
+matrices:
+  X: [[1, -2]]
+gradients:
+  - {name: L, expr: sum(log(X))}
+`)
+	r := Run(e)
+	var notes []string
+	for _, it := range r.Items {
+		if f := it.Function; f != nil {
+			for _, p := range f.Points {
+				notes = append(notes, string(p.Partials[0].Status)+": "+p.Partials[0].Note)
+			}
+		}
+		if g := it.Gradient; g != nil {
+			notes = append(notes, string(g.Wrt[0].Elements[0].Status)+": "+g.Wrt[0].Elements[0].Note)
+		}
+	}
+	want := []string{
+		"fail: log(-1) is undefined: outside its domain x > 0",
+		"ok: ",
+		"fail: division by zero: 1 / 0",
+		"fail: exp(800) overflows",
+		"fail: the derivative is not finite here (+Inf); numeric: sqrt(-0.001) is undefined: outside its domain x ≥ 0",
+		"fail: link 2: log(0) is undefined: outside its domain x > 0",
+		"fail: log(-2) is undefined: outside its domain x > 0 (element [0,1])",
+	}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -53,7 +53,15 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	for _, n := range t.nodes {
 		flops += n.flops
 	}
-	value := func() float64 { _, r := eval(false); return r.val.At(0, 0) }
+	problem := t.tr.problem
+	numProblem := "" // the first problem any numeric evaluation met
+	value := func() float64 {
+		t, r := eval(false)
+		if numProblem == "" {
+			numProblem = t.tr.problem
+		}
+		return r.val.At(0, 0)
+	}
 
 	total := 0
 	for _, w := range g.Wrt {
@@ -96,20 +104,20 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				return value()
 			}, x0, s.Method, s.Step)
 			leaf.Set(ix.I, ix.J, x0)
-			judgeGradient(&d, s, kink)
+			judgeGradient(&d, s, kink, problem, numProblem)
 			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
 		}
 	}
 	if out.Sampled {
-		out.Directions = directions(src, out, leaves, value, s, kink)
+		out.Directions = directions(src, out, leaves, value, s, kink, problem, &numProblem)
 	}
 	out.Check = describeCheck(out, s)
 	out.Reference = compareReference(g.Reference, out, matrices)
 	return out
 }
 
-func judgeGradient(d *Derivative, s spec.Settings, kink bool) {
-	judge(d, s.Tolerance, false, s.Method)
+func judgeGradient(d *Derivative, s spec.Settings, kink bool, problem, numProblem string) {
+	judge(d, s.Tolerance, false, s.Method, problem, numProblem)
 	if kink && d.Status == Fail {
 		d.Status, d.Note = Kink, "a function in L is evaluated at a kink, where L is not differentiable"
 	}
@@ -139,7 +147,7 @@ func sampleIndices(src *rng.Source, m *mat.Dense) []Index {
 // directions checks ∇L·V = Σ_M ⟨∂L/∂M, V_M⟩ against d/dt L(M + t·V_M) at
 // t = 0, for SampleDirections directions V of standard normal draws scaled
 // to unit length (the Frobenius norm over all the matrices together).
-func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool) []Direction {
+func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool, problem string, numProblem *string) []Direction {
 	var out []Direction
 	base := map[string]*mat.Dense{}
 	for _, mg := range g.Wrt {
@@ -176,7 +184,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 		for _, mg := range g.Wrt {
 			leaves[mg.Name].Copy(base[mg.Name])
 		}
-		judgeGradient(&dd, s, kink)
+		judgeGradient(&dd, s, kink, problem, *numProblem)
 		out = append(out, Direction{dd})
 	}
 	return out

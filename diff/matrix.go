@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/blas/blas64"
@@ -85,7 +86,7 @@ func (t *tape) forward(e expr.Node) *node {
 		if e.Op == '@' {
 			return t.add(matmul(a, b))
 		}
-		return t.add(elementwise(e.Op, a, b))
+		return t.add(elementwise(e.Op, a, b, &t.tr))
 	}
 	panic("diff: unresolved expression node")
 }
@@ -104,7 +105,11 @@ func (t *tape) apply(f *funcs.Func, p []float64, a *node) *node {
 			if f.Kinks != nil && f.IsKink(x, p) {
 				t.tr.kink = true
 			}
-			o.Data[i*o.Stride+j] = f.F(x, p)
+			y := f.F(x, p)
+			o.Data[i*o.Stride+j] = y
+			if bad(y) && t.tr.problem == "" && !bad(x) {
+				t.tr.problem = fmt.Sprintf("%s (element [%d,%d])", callProblem(f, x, p), i, j)
+			}
 		}
 	}
 	out.back = func(g *mat.Dense) {
@@ -196,7 +201,7 @@ func matmul(a, b *node) *node {
 // broadcast dimension's index is 0; the backward pass adds each output
 // element's contribution at those same indices, which sums the gradient over
 // the broadcast dimensions.
-func elementwise(op byte, a, b *node) *node {
+func elementwise(op byte, a, b *node, tr *trace) *node {
 	ar, ac := a.val.Dims()
 	br, bc := b.val.Dims()
 	shape, _ := expr.Broadcast([2]int{ar, ac}, [2]int{br, bc})
@@ -215,7 +220,12 @@ func elementwise(op byte, a, b *node) *node {
 	f := opFunc(op)
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
-			O.Data[i*O.Stride+j] = f(at(A, ar, ac, i, j), at(B, br, bc, i, j))
+			x, y := at(A, ar, ac, i, j), at(B, br, bc, i, j)
+			z := f(x, y)
+			O.Data[i*O.Stride+j] = z
+			if bad(z) && tr.problem == "" && !bad(x) && !bad(y) {
+				tr.problem = fmt.Sprintf("%s (element [%d,%d])", opProblem(op, x, y), i, j)
+			}
 		}
 	}
 	out.back = func(g *mat.Dense) {

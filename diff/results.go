@@ -2,6 +2,7 @@ package diff
 
 import (
 	"math"
+	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -188,18 +189,25 @@ func (r *Results) Count() Counts {
 func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 }
 
 // judge compares numeric with exact under tol: |numeric − exact| ≤
-// atol + rtol·|exact|.
-func judge(d *Derivative, tol spec.Tolerance, kink bool, method string) {
+// atol + rtol·|exact|. problem and numProblem say why the exact or the
+// numeric evaluation met a value that is not finite, when one did.
+func judge(d *Derivative, tol spec.Tolerance, kink bool, method, problem, numProblem string) {
 	d.AbsErr = math.Abs(d.Numeric - d.Exact)
+	numeric := ""
+	if numProblem != "" {
+		numeric = "; numeric: " + numProblem
+	}
 	switch {
 	case kink:
 		d.Status, d.Note = Kink, "not differentiable here"
-	case math.IsNaN(d.Exact) || math.IsInf(d.Exact, 0):
-		d.Status, d.Note = Fail, "the exact derivative is not finite"
+	case problem != "":
+		d.Status, d.Note = Fail, problem
+	case bad(d.Exact):
+		d.Status, d.Note = Fail, "the derivative is not finite here ("+strconv.FormatFloat(d.Exact, 'g', -1, 64)+")"+numeric
 	case method == "none":
 		d.Status, d.AbsErr = OK, math.NaN()
-	case math.IsNaN(d.Numeric) || math.IsInf(d.Numeric, 0):
-		d.Status, d.Note = Fail, "the numeric derivative is not finite"
+	case bad(d.Numeric):
+		d.Status, d.Note = Fail, "the numeric derivative is not finite"+numeric
 	case d.AbsErr <= tol.Atol+tol.Rtol*math.Abs(d.Exact):
 		d.Status = OK
 	default:

@@ -1,9 +1,12 @@
 package diff
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -12,8 +15,52 @@ import (
 type dual struct{ v, d float64 }
 
 // trace collects what an evaluation met: whether a registry function was
-// evaluated exactly at one of its kinks.
-type trace struct{ kink bool }
+// evaluated exactly at one of its kinks, and the first operation whose result
+// is not a finite number although its inputs were (problem says which).
+type trace struct {
+	kink    bool
+	problem string
+}
+
+func (tr *trace) reset() { tr.kink, tr.problem = false, "" }
+
+// check records out's operation as the problem when out is not finite but
+// every input is.
+func (tr *trace) check(out float64, what func() string, in ...float64) {
+	if tr.problem != "" || !bad(out) {
+		return
+	}
+	for _, x := range in {
+		if bad(x) {
+			return
+		}
+	}
+	tr.problem = what()
+}
+
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+
+// g formats a number for a problem's description.
+func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+
+func callProblem(f *funcs.Func, x float64, p []float64) string {
+	if f.In != nil && !f.In(x, p) {
+		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, g(x), f.Domain)
+	}
+	return fmt.Sprintf("%s(%s) overflows", f.Name, g(x))
+}
+
+func opProblem(op byte, x, y float64) string {
+	switch {
+	case op == '/' && y == 0:
+		return fmt.Sprintf("division by zero: %s / 0", g(x))
+	case op == '^' && x < 0:
+		return fmt.Sprintf("%s^%s is not a real number", g(x), g(y))
+	case op == '^' && x == 0:
+		return fmt.Sprintf("0^%s is infinite", g(y))
+	}
+	return fmt.Sprintf("%s %c %s overflows", g(x), op, g(y))
+}
 
 type dualFn func(vars []dual) dual
 
@@ -39,29 +86,39 @@ func compile(n expr.Node, index map[string]int, tr *trace) dualFn {
 			if kinks && f.IsKink(a.v, p) {
 				tr.kink = true
 			}
-			return dual{f.F(a.v, p), f.D(a.v, p) * a.d}
+			out := dual{f.F(a.v, p), f.D(a.v, p) * a.d}
+			tr.check(out.v, func() string { return callProblem(f, a.v, p) }, a.v)
+			return out
 		}
 	case *expr.Binary:
 		l, r := compile(n.L, index, tr), compile(n.R, index, tr)
-		switch n.Op {
-		case '+':
-			return func(v []dual) dual { a, b := l(v), r(v); return dual{a.v + b.v, a.d + b.d} }
-		case '-':
-			return func(v []dual) dual { a, b := l(v), r(v); return dual{a.v - b.v, a.d - b.d} }
-		case '*':
-			return func(v []dual) dual { a, b := l(v), r(v); return dual{a.v * b.v, a.d*b.v + a.v*b.d} }
-		case '/':
+		op := n.Op
+		checked := func(f func(a, b dual) dual) dualFn {
 			return func(v []dual) dual {
 				a, b := l(v), r(v)
+				out := f(a, b)
+				tr.check(out.v, func() string { return opProblem(op, a.v, b.v) }, a.v, b.v)
+				return out
+			}
+		}
+		switch n.Op {
+		case '+':
+			return checked(func(a, b dual) dual { return dual{a.v + b.v, a.d + b.d} })
+		case '-':
+			return checked(func(a, b dual) dual { return dual{a.v - b.v, a.d - b.d} })
+		case '*':
+			return checked(func(a, b dual) dual { return dual{a.v * b.v, a.d*b.v + a.v*b.d} })
+		case '/':
+			return checked(func(a, b dual) dual {
 				q := a.v / b.v
 				return dual{q, (a.d - q*b.d) / b.v}
-			}
+			})
 		case '^':
 			if c, ok := n.R.(*expr.Num); ok {
 				p := c.Val
-				return func(v []dual) dual { return powConst(l(v), p) }
+				return checked(func(a, _ dual) dual { return powConst(a, p) })
 			}
-			return func(v []dual) dual { return pow(l(v), r(v)) }
+			return checked(pow)
 		}
 	}
 	panic("diff: unresolved expression node")
@@ -116,19 +173,22 @@ func RunFunction(fn *spec.Function) *Function {
 				vars[k] = dual{at[k], 0}
 			}
 			vars[i].d = 1
-			sf.tr.kink = false
+			sf.tr.reset()
 			r := sf.f(vars)
-			kink := sf.tr.kink
+			kink, problem := sf.tr.kink, sf.tr.problem
 			pt.Value = r.v
 			d := Derivative{Wrt: fn.Vars[i], Exact: r.d, Numeric: math.NaN(), ErrEst: math.NaN()}
+			numProblem := ""
 			if s.Method != "none" {
 				vars[i].d = 0
+				sf.tr.reset()
 				d.Numeric, d.ErrEst = Numeric(func(t float64) float64 {
 					vars[i].v = t
 					return sf.f(vars).v
 				}, at[i], s.Method, s.Step)
+				numProblem = sf.tr.problem
 			}
-			judge(&d, s.Tolerance, kink, s.Method)
+			judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
 			pt.Partials[i] = d
 		}
 		out.Points[pi] = pt
@@ -155,18 +215,26 @@ func RunChain(c *spec.Chain) *Function {
 		in := x
 		exact, numeric := 1.0, 1.0
 		kink := false
+		problem, numProblem := "", ""
 		for i, lf := range links {
 			arg[0] = dual{in, 1}
-			lf.tr.kink = false
+			lf.tr.reset()
 			r := lf.f(arg)
 			kink = kink || lf.tr.kink
+			if problem == "" && lf.tr.problem != "" {
+				problem = fmt.Sprintf("link %d: %s", i+1, lf.tr.problem)
+			}
 			lv := LinkValue{In: in, Out: r.v, Exact: r.d, Numeric: math.NaN()}
 			if s.Method != "none" {
 				arg[0].d = 0
+				lf.tr.reset()
 				lv.Numeric, _ = Numeric(func(t float64) float64 {
 					arg[0].v = t
 					return lf.f(arg).v
 				}, in, s.Method, s.Step)
+				if numProblem == "" && lf.tr.problem != "" {
+					numProblem = fmt.Sprintf("link %d: %s", i+1, lf.tr.problem)
+				}
 			}
 			exact *= lv.Exact
 			numeric *= lv.Numeric
@@ -175,7 +243,7 @@ func RunChain(c *spec.Chain) *Function {
 		}
 		pt.Value = in
 		d := Derivative{Wrt: "x", Exact: exact, Numeric: numeric, ErrEst: math.NaN()}
-		judge(&d, s.Tolerance, kink, s.Method)
+		judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
 		pt.Partials = []Derivative{d}
 		out.Points[pi] = pt
 	}

@@ -143,7 +143,7 @@ func Markdown(r *diff.Results) []byte {
 	var summary []string
 	summary = append(summary, fmt.Sprintf("%d ok", c.OK))
 	if c.Fail > 0 {
-		summary = append(summary, fmt.Sprintf("%d outside tolerance", c.Fail))
+		summary = append(summary, fmt.Sprintf("%d failed", c.Fail))
 	}
 	if c.Kink > 0 {
 		summary = append(summary, fmt.Sprintf("%d at kinks", c.Kink))

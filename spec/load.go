@@ -34,12 +34,19 @@ var DefaultOptions = Options{Defaults: Defaults, MaxPoints: 10_000_000, MaxEleme
 // Load reads and validates the experiment file at path. The error, when not
 // nil, is an Errors listing every problem found.
 func Load(path string, opts Options) (*Experiment, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > MaxFileBytes {
+		return nil, Errors{{Pos: Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", st.Size(), MaxFileBytes)}}
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, Errors{{Pos: Pos{File: path}, Msg: "cannot read: " + describeIOError(err)}}
 	}
 	return Parse(path, src, opts)
 }
+
+// MaxFileBytes is the largest experiment file read (data files read by csv:
+// and npy: are limited by the element count instead).
+const MaxFileBytes = 16 << 20
 
 func describeIOError(err error) string {
 	var pe *os.PathError
@@ -64,6 +71,9 @@ func Parse(path string, src []byte, opts Options) (*Experiment, error) {
 		opts.Defaults = Defaults
 	}
 	l := &loader{path: path, dir: filepath.Dir(path), lines: strings.Split(string(src), "\n"), opts: opts}
+	if len(src) > MaxFileBytes {
+		return nil, Errors{{Pos: Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", len(src), MaxFileBytes)}}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		l.yamlError(err)

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -149,70 +148,6 @@ gradients:
 	}
 	if u := got["U"]; len(u) != 4 || u[2] < -1 || u[2] >= 1 {
 		t.Errorf("U = %v", u)
-	}
-}
-
-// TestErrors checks that each bad input is refused at the right place with
-// a message that says what was expected.
-func TestErrors(t *testing.T) {
-	for _, c := range []struct {
-		name, src string
-		line      int    // 0: the error names the file only
-		marker    string // the error's column is where marker starts on that line ("": any column)
-		msg       string
-	}{
-		{"unknown function", "functions:\n  - name: f\n    expr: sigmiod(x)\n    at: 1\n", 3, "sigmiod", `unknown function "sigmiod" (did you mean "sigmoid"?)`},
-		{"quoted expr column", "functions:\n  - name: f\n    expr: \"x + sigmiod(x)\"\n    at: 1\n", 3, "sigmiod", `unknown function "sigmiod"`},
-		{"block expr column", "functions:\n  - name: f\n    expr: |\n      x + sigmiod(x)\n    at: 1\n", 4, "sigmiod", `unknown function "sigmiod"`},
-		{"yaml tab", "functions:\n  - name: f\n\texpr: x\n", 3, "\t", "invalid YAML: found a tab character"},
-		{"yaml unclosed", "title: t\nfunctions: [1, 2\nchains: []\n", 2, "functions", "invalid YAML: did not find expected ',' or ']'"},
-		{"yaml syntax", "title: a: b\nfunctions: []\n", 1, "title", "invalid YAML: mapping values are not allowed in this context"},
-		{"empty", "", 0, "", "the file is empty"},
-		{"comment only", "# nothing\n", 0, "", "the file is empty"},
-		{"not a mapping", "- 1\n", 1, "- 1", "expected a mapping"},
-		{"unknown key", "functoins: []\n", 1, "functoins", `unknown key "functoins" in the experiment file (did you mean "functions"?)`},
-		{"unknown item key", "functions:\n  - {name: f, expr: x, at: 1, tol: 1}\n", 2, "tol:", `unknown key "tol"`},
-		{"nothing to compute", "title: t\n", 1, "title", "nothing to compute"},
-		{"missing at", "functions:\n  - {name: f, expr: x}\n", 2, "{name", "missing key at"},
-		{"bad name", "functions:\n  - {name: 1f, expr: x, at: 1}\n", 2, "1f", "expected an identifier"},
-		{"duplicate name", "functions:\n  - {name: f, expr: x, at: 1}\n  - {name: f, expr: x, at: 2}\n", 3, "f, expr: x, at: 2", `"f" is already used at line 2`},
-		{"unused variable", "functions:\n  - {name: f, expr: x, at: {x: 1, y: 2}}\n", 2, "y: 2", `"y" is given but not used`},
-		{"missing variable", "functions:\n  - {name: f, expr: x + y, at: {x: 1}}\n", 2, "{x: 1}", `"y" has no value`},
-		{"number for two vars", "functions:\n  - {name: f, expr: x + y, at: 1}\n", 2, "1}", "expected a mapping of each variable"},
-		{"step zero", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, step: 0}}}\n", 2, "0}}}", "non-zero step"},
-		{"step wrong sign", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, step: -1}}}\n", 2, "-1}", "needs the sign of to − from"},
-		{"count 1", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, count: 1}}}\n", 2, "1}}}", "from 2 to"},
-		{"inf bound", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: .inf, step: 1}}}\n", 2, ".inf", "finite number"},
-		{"too many points", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, step: 1e-9}}}\n", 2, "{from", "more than the limit"},
-		{"unknown set", "functions:\n  - {name: f, expr: x, at: gird}\npoints:\n  grid: [1]\n", 2, "gird", `no point set called "gird" under points: (did you mean "grid"?)`},
-		{"bad method", "numeric: {method: centre}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "centre", `unknown numeric.method "centre" (did you mean "central"?)`},
-		{"negative step", "numeric: {step: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "positive step"},
-		{"chain link var", "chains:\n  - {name: c, of: [square, y + 1], at: 1}\n", 2, "y + 1", `found the variable "y"`},
-		{"shape mismatch", "matrices:\n  X: {randn: [3, 3]}\n  W: {randn: [2, 3]}\ngradients:\n  - name: L\n    expr: sum(X @ W)\n", 6, "@", "X @ W: 3×3 and 2×3 do not match"},
-		{"not scalar", "matrices:\n  X: {randn: [3, 3]}\ngradients:\n  - name: L\n    expr: sigmoid(X)\n", 5, "sigmoid", "a gradient needs a scalar"},
-		{"unknown matrix", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(Y)}\n", 4, "Y)", `unknown matrix "Y"`},
-		{"ragged rows", "matrices:\n  X: [[1, 2], [3]]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "[3]", "this row has 1 values, the first row has 2"},
-		{"non-numeric row", "matrices:\n  X: [[1, a]]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "a]", "expected a number"},
-		{"too large", "matrices:\n  X: {zeros: [100000, 100000]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "[100000", "more than the limit of"},
-		{"missing csv", "matrices:\n  X: {csv: nope.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "nope", "cannot read nope.csv"},
-		{"wrt unused", "matrices:\n  X: [1]\n  W: [1]\ngradients:\n  - {name: L, expr: sum(X), wrt: [W]}\n", 5, "W]", "does not use W"},
-		{"two forms", "matrices:\n  X: {zeros: [1, 1], ones: [1, 1]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "{zeros", "not both"},
-		{"anchors", "a: &a [1, 1]\n", 1, "a:", `unknown key "a"`},
-	} {
-		_, err := Parse("x.yaml", []byte(c.src), DefaultOptions)
-		var es Errors
-		if !errors.As(err, &es) {
-			t.Errorf("%s: want an error at line %d, got %v", c.name, c.line, err)
-			continue
-		}
-		e := es[0]
-		col := 0
-		if c.marker != "" {
-			col = strings.Index(strings.Split(c.src, "\n")[c.line-1], c.marker) + 1
-		}
-		if e.Pos.Line != c.line || c.marker != "" && e.Pos.Col != col || !strings.Contains(e.Msg, c.msg) {
-			t.Errorf("%s: got\n  %v\nwant line %d col %d: …%s…", c.name, e, c.line, col, c.msg)
-		}
 	}
 }
 

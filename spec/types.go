@@ -51,6 +51,8 @@ func (es Errors) Error() string {
 	return strings.Join(s, "\n")
 }
 
+// sorted orders es by position and drops repeats (an alias used many times
+// can raise the same error at the same place).
 func (es Errors) sorted() Errors {
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i].Pos, es[j].Pos
@@ -59,7 +61,14 @@ func (es Errors) sorted() Errors {
 		}
 		return a.Col < b.Col
 	})
-	return es
+	out := es[:0]
+	for i, e := range es {
+		if i > 0 && *e == *es[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Methods are the numeric methods the format names (experiment-format.md,

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// laughs is a YAML file whose aliases would expand to 9⁹ elements if
+// anything expanded them.
+func laughs() string {
+	s := "a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+	for i := 1; i < 10; i++ {
+		s += "a" + strconv.Itoa(i) + ": &a" + strconv.Itoa(i) + " [" + strings.TrimSuffix(strings.Repeat("*a"+strconv.Itoa(i-1)+", ", 9), ", ") + "]\n"
+	}
+	return s + "functions:\n  - {name: f, expr: x, at: *a9}\n"
+}
+
+// TestCatalogue runs the command on one bad experiment file at a time, beside
+// a good one, and asks for exit status 2, the good file's report, and an
+// error at file:line:col (col: where marker starts on that line) that says
+// what was expected. A negative line is a line of the data file the case
+// reads (m.csv or r.csv) rather than of the experiment file.
+func TestCatalogue(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		line      int    // 0: the error names the file only
+		marker    string // "": any column
+		msg       string
+	}{
+		{"unknown function", "functions:\n  - name: f\n    expr: sigmiod(x)\n    at: 1\n", 3, "sigmiod", `unknown function "sigmiod" (did you mean "sigmoid"?)`},
+		{"quoted expr column", "functions:\n  - name: f\n    expr: \"x + sigmiod(x)\"\n    at: 1\n", 3, "sigmiod", `unknown function "sigmiod"`},
+		{"block expr column", "functions:\n  - name: f\n    expr: |\n      x + sigmiod(x)\n    at: 1\n", 4, "sigmiod", `unknown function "sigmiod"`},
+		{"yaml tab", "functions:\n  - name: f\n\texpr: x\n", 3, "\t", "invalid YAML: found a tab character"},
+		{"yaml unclosed", "title: t\nfunctions: [1, 2\nchains: []\n", 2, "functions", "invalid YAML: did not find expected ',' or ']'"},
+		{"yaml syntax", "title: a: b\nfunctions: []\n", 1, "title", "invalid YAML: mapping values are not allowed in this context"},
+		{"empty", "", 0, "", "the file is empty"},
+		{"comment only", "# nothing\n", 0, "", "the file is empty"},
+		{"not a mapping", "- 1\n", 1, "- 1", "expected a mapping"},
+		{"unknown key", "functoins: []\n", 1, "functoins", `unknown key "functoins" in the experiment file (did you mean "functions"?)`},
+		{"unknown item key", "functions:\n  - {name: f, expr: x, at: 1, tol: 1}\n", 2, "tol:", `unknown key "tol"`},
+		{"nothing to compute", "title: t\n", 1, "title", "nothing to compute"},
+		{"missing at", "functions:\n  - {name: f, expr: x}\n", 2, "{name", "missing key at"},
+		{"bad name", "functions:\n  - {name: 1f, expr: x, at: 1}\n", 2, "1f", "expected an identifier"},
+		{"duplicate name", "functions:\n  - {name: f, expr: x, at: 1}\n  - {name: f, expr: x, at: 2}\n", 3, "f, expr: x, at: 2", `"f" is already used at line 2`},
+		{"unused variable", "functions:\n  - {name: f, expr: x, at: {x: 1, y: 2}}\n", 2, "y: 2", `"y" is given but not used`},
+		{"missing variable", "functions:\n  - {name: f, expr: x + y, at: {x: 1}}\n", 2, "{x: 1}", `"y" has no value`},
+		{"number for two vars", "functions:\n  - {name: f, expr: x + y, at: 1}\n", 2, "1}", "expected a mapping of each variable"},
+		{"step zero", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, step: 0}}}\n", 2, "0}}}", "non-zero step"},
+		{"step wrong sign", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, step: -1}}}\n", 2, "-1}", "needs the sign of to − from"},
+		{"count 1", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, count: 1}}}\n", 2, "1}}}", "from 2 to"},
+		{"inf bound", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: .inf, step: 1}}}\n", 2, ".inf", "finite number"},
+		{"too many points", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, step: 1e-9}}}\n", 2, "{from", "more than the limit"},
+		{"unknown set", "functions:\n  - {name: f, expr: x, at: gird}\npoints:\n  grid: [1]\n", 2, "gird", `no point set called "gird" under points: (did you mean "grid"?)`},
+		{"bad method", "numeric: {method: centre}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "centre", `unknown numeric.method "centre" (did you mean "central"?)`},
+		{"negative step", "numeric: {step: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "positive step"},
+		{"chain link var", "chains:\n  - {name: c, of: [square, y + 1], at: 1}\n", 2, "y + 1", `found the variable "y"`},
+		{"shape mismatch", "matrices:\n  X: {randn: [3, 3]}\n  W: {randn: [2, 3]}\ngradients:\n  - name: L\n    expr: sum(X @ W)\n", 6, "@", "X @ W: 3×3 and 2×3 do not match"},
+		{"not scalar", "matrices:\n  X: {randn: [3, 3]}\ngradients:\n  - name: L\n    expr: sigmoid(X)\n", 5, "sigmoid", "a gradient needs a scalar"},
+		{"unknown matrix", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(Y)}\n", 4, "Y)", `unknown matrix "Y"`},
+		{"ragged rows", "matrices:\n  X: [[1, 2], [3]]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "[3]", "this row has 1 values, the first row has 2"},
+		{"non-numeric row", "matrices:\n  X: [[1, a]]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "a]", "expected a number"},
+		{"too large", "matrices:\n  X: {zeros: [100000, 100000]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "[100000", "more than the limit of"},
+		{"missing csv", "matrices:\n  X: {csv: nope.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "nope", "cannot read nope.csv"},
+		{"wrt unused", "matrices:\n  X: [1]\n  W: [1]\ngradients:\n  - {name: L, expr: sum(X), wrt: [W]}\n", 5, "W]", "does not use W"},
+		{"two forms", "matrices:\n  X: {zeros: [1, 1], ones: [1, 1]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "{zeros", "not both"},
+		{"anchors", "a: &a [1, 1]\n", 1, "a:", `unknown key "a"`},
+		// wrong types
+		{"title list", "title: [1]\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "[1]", "title: expected text, found a list"},
+		{"numeric not mapping", "numeric: 5\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "5", "numeric: expected a mapping with keys method, step"},
+		{"step text", "numeric: {step: small}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "small", `numeric.step: expected a number, found "small"`},
+		{"rtol negative", "tolerance: {rtol: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "tolerance.rtol: expected a number ≥ 0"},
+		{"seed negative", "random: {seed: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "random.seed: expected a whole number from 0 to 4294967295"},
+		{"seed fraction", "random: {seed: 1.5}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "1.5", "random.seed: expected a whole number"},
+		{"functions mapping", "functions: {name: f}\n", 1, "{name", "functions: expected a list of items"},
+		{"functions empty", "functions: []\n", 1, "[]", "functions: the list is empty"},
+		{"at boolean", "functions:\n  - {name: f, expr: x, at: true}\n", 2, "true", "at: expected a number, a list, a mapping or the name of a point set, found the boolean true"},
+		{"expr list", "functions:\n  - {name: f, expr: [x], at: 1}\n", 2, "[x]", "expr: expected an expression, found a list"},
+		{"matrices list", "matrices: [1]\ngradients:\n  - {name: L, expr: sum(X)}\n", 1, "[1]", "matrices: expected a mapping of names to matrices"},
+		{"of not list", "chains:\n  - {name: c, of: square, at: 1}\n", 2, "square", "of: expected a list of functions"},
+		{"decimals too many", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X), reference: {decimals: 40}}\n", 4, "40", "reference.decimals: expected a whole number from 0 to 15"},
+		{"shape text", "matrices:\n  X: {randn: [a, 2]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "a,", "expected a whole number"},
+		{"shape zero", "matrices:\n  X: {zeros: [0, 2]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "0,", "expected a whole number from 1"},
+		{"full without value", "matrices:\n  X: {full: [1, 2]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "{full", "full needs value"},
+		// names, parameters, variables
+		{"too many params", "functions:\n  - {name: f, expr: 'leaky_relu(x, 1, 2)', at: 1}\n", 2, "leaky_relu", "leaky_relu takes an input and optionally a (default 0.2)"},
+		{"param not number", "functions:\n  - {name: f, expr: 'pow(x, x)', at: 1}\n", 2, "x)", "pow's parameter p must be a number"},
+		{"no variable", "functions:\n  - {name: f, expr: 3, at: 1}\n", 2, "3", "uses no variable"},
+		{"matrix named like a function", "matrices:\n  exp: [1]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "exp", `matrix name "exp" is a function's name`},
+		{"matrix and item share a name", "matrices:\n  L: [1]\ngradients:\n  - {name: L, expr: sum(L)}\n", 4, "L,", `the name "L" is already used at line 2`},
+		{"nan bound", "functions:\n  - {name: f, expr: x, at: {x: {from: .nan, to: 1, step: 1}}}\n", 2, ".nan", "expected a finite number"},
+		{"range missing to", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, step: 1}}}\n", 2, "{from", "a range is {from: A, to: B, step: S}"},
+		{"deep nesting", "functions:\n  - name: f\n    expr: " + strings.Repeat("(", 3000) + "x" + strings.Repeat(")", 3000) + "\n    at: 1\n", 3, "", "expression nested more than 200 deep"},
+		{"method not yet", "numeric: {method: complex-step}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "complex", "is not available in this version"},
+		// data files
+		{"csv not a number", "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "x", `expected a finite number, found "x"`},
+		{"csv ragged", "matrices:\n  X: {csv: r.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "3", "this row has 1 values, the first row has 2"},
+		{"csv empty", "matrices:\n  X: {csv: e.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "e.csv", "e.csv has no numbers"},
+		{"csv is a folder", "matrices:\n  X: {csv: sub}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "sub", "cannot read sub: is a directory"},
+		{"npy truncated", "matrices:\n  X: {npy: t.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "t.npy", "cannot read the 6 values t.npy's header promises"},
+		{"npy not npy", "matrices:\n  X: {npy: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "m.csv", "m.csv is not a valid .npy file"},
+		// the shape of the file
+		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},
+	} {
+		dir := t.TempDir()
+		write(t, dir, "m.csv", "1,2\n3,x\n")
+		write(t, dir, "r.csv", "1,2\n3\n")
+		write(t, dir, "e.csv", "\n\n")
+		os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+		npy, _ := os.ReadFile("../testdata/ref/m_f8_c.npy")
+		write(t, dir, "t.npy", string(npy[:len(npy)-10]))
+		good := write(t, dir, "good.yaml", "functions:\n  - {name: f, expr: x^2, at: 2}\n")
+		bad := write(t, dir, "x.yaml", c.src)
+		code, _, stderr := invoke(t, good, bad)
+		if code != ExitInvalid {
+			t.Errorf("%s: exit %d, want %d\n%s", c.name, code, ExitInvalid, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "reports", "good.md")); err != nil {
+			t.Errorf("%s: the good file's report is missing", c.name)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "reports", "x.md")); err == nil {
+			t.Errorf("%s: the bad file got a report", c.name)
+		}
+		file, src, line := bad, c.src, c.line
+		if line < 0 {
+			dataFile := map[string]string{"csv ragged": "r.csv"}[c.name]
+			if dataFile == "" {
+				dataFile = "m.csv"
+			}
+			file, line = filepath.Join(dir, dataFile), -line
+			b, _ := os.ReadFile(file)
+			src = string(b)
+		}
+		want := file + ":"
+		if line > 0 {
+			want += strconv.Itoa(line) + ":"
+			if c.marker != "" {
+				want += strconv.Itoa(strings.Index(strings.Split(src, "\n")[line-1], c.marker)+1) + ":"
+			}
+		}
+		if c.name == "deep nesting" {
+			want += "211:" // the 201st '(' of the expression, which starts at col 11
+		}
+		first := strings.SplitN(stderr, "\n", 2)[0]
+		if !strings.HasPrefix(first, want) || !strings.Contains(first, c.msg) {
+			t.Errorf("%s: got\n  %s\nwant %s … %s", c.name, first, want, c.msg)
+		}
+	}
+}
