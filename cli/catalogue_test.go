@@ -113,6 +113,9 @@ func TestCatalogue(t *testing.T) {
 		write(t, dir, "t.npy", string(npy[:len(npy)-10]))
 		good := write(t, dir, "good.yaml", "functions:\n  - {name: f, expr: x^2, at: 2}\n")
 		bad := write(t, dir, "x.yaml", c.src)
+		// the bad file's reports from an earlier, valid version stay as they were
+		os.Mkdir(filepath.Join(dir, "reports"), 0o755)
+		old := write(t, dir, "reports/x.md", "# the report of an earlier run\n")
 		code, _, stderr := invoke(t, good, bad)
 		if code != ExitInvalid {
 			t.Errorf("%s: exit %d, want %d\n%s", c.name, code, ExitInvalid, stderr)
@@ -120,7 +123,10 @@ func TestCatalogue(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "reports", "good.md")); err != nil {
 			t.Errorf("%s: the good file's report is missing", c.name)
 		}
-		if _, err := os.Stat(filepath.Join(dir, "reports", "x.md")); err == nil {
+		if b, _ := os.ReadFile(old); string(b) != "# the report of an earlier run\n" {
+			t.Errorf("%s: the bad file's earlier report changed: %q", c.name, b)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "reports", "x.csv")); err == nil {
 			t.Errorf("%s: the bad file got a report", c.name)
 		}
 		file, src, line := bad, c.src, c.line
