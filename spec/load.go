@@ -136,7 +136,7 @@ func (l *loader) yamlMessage(msg string) {
 		line, _ = strconv.Atoi(m[1])
 		text = m[2]
 	}
-	if len(l.lines) <= 2000 {
+	if len(l.lines) <= 2000 && len(l.lines) > 0 && sumLen(l.lines) <= 256<<10 {
 		for k := 1; k <= len(l.lines); k++ {
 			var n yaml.Node
 			err := yaml.Unmarshal([]byte(strings.Join(l.lines[:k], "\n")), &n)
@@ -697,4 +697,12 @@ func (l *loader) rejoin(seq *yaml.Node) []*yaml.Node {
 // depth is the count of '(' less the count of ')' in s.
 func depth(s string) int {
 	return strings.Count(s, "(") - strings.Count(s, ")")
+}
+
+func sumLen(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	return n
 }
