@@ -93,7 +93,12 @@ func TestCatalogue(t *testing.T) {
 		{"nan bound", "functions:\n  - {name: f, expr: x, at: {x: {from: .nan, to: 1, step: 1}}}\n", 2, ".nan", "expected a finite number"},
 		{"range missing to", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, step: 1}}}\n", 2, "{from", "a range is {from: A, to: B, step: S}"},
 		{"deep nesting", "functions:\n  - name: f\n    expr: " + strings.Repeat("(", 3000) + "x" + strings.Repeat(")", 3000) + "\n    at: 1\n", 3, "", "expression nested more than 200 deep"},
-		{"method not yet", "numeric: {method: complex-step}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "complex", "is not available in this version"},
+		{"comma in a flow mapping", "functions:\n  - {name: f, expr: leaky_relu(x, 0.1), at: 1}\n", 2, ", 0.1", "a comma ends the value: quote the expression"},
+		{"complex-step gradient", "numeric: {method: complex-step}\nmatrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X)}\n", 5, "{name", "gradient L: complex-step works on functions and chains"},
+		{"order 3", "functions:\n  - {name: f, expr: x, at: 1, order: 3}\n", 2, "3}", "order: expected a whole number from 1 to 2"},
+		{"study of two variables", "functions:\n  - {name: f, expr: x*y, at: {x: 1, y: 1}, study: {at: 1}}\n", 2, "{at: 1}}", "a step study takes a function of one variable"},
+		{"study upside down", "functions:\n  - {name: f, expr: x, at: 1, study: {at: 1, from: 1e-9, to: 1e-2}}\n", 2, "{at: 1,", "from (1e-09) must be larger than to (0.01)"},
+		{"study method none", "functions:\n  - {name: f, expr: x, at: 1, study: {at: 1, methods: [none]}}\n", 2, "none", "none takes no numeric derivative"},
 		// data files
 		{"csv not a number", "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "x", `expected a finite number, found "x"`},
 		{"csv ragged", "matrices:\n  X: {csv: r.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "3", "this row has 1 values, the first row has 2"},

@@ -113,7 +113,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 				if !(o.step > 0) {
 					return fmt.Errorf("--step: expected a positive step h, found %g", o.step)
 				}
-				override.Step = o.step
+				override.Step, override.StepSet = o.step, true
 			}
 			files, err := expand(args)
 			if err != nil {
@@ -205,6 +205,9 @@ func defaultSettings(v *viper.Viper) (spec.Settings, error) {
 			return s, fmt.Errorf("%s from RUNNER_%s or the config file: expected a positive number, found %v", k.key, strings.ToUpper(k.key), v.Get(k.key))
 		}
 		*k.dst = x
+		if k.key == "step" {
+			s.StepSet = true
+		}
 	}
 	return s, nil
 }
@@ -282,7 +285,7 @@ func (r *run) apply(s *spec.Settings) {
 		s.Method = r.override.Method
 	}
 	if r.override.Step != 0 {
-		s.Step = r.override.Step
+		s.Step, s.StepSet = r.override.Step, true
 	}
 }
 
@@ -307,6 +310,10 @@ func (r *run) one(path string) int {
 		r.apply(&c.Settings)
 	}
 	for _, g := range e.Gradients {
+		if r.override.Method == "complex-step" {
+			fmt.Fprintf(r.stderr, "%s: gradient %s keeps %s: complex-step works on functions and chains\n", g.Pos, g.Name, g.Settings.Method)
+			continue
+		}
 		r.apply(&g.Settings)
 	}
 	res := diff.Run(e)

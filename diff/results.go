@@ -33,6 +33,9 @@ type Derivative struct {
 	AbsErr float64 // |Numeric − Exact|, NaN with method none
 	Status Status
 	Note   string // why, when Status is not ok
+	// Left and Right are the exact one-sided derivatives where Status is
+	// kink (NaN elsewhere).
+	Left, Right float64
 }
 
 // Point is a function or chain at one point.
@@ -40,7 +43,10 @@ type Point struct {
 	At       []float64 // one value per variable, in Vars order
 	Value    float64
 	Partials []Derivative // one per variable, in Vars order
-	Links    []LinkValue  // chains only: each link at its own input
+	// Second are the second derivatives with order 2: ∂²f/∂xᵢ∂xⱼ for i ≤ j
+	// in Vars order (Wrt "x,y"); a chain's d²f/dx² (Wrt "x,x").
+	Second []Derivative
+	Links  []LinkValue // chains only: each link at its own input
 }
 
 // LinkValue is one link of a chain at one point: its input, its output, and
@@ -58,7 +64,9 @@ type Function struct {
 	Vars     []string
 	Links    []string // chains: each link's text, first applied first
 	Settings spec.Settings
+	Order    int
 	Points   []Point
+	Study    *Study
 }
 
 // Index is a matrix element (0-based).
@@ -161,6 +169,9 @@ func (r *Results) Count() Counts {
 				for _, d := range p.Partials {
 					add(d)
 				}
+				for _, d := range p.Second {
+					add(d)
+				}
 			}
 		}
 		if g := it.Gradient; g != nil {
@@ -196,6 +207,12 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, method, problem, numPro
 	numeric := ""
 	if numProblem != "" {
 		numeric = "; numeric: " + numProblem
+	}
+	if kink && d.Left == d.Right {
+		// a kink inside that the rest of the expression flattens: both
+		// one-sided derivatives agree, so the function is differentiable
+		kink, d.Exact = false, d.Left
+		d.AbsErr = math.Abs(d.Numeric - d.Exact)
 	}
 	switch {
 	case kink:

@@ -3,150 +3,22 @@ package diff
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/runner-dev/runner/expr"
-	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/spec"
 )
 
-// dual is v + d·ε with ε² = 0: carrying d = ∂v/∂x through every operation
-// gives the exact derivative (forward-mode automatic differentiation).
-type dual struct{ v, d float64 }
-
-// trace collects what an evaluation met: whether a registry function was
-// evaluated exactly at one of its kinks, and the first operation whose result
-// is not a finite number although its inputs were (problem says which).
-type trace struct {
-	kink    bool
-	problem string
-}
-
-func (tr *trace) reset() { tr.kink, tr.problem = false, "" }
-
-// check records out's operation as the problem when out is not finite but
-// every input is.
-func (tr *trace) check(out float64, what func() string, in ...float64) {
-	if tr.problem != "" || !bad(out) {
-		return
-	}
-	for _, x := range in {
-		if bad(x) {
-			return
-		}
-	}
-	tr.problem = what()
-}
-
-func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
-
-// g formats a number for a problem's description.
-func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
-
-func callProblem(f *funcs.Func, x float64, p []float64) string {
-	if f.In != nil && !f.In(x, p) {
-		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, g(x), f.Domain)
-	}
-	return fmt.Sprintf("%s(%s) overflows", f.Name, g(x))
-}
-
-func opProblem(op byte, x, y float64) string {
-	switch {
-	case op == '/' && y == 0:
-		return fmt.Sprintf("division by zero: %s / 0", g(x))
-	case op == '^' && x < 0:
-		return fmt.Sprintf("%s^%s is not a real number", g(x), g(y))
-	case op == '^' && x == 0:
-		return fmt.Sprintf("0^%s is infinite", g(y))
-	}
-	return fmt.Sprintf("%s %c %s overflows", g(x), op, g(y))
-}
-
-type dualFn func(vars []dual) dual
-
-// compile turns a resolved Scalar-mode expression into a function of its
-// variables (indexed as in index) on dual numbers.
-func compile(n expr.Node, index map[string]int, tr *trace) dualFn {
-	switch n := n.(type) {
-	case *expr.Num:
-		c := dual{n.Val, 0}
-		return func([]dual) dual { return c }
-	case *expr.Ident:
-		i := index[n.Name]
-		return func(v []dual) dual { return v[i] }
-	case *expr.Neg:
-		x := compile(n.X, index, tr)
-		return func(v []dual) dual { a := x(v); return dual{-a.v, -a.d} }
-	case *expr.Call:
-		x := compile(n.Args[0], index, tr)
-		f, p := n.Fn, n.Params
-		kinks := f.Kinks != nil
-		return func(v []dual) dual {
-			a := x(v)
-			if kinks && f.IsKink(a.v, p) {
-				tr.kink = true
-			}
-			out := dual{f.F(a.v, p), f.D(a.v, p) * a.d}
-			tr.check(out.v, func() string { return callProblem(f, a.v, p) }, a.v)
-			return out
-		}
-	case *expr.Binary:
-		l, r := compile(n.L, index, tr), compile(n.R, index, tr)
-		op := n.Op
-		checked := func(f func(a, b dual) dual) dualFn {
-			return func(v []dual) dual {
-				a, b := l(v), r(v)
-				out := f(a, b)
-				tr.check(out.v, func() string { return opProblem(op, a.v, b.v) }, a.v, b.v)
-				return out
-			}
-		}
-		switch n.Op {
-		case '+':
-			return checked(func(a, b dual) dual { return dual{a.v + b.v, a.d + b.d} })
-		case '-':
-			return checked(func(a, b dual) dual { return dual{a.v - b.v, a.d - b.d} })
-		case '*':
-			return checked(func(a, b dual) dual { return dual{a.v * b.v, a.d*b.v + a.v*b.d} })
-		case '/':
-			return checked(func(a, b dual) dual {
-				q := a.v / b.v
-				return dual{q, (a.d - q*b.d) / b.v}
-			})
-		case '^':
-			if c, ok := n.R.(*expr.Num); ok {
-				p := c.Val
-				return checked(func(a, _ dual) dual { return powConst(a, p) })
-			}
-			return checked(pow)
-		}
-	}
-	panic("diff: unresolved expression node")
-}
-
-// powConst is aᵖ for a constant p: d(aᵖ) = p·aᵖ⁻¹·da.
-func powConst(a dual, p float64) dual {
-	if p == 0 {
-		return dual{1, 0}
-	}
-	return dual{math.Pow(a.v, p), p * math.Pow(a.v, p-1) * a.d}
-}
-
-// pow is aᵇ: d(aᵇ) = b·aᵇ⁻¹·da + aᵇ·ln a·db (the second term only when b
-// varies, so that negative bases with constant exponents stay defined).
-func pow(a, b dual) dual {
-	out := powConst(a, b.v)
-	if b.d != 0 {
-		out.d += out.v * math.Log(a.v) * b.d
-	}
-	return out
-}
-
-// scalarFn is a compiled expression with its variables' index.
+// scalarFn is one expression compiled three ways: on dual numbers (value
+// and first derivative), hyper-dual numbers (second derivatives) and complex
+// numbers (complex step). side selects one-sided derivatives at kinks for
+// the dual form.
 type scalarFn struct {
-	f     dualFn
-	tr    *trace
-	nvars int
+	d    func([]dual) dual
+	h    func([]hyper) hyper
+	c    func([]cnum) cnum
+	tr   *trace
+	side float64
+	n    int
 }
 
 func newScalarFn(n expr.Node, vars []string) *scalarFn {
@@ -154,98 +26,257 @@ func newScalarFn(n expr.Node, vars []string) *scalarFn {
 	for i, v := range vars {
 		index[v] = i
 	}
-	tr := &trace{}
-	return &scalarFn{f: compile(n, index, tr), tr: tr, nvars: len(vars)}
+	sf := &scalarFn{tr: &trace{}, n: len(vars)}
+	sf.d = compile(n, index, sf.tr, mkDual, &sf.side)
+	sf.h = compile(n, index, sf.tr, mkHyper, &sf.side)
+	sf.c = compile(n, index, sf.tr, mkCnum, &sf.side)
+	return sf
 }
 
-// RunFunction computes a function's value and every partial derivative at every
-// point, exactly and numerically.
+// value is f at at, and the first problem met evaluating it.
+func (sf *scalarFn) value(at []float64) (float64, string) {
+	v := make([]dual, len(at))
+	for i, x := range at {
+		v[i] = dual{x, 0}
+	}
+	sf.tr.reset()
+	return sf.d(v).v, sf.tr.problem
+}
+
+// partial is ∂f/∂x_i at at (from the side given, at a kink), with whether a
+// kink was met and the first problem.
+func (sf *scalarFn) partial(at []float64, i int, side float64) (float64, bool, string) {
+	v := make([]dual, len(at))
+	for k, x := range at {
+		v[k] = dual{x, 0}
+	}
+	v[i].d = 1
+	sf.tr.reset()
+	sf.side = side
+	r := sf.d(v)
+	sf.side = 0
+	return r.d, sf.tr.kink, sf.tr.problem
+}
+
+// second is ∂²f/∂x_i∂x_j at at, exactly, by hyper-dual numbers.
+func (sf *scalarFn) second(at []float64, i, j int) (float64, bool, string) {
+	v := make([]hyper, len(at))
+	for k, x := range at {
+		v[k] = hyper{v: x}
+	}
+	v[i].d1, v[j].d2 = 1, 1
+	sf.tr.reset()
+	r := sf.h(v)
+	return r.d12, sf.tr.kink, sf.tr.problem
+}
+
+// along is f as a function of x_i alone, the rest held at at.
+func (sf *scalarFn) along(at []float64, i int) func(float64) float64 {
+	v := make([]dual, len(at))
+	for k, x := range at {
+		v[k] = dual{x, 0}
+	}
+	return func(t float64) float64 {
+		v[i].v = t
+		return sf.d(v).v
+	}
+}
+
+// numeric is ∂f/∂x_i at at by the settings' method, with the method's error
+// estimate (or NaN) and the first problem met.
+func (sf *scalarFn) numeric(at []float64, i int, n spec.Numeric) (float64, float64, string) {
+	sf.tr.reset()
+	if n.Method == "complex-step" {
+		v := make([]cnum, len(at))
+		for k, x := range at {
+			v[k] = mkCnum(x)
+		}
+		h := n.H()
+		v[i] = cnum(complex(at[i], h))
+		return imag(complex128(sf.c(v))) / h, math.NaN(), sf.tr.problem
+	}
+	d, est := Numeric(sf.along(at, i), at[i], n.Method, n.H())
+	return d, est, sf.tr.problem
+}
+
+// numeric2 is ∂²f/∂x_i∂x_j at at by the method's second-difference stencil
+// (Numeric2) on the diagonal and the central cross stencil
+// (f(x+h,y+h) − f(x+h,y−h) − f(x−h,y+h) + f(x−h,y−h)) / 4h² off it.
+func (sf *scalarFn) numeric2(at []float64, i, j int, n spec.Numeric) (float64, float64, string) {
+	sf.tr.reset()
+	if i == j {
+		d, est := Numeric2(sf.along(at, i), at[i], n.Method, n.Step)
+		return d, est, sf.tr.problem
+	}
+	h := n.Step
+	p := append([]float64(nil), at...)
+	f := func(di, dj float64) float64 {
+		p[i], p[j] = at[i]+di*h, at[j]+dj*h
+		v, _ := sf.value(p)
+		return v
+	}
+	sf.tr.reset()
+	d := (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h * h)
+	return d, math.NaN(), sf.tr.problem
+}
+
+// RunFunction computes a function's value and every partial derivative at
+// every point, exactly and numerically, and with order 2 its Hessian.
 func RunFunction(fn *spec.Function) *Function {
 	s := fn.Settings
 	sf := newScalarFn(fn.Expr, fn.Vars)
-	out := &Function{Name: fn.Name, Kind: "function", Src: fn.Src, Vars: fn.Vars, Settings: s,
+	out := &Function{Name: fn.Name, Kind: "function", Src: fn.Src, Vars: fn.Vars, Settings: s, Order: fn.Order,
 		Points: make([]Point, len(fn.Points))}
-	vars := make([]dual, len(fn.Vars))
 	for pi, at := range fn.Points {
 		pt := Point{At: at, Partials: make([]Derivative, len(fn.Vars))}
+		pt.Value, _ = sf.value(at)
 		for i := range fn.Vars {
-			for k := range vars {
-				vars[k] = dual{at[k], 0}
-			}
-			vars[i].d = 1
-			sf.tr.reset()
-			r := sf.f(vars)
-			kink, problem := sf.tr.kink, sf.tr.problem
-			pt.Value = r.v
-			d := Derivative{Wrt: fn.Vars[i], Exact: r.d, Numeric: math.NaN(), ErrEst: math.NaN()}
+			exact, kink, problem := sf.partial(at, i, 0)
+			d := newDerivative(fn.Vars[i], exact)
 			numProblem := ""
 			if s.Method != "none" {
-				vars[i].d = 0
-				sf.tr.reset()
-				d.Numeric, d.ErrEst = Numeric(func(t float64) float64 {
-					vars[i].v = t
-					return sf.f(vars).v
-				}, at[i], s.Method, s.Step)
-				numProblem = sf.tr.problem
+				d.Numeric, d.ErrEst, numProblem = sf.numeric(at, i, s.Numeric)
+			}
+			if kink {
+				d.Left, _, _ = sf.partial(at, i, -1)
+				d.Right, _, _ = sf.partial(at, i, 1)
 			}
 			judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
 			pt.Partials[i] = d
 		}
+		if fn.Order == 2 {
+			for i := range fn.Vars {
+				for j := i; j < len(fn.Vars); j++ {
+					exact, kink, problem := sf.second(at, i, j)
+					d := newDerivative(fn.Vars[i]+","+fn.Vars[j], exact)
+					numProblem := ""
+					if s.Method != "none" {
+						d.Numeric, d.ErrEst, numProblem = sf.numeric2(at, i, j, s.Numeric)
+					}
+					judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
+					pt.Second = append(pt.Second, d)
+				}
+			}
+		}
 		out.Points[pi] = pt
+	}
+	if fn.Study != nil {
+		out.Study = RunStudy(fn.Study, func(t float64) float64 { v, _ := sf.value([]float64{t}); return v },
+			func(t float64, h float64) float64 {
+				return imag(complex128(sf.c([]cnum{cnum(complex(t, h))}))) / h
+			},
+			func(t float64) float64 { d, _, _ := sf.partial([]float64{t}, 0, 0); return d })
 	}
 	return out
 }
 
-// RunChain computes a chain at every point: each link's value and derivative at
-// its own input, exactly and numerically; the chain's exact derivative is the
-// product of the exact factors, and its numeric derivative the product of the
-// numeric factors (the seed's chain rule).
+func newDerivative(wrt string, exact float64) Derivative {
+	return Derivative{Wrt: wrt, Exact: exact, Numeric: math.NaN(), ErrEst: math.NaN(), Left: math.NaN(), Right: math.NaN()}
+}
+
+// RunChain computes a chain at every point: each link's value and derivative
+// at its own input, exactly and numerically; the chain's exact derivative is
+// the product of the exact factors, and its numeric derivative the product of
+// the numeric factors (the seed's chain rule). With order 2, the second
+// derivative follows the same way, link by link (Faà di Bruno):
+// (g∘u)” = g”(u)·u'² + g'(u)·u”.
 func RunChain(c *spec.Chain) *Function {
 	s := c.Settings
 	links := make([]*scalarFn, len(c.Links))
-	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Points: make([]Point, len(c.Points))}
+	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Order: c.Order, Points: make([]Point, len(c.Points))}
 	for i, l := range c.Links {
 		links[i] = newScalarFn(l.Expr, []string{"x"})
 		out.Links = append(out.Links, l.Src)
 	}
 	out.Src = composition(out.Links)
-	arg := make([]dual, 1)
 	for pi, x := range c.Points {
 		pt := Point{At: []float64{x}, Links: make([]LinkValue, len(links))}
 		in := x
 		exact, numeric := 1.0, 1.0
+		left, right := 1.0, 1.0 // one-sided products, for kinks
+		exact2, numeric2 := 0.0, 0.0
 		kink := false
 		problem, numProblem := "", ""
-		for i, lf := range links {
-			arg[0] = dual{in, 1}
-			lf.tr.reset()
-			r := lf.f(arg)
-			kink = kink || lf.tr.kink
-			if problem == "" && lf.tr.problem != "" {
-				problem = fmt.Sprintf("link %d: %s", i+1, lf.tr.problem)
+		note := func(dst *string, i int, p string) {
+			if *dst == "" && p != "" {
+				*dst = fmt.Sprintf("link %d: %s", i+1, p)
 			}
-			lv := LinkValue{In: in, Out: r.v, Exact: r.d, Numeric: math.NaN()}
+		}
+		for i, lf := range links {
+			at := []float64{in}
+			outV, p := lf.value(at)
+			note(&problem, i, p)
+			d, k, _ := lf.partial(at, 0, 0)
+			kink = kink || k
+			// one-sided: the side this link's input moves to is the sign of
+			// the product so far, times the side x moves to
+			dl, _, _ := lf.partial(at, 0, -sign(left))
+			dr, _, _ := lf.partial(at, 0, sign(right))
+			lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
 			if s.Method != "none" {
-				arg[0].d = 0
-				lf.tr.reset()
-				lv.Numeric, _ = Numeric(func(t float64) float64 {
-					arg[0].v = t
-					return lf.f(arg).v
-				}, in, s.Method, s.Step)
-				if numProblem == "" && lf.tr.problem != "" {
-					numProblem = fmt.Sprintf("link %d: %s", i+1, lf.tr.problem)
+				var np string
+				lv.Numeric, _, np = lf.numeric(at, 0, s.Numeric)
+				note(&numProblem, i, np)
+			}
+			if c.Order == 2 {
+				d2, _, p2 := lf.second(at, 0, 0)
+				note(&problem, i, p2)
+				exact2 = d2*exact*exact + d*exact2
+				if s.Method != "none" {
+					n2, _, np := lf.numeric2(at, 0, 0, s.Numeric)
+					note(&numProblem, i, np)
+					numeric2 = n2*numeric*numeric + lv.Numeric*numeric2
 				}
 			}
-			exact *= lv.Exact
+			exact *= d
 			numeric *= lv.Numeric
+			left *= dl
+			right *= dr
 			pt.Links[i] = lv
-			in = r.v
+			in = outV
 		}
 		pt.Value = in
-		d := Derivative{Wrt: "x", Exact: exact, Numeric: numeric, ErrEst: math.NaN()}
+		d := newDerivative("x", exact)
+		d.Numeric = numeric
+		if kink {
+			d.Left, d.Right = left, right
+		}
 		judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
 		pt.Partials = []Derivative{d}
+		if c.Order == 2 {
+			d2 := newDerivative("x,x", exact2)
+			if s.Method != "none" {
+				d2.Numeric = numeric2
+			}
+			judge(&d2, s.Tolerance, kink, s.Method, problem, numProblem)
+			pt.Second = []Derivative{d2}
+		}
 		out.Points[pi] = pt
+	}
+	if c.Study != nil {
+		value := func(t float64) float64 {
+			for _, lf := range links {
+				t, _ = lf.value([]float64{t})
+			}
+			return t
+		}
+		cvalue := func(t float64, h float64) float64 {
+			z := cnum(complex(t, h))
+			for _, lf := range links {
+				z = lf.c([]cnum{z})
+			}
+			return imag(complex128(z)) / h
+		}
+		deriv := func(t float64) float64 {
+			d := 1.0
+			for _, lf := range links {
+				f, _, _ := lf.partial([]float64{t}, 0, 0)
+				d *= f
+				t, _ = lf.value([]float64{t})
+			}
+			return d
+		}
+		out.Study = RunStudy(c.Study, value, cvalue, deriv)
 	}
 	return out
 }

@@ -8,6 +8,7 @@ package funcs
 
 import (
 	"math"
+	"math/cmplx"
 	"sort"
 )
 
@@ -36,6 +37,17 @@ type Func struct {
 	F func(x float64, p []float64) float64
 	// D is the exact derivative f'(x; p).
 	D func(x float64, p []float64) float64
+	// D2 is the exact second derivative f''(x; p).
+	D2 func(x float64, p []float64) float64
+	// C is f's extension to complex arguments, analytic near the real axis,
+	// for complex-step differentiation: f'(x) = Im f(x + ih)/h + O(h²).
+	// Where f is defined piece by piece (Piecewise), C is too: each piece's
+	// analytic formula, chosen by the sign of the real part, which gives the
+	// right derivative everywhere but at the kink (where the status is kink).
+	C func(z complex128, p []float64) complex128
+	// Piecewise marks f as defined by different formulas on either side of
+	// its kink.
+	Piecewise bool
 	// Kinks lists the points where f is continuous but not differentiable
 	// (for the given parameters); nil means there are none.
 	Kinks func(p []float64) []float64
@@ -97,6 +109,94 @@ func Sigmoid(x float64) float64 {
 // its precision where σ(x) rounds to 1 (x ≳ 37).
 func SigmoidPrime(x float64) float64 { return Sigmoid(x) * Sigmoid(-x) }
 
+// sigmoidSecond is σ”(x) = σ'(x)(1 − 2σ(x)) = σ(x)σ(−x)(σ(−x) − σ(x)).
+func sigmoidSecond(x float64) float64 {
+	return SigmoidPrime(x) * (Sigmoid(-x) - Sigmoid(x))
+}
+
+// CSigmoid is σ(z) = 1 / (1 + e^(−z)) for complex z, without overflow for
+// large |Re z|.
+func CSigmoid(z complex128) complex128 {
+	if real(z) >= 0 {
+		return 1 / (1 + cmplx.Exp(-z))
+	}
+	e := cmplx.Exp(z)
+	return e / (1 + e)
+}
+
+// cLog1p is ln(1 + w) for complex w, accurate when |w| is small:
+// ln|1 + w| = ½·ln(1 + 2u + u² + v²) by log1p, arg(1 + w) = atan2(v, 1 + u).
+func cLog1p(w complex128) complex128 {
+	u, v := real(w), imag(w)
+	return complex(0.5*math.Log1p(2*u+u*u+v*v), math.Atan2(v, 1+u))
+}
+
+// cTanh is tanh z for complex z; for |Re z| > 20, where cmplx.Tanh
+// overflows, it is (1 − w)/(1 + w) with w = e^(−2z) (for Re z > 0).
+func cTanh(z complex128) complex128 {
+	switch {
+	case real(z) > 20:
+		w := cmplx.Exp(-2 * z)
+		return (1 - w) / (1 + w)
+	case real(z) < -20:
+		return -cTanh(-z)
+	}
+	return cmplx.Tanh(z)
+}
+
+// CPow is zᵖ for complex z and real p. An integer p multiplies (so that a
+// negative real part keeps an exact imaginary part); otherwise e^(p·ln z).
+func CPow(z complex128, p float64) complex128 {
+	if p == math.Trunc(p) && math.Abs(p) <= 1<<20 {
+		n := int64(math.Abs(p))
+		r, b := complex(1, 0), z
+		for ; n > 0; n >>= 1 {
+			if n&1 == 1 {
+				r *= b
+			}
+			b *= b
+		}
+		if p < 0 {
+			return 1 / r
+		}
+		return r
+	}
+	return cmplx.Pow(z, complex(p, 0))
+}
+
+// cNormCDF is Φ(z) for z = x + iy with small |y|, by Φ's Taylor series in iy
+// about x (Φ is entire, so the series is its analytic continuation):
+//
+//	Φ(x + iy) = Φ(x) + φ(x) Σₙ (−1)ⁿ Heₙ(x) (iy)ⁿ⁺¹ / (n+1)!,
+//
+// with Heₙ the probabilists' Hermite polynomials (φ⁽ⁿ⁾ = (−1)ⁿ Heₙ φ). Terms
+// are summed until they no longer change the result.
+func cNormCDF(z complex128) complex128 {
+	x, y := real(z), imag(z)
+	sum := complex(normCDF(x), 0)
+	phi := normPDF(x)
+	he0, he1 := 1.0, x    // He₀, He₁
+	term := complex(0, y) // (iy)ⁿ⁺¹/(n+1)! for n = 0
+	sign := 1.0
+	for n := 0; n < 60; n++ {
+		he := he0
+		if n == 1 {
+			he = he1
+		} else if n > 1 {
+			he0, he1 = he1, x*he1-float64(n-1)*he0
+			he = he1
+		}
+		add := complex(sign*phi*he, 0) * term
+		sum += add
+		if n > 2 && cmplx.Abs(add) <= 1e-17*cmplx.Abs(sum) {
+			break
+		}
+		sign = -sign
+		term *= complex(0, y) / complex(float64(n+2), 0)
+	}
+	return sum
+}
+
 // Softplus is ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), stable for any x.
 func Softplus(x float64) float64 {
 	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
@@ -112,14 +212,20 @@ func zeroKink([]float64) []float64 { return []float64{0} }
 
 var registry = []*Func{
 	{Name: "identity", Doc: "x", Deriv: "1",
-		F: func(x float64, _ []float64) float64 { return x },
-		D: func(float64, []float64) float64 { return 1 }},
+		F:  func(x float64, _ []float64) float64 { return x },
+		D:  func(float64, []float64) float64 { return 1 },
+		D2: func(float64, []float64) float64 { return 0 },
+		C:  func(z complex128, _ []float64) complex128 { return z }},
 	{Name: "square", Doc: "x²", Deriv: "2x",
-		F: func(x float64, _ []float64) float64 { return x * x },
-		D: func(x float64, _ []float64) float64 { return 2 * x }},
+		F:  func(x float64, _ []float64) float64 { return x * x },
+		D:  func(x float64, _ []float64) float64 { return 2 * x },
+		D2: func(float64, []float64) float64 { return 2 },
+		C:  func(z complex128, _ []float64) complex128 { return z * z }},
 	{Name: "cube", Doc: "x³", Deriv: "3x²",
-		F: func(x float64, _ []float64) float64 { return x * x * x },
-		D: func(x float64, _ []float64) float64 { return 3 * x * x }},
+		F:  func(x float64, _ []float64) float64 { return x * x * x },
+		D:  func(x float64, _ []float64) float64 { return 3 * x * x },
+		D2: func(x float64, _ []float64) float64 { return 6 * x },
+		C:  func(z complex128, _ []float64) complex128 { return z * z * z }},
 	{Name: "pow", Params: []Param{{Name: "p"}}, Doc: "xᵖ", Deriv: "p·xᵖ⁻¹",
 		F: func(x float64, p []float64) float64 { return math.Pow(x, p[0]) },
 		D: func(x float64, p []float64) float64 {
@@ -127,43 +233,73 @@ var registry = []*Func{
 				return 0
 			}
 			return p[0] * math.Pow(x, p[0]-1)
-		}},
+		},
+		D2: func(x float64, p []float64) float64 {
+			if p[0] == 0 || p[0] == 1 {
+				return 0
+			}
+			return p[0] * (p[0] - 1) * math.Pow(x, p[0]-2)
+		},
+		C: func(z complex128, p []float64) complex128 { return CPow(z, p[0]) }},
 	{Name: "sqrt", Doc: "√x", Deriv: "1 / (2√x)", Domain: "x ≥ 0",
 		In: func(x float64, _ []float64) bool { return x >= 0 },
 		F:  func(x float64, _ []float64) float64 { return math.Sqrt(x) },
-		D:  func(x float64, _ []float64) float64 { return 0.5 / math.Sqrt(x) }},
+		D:  func(x float64, _ []float64) float64 { return 0.5 / math.Sqrt(x) },
+		D2: func(x float64, _ []float64) float64 { return -0.25 / (x * math.Sqrt(x)) },
+		C:  func(z complex128, _ []float64) complex128 { return cmplx.Sqrt(z) }},
 	{Name: "exp", Doc: "eˣ", Deriv: "eˣ",
-		F: func(x float64, _ []float64) float64 { return math.Exp(x) },
-		D: func(x float64, _ []float64) float64 { return math.Exp(x) }},
+		F:  func(x float64, _ []float64) float64 { return math.Exp(x) },
+		D:  func(x float64, _ []float64) float64 { return math.Exp(x) },
+		D2: func(x float64, _ []float64) float64 { return math.Exp(x) },
+		C:  func(z complex128, _ []float64) complex128 { return cmplx.Exp(z) }},
 	{Name: "log", Doc: "ln x", Deriv: "1 / x", Domain: "x > 0",
 		In: func(x float64, _ []float64) bool { return x > 0 },
 		F:  func(x float64, _ []float64) float64 { return math.Log(x) },
-		D:  func(x float64, _ []float64) float64 { return 1 / x }},
+		D:  func(x float64, _ []float64) float64 { return 1 / x },
+		D2: func(x float64, _ []float64) float64 { return -1 / (x * x) },
+		C:  func(z complex128, _ []float64) complex128 { return cmplx.Log(z) }},
 	{Name: "sin", Doc: "sin x", Deriv: "cos x",
-		F: func(x float64, _ []float64) float64 { return math.Sin(x) },
-		D: func(x float64, _ []float64) float64 { return math.Cos(x) }},
+		F:  func(x float64, _ []float64) float64 { return math.Sin(x) },
+		D:  func(x float64, _ []float64) float64 { return math.Cos(x) },
+		D2: func(x float64, _ []float64) float64 { return -math.Sin(x) },
+		C:  func(z complex128, _ []float64) complex128 { return cmplx.Sin(z) }},
 	{Name: "cos", Doc: "cos x", Deriv: "−sin x",
-		F: func(x float64, _ []float64) float64 { return math.Cos(x) },
-		D: func(x float64, _ []float64) float64 { return -math.Sin(x) }},
+		F:  func(x float64, _ []float64) float64 { return math.Cos(x) },
+		D:  func(x float64, _ []float64) float64 { return -math.Sin(x) },
+		D2: func(x float64, _ []float64) float64 { return -math.Cos(x) },
+		C:  func(z complex128, _ []float64) complex128 { return cmplx.Cos(z) }},
 	{Name: "tan", Doc: "tan x", Deriv: "1 / cos² x", Domain: "x ≠ π/2 + kπ",
-		F: func(x float64, _ []float64) float64 { return math.Tan(x) },
-		D: func(x float64, _ []float64) float64 { c := math.Cos(x); return 1 / (c * c) }},
+		F:  func(x float64, _ []float64) float64 { return math.Tan(x) },
+		D:  func(x float64, _ []float64) float64 { c := math.Cos(x); return 1 / (c * c) },
+		D2: func(x float64, _ []float64) float64 { c := math.Cos(x); return 2 * math.Tan(x) / (c * c) },
+		C:  func(z complex128, _ []float64) complex128 { return cmplx.Tan(z) }},
 	{Name: "tanh", Doc: "tanh x", Deriv: "1 − tanh² x = 1 / cosh² x",
-		F: func(x float64, _ []float64) float64 { return math.Tanh(x) },
-		D: func(x float64, _ []float64) float64 { c := math.Cosh(x); return 1 / (c * c) }},
+		F:  func(x float64, _ []float64) float64 { return math.Tanh(x) },
+		D:  func(x float64, _ []float64) float64 { c := math.Cosh(x); return 1 / (c * c) },
+		D2: func(x float64, _ []float64) float64 { c := math.Cosh(x); return -2 * math.Tanh(x) / (c * c) },
+		C:  func(z complex128, _ []float64) complex128 { return cTanh(z) }},
 	{Name: "sigmoid", Doc: "σ(x) = 1 / (1 + e^(−x))", Deriv: "σ(x)(1 − σ(x))",
-		F: func(x float64, _ []float64) float64 { return Sigmoid(x) },
-		D: func(x float64, _ []float64) float64 { return SigmoidPrime(x) }},
-	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink,
+		F:  func(x float64, _ []float64) float64 { return Sigmoid(x) },
+		D:  func(x float64, _ []float64) float64 { return SigmoidPrime(x) },
+		D2: func(x float64, _ []float64) float64 { return sigmoidSecond(x) },
+		C:  func(z complex128, _ []float64) complex128 { return CSigmoid(z) }},
+	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink, Piecewise: true,
 		F: func(x float64, _ []float64) float64 { return math.Max(0, x) },
 		D: func(x float64, _ []float64) float64 {
 			if x > 0 {
 				return 1
 			}
 			return 0
+		},
+		D2: func(float64, []float64) float64 { return 0 },
+		C: func(z complex128, _ []float64) complex128 {
+			if real(z) > 0 {
+				return z
+			}
+			return 0
 		}},
 	{Name: "leaky_relu", Params: []Param{{Name: "a", Default: 0.2, HasDefault: true}},
-		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0", Kinks: zeroKink,
+		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0", Kinks: zeroKink, Piecewise: true,
 		F: func(x float64, p []float64) float64 {
 			if x > 0 {
 				return x
@@ -175,9 +311,16 @@ var registry = []*Func{
 				return 1
 			}
 			return p[0]
+		},
+		D2: func(float64, []float64) float64 { return 0 },
+		C: func(z complex128, p []float64) complex128 {
+			if real(z) > 0 {
+				return z
+			}
+			return complex(p[0], 0) * z
 		}},
 	{Name: "elu", Params: []Param{{Name: "a", Default: 1, HasDefault: true}},
-		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise",
+		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise", Piecewise: true,
 		Kinks: func(p []float64) []float64 {
 			if p[0] == 1 {
 				return nil
@@ -195,17 +338,40 @@ var registry = []*Func{
 				return 1
 			}
 			return p[0] * math.Exp(x)
+		},
+		D2: func(x float64, p []float64) float64 {
+			if x > 0 {
+				return 0
+			}
+			return p[0] * math.Exp(x)
+		},
+		C: func(z complex128, p []float64) complex128 {
+			if real(z) > 0 {
+				return z
+			}
+			return complex(p[0], 0) * (cmplx.Exp(z) - 1)
 		}},
 	{Name: "softplus", Doc: "ln(1 + eˣ)", Deriv: "σ(x)",
-		F: func(x float64, _ []float64) float64 { return Softplus(x) },
-		D: func(x float64, _ []float64) float64 { return Sigmoid(x) }},
+		F:  func(x float64, _ []float64) float64 { return Softplus(x) },
+		D:  func(x float64, _ []float64) float64 { return Sigmoid(x) },
+		D2: func(x float64, _ []float64) float64 { return SigmoidPrime(x) },
+		C: func(z complex128, _ []float64) complex128 {
+			if real(z) > 0 {
+				return z + cLog1p(cmplx.Exp(-z))
+			}
+			return cLog1p(cmplx.Exp(z))
+		}},
 	{Name: "gelu", Doc: "x·Φ(x), Φ the standard normal CDF", Deriv: "Φ(x) + x·φ(x)",
-		F: func(x float64, _ []float64) float64 { return x * normCDF(x) },
-		D: func(x float64, _ []float64) float64 { return normCDF(x) + x*normPDF(x) }},
+		F:  func(x float64, _ []float64) float64 { return x * normCDF(x) },
+		D:  func(x float64, _ []float64) float64 { return normCDF(x) + x*normPDF(x) },
+		D2: func(x float64, _ []float64) float64 { return (2 - x*x) * normPDF(x) },
+		C:  func(z complex128, _ []float64) complex128 { return z * cNormCDF(z) }},
 	{Name: "silu", Doc: "x·σ(x) (swish)", Deriv: "σ(x) + x·σ(x)(1 − σ(x))",
-		F: func(x float64, _ []float64) float64 { return x * Sigmoid(x) },
-		D: func(x float64, _ []float64) float64 { return Sigmoid(x) + x*SigmoidPrime(x) }},
-	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink,
+		F:  func(x float64, _ []float64) float64 { return x * Sigmoid(x) },
+		D:  func(x float64, _ []float64) float64 { return Sigmoid(x) + x*SigmoidPrime(x) },
+		D2: func(x float64, _ []float64) float64 { return 2*SigmoidPrime(x) + x*sigmoidSecond(x) },
+		C:  func(z complex128, _ []float64) complex128 { return z * CSigmoid(z) }},
+	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink, Piecewise: true,
 		F: func(x float64, _ []float64) float64 { return math.Abs(x) },
 		D: func(x float64, _ []float64) float64 {
 			switch {
@@ -215,6 +381,13 @@ var registry = []*Func{
 				return -1
 			}
 			return 0
+		},
+		D2: func(float64, []float64) float64 { return 0 },
+		C: func(z complex128, _ []float64) complex128 {
+			if real(z) < 0 {
+				return -z
+			}
+			return z
 		}},
 }
 

@@ -10,10 +10,10 @@ import (
 )
 
 type refCase struct {
-	name       string
-	params     []float64
-	x          float64
-	value, der float64
+	name                      string
+	params                    []float64
+	x                         float64
+	value, der, second, third float64
 }
 
 // loadRef reads ../testdata/ref/funcs.csv, written by gen_funcs.py beside it
@@ -41,6 +41,8 @@ func loadRef(t *testing.T) []refCase {
 		c.x, _ = strconv.ParseFloat(r[2], 64)
 		c.value, _ = strconv.ParseFloat(r[3], 64)
 		c.der, _ = strconv.ParseFloat(r[4], 64)
+		c.second, _ = strconv.ParseFloat(r[5], 64)
+		c.third, _ = strconv.ParseFloat(r[6], 64)
 		out = append(out, c)
 	}
 	return out
@@ -64,7 +66,8 @@ func TestRegistryAgainstMpmath(t *testing.T) {
 		p := f.Fill(c.params)
 		// Tolerances: a few ulps for the value, a few more for the derivative
 		// (whose formula composes several correctly rounded operations).
-		valueTol, derTol := 1e-14, 4e-14
+		// the tolerance: 1e-14 relative (or 1e-300 absolute)
+		valueTol, derTol := 1e-14, 1e-14
 		if c.name == "gelu" && c.x <= -20 {
 			// Go's math.Erfc is accurate to about 4e-14 relative this deep in
 			// its tail (x/√2 ≈ −14); Φ(x) = erfc(−x/√2)/2 inherits that.
@@ -75,6 +78,16 @@ func TestRegistryAgainstMpmath(t *testing.T) {
 		}
 		if got := f.D(c.x, p); !close(got, c.der, derTol) {
 			t.Errorf("%s%v'(%g) = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.der)
+		}
+		if got := f.D2(c.x, p); !close(got, c.second, derTol) {
+			t.Errorf("%s%v''(%g) = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.second)
+		}
+		// complex step: f'(x) = Im f(x + ih)/h + O(h²), with h = 1e-20
+		if got := imag(f.C(complex(c.x, 1e-20), p)) / 1e-20; !close(got, c.der, derTol) {
+			t.Errorf("%s%v'(%g) by complex step = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.der)
+		}
+		if got := real(f.C(complex(c.x, 1e-20), p)); !close(got, c.value, valueTol) {
+			t.Errorf("%s%v(%g) as complex = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.value)
 		}
 	}
 	for _, f := range All() {

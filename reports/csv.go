@@ -18,9 +18,13 @@ import (
 	"github.com/runner-dev/runner/diff"
 )
 
-// CSVColumns are the CSV's columns: the contract's, then note (why a status
-// is not ok).
-var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note"}
+// CSVColumns are the CSV's columns: the contract's, then
+//
+//	note          why a status is not ok
+//	order         1 for a first derivative, 2 for a second (wrt "x,y" is ∂²/∂x∂y)
+//	left, right   the exact one-sided derivatives, where status is kink
+//	err_estimate  the numeric method's own error estimate (richardson)
+var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note", "order", "left", "right", "err_estimate"}
 
 // MaxCSVElements is the largest matrix whose exact gradient the main CSV
 // lists element by element when no numeric check covers every element; a
@@ -51,15 +55,19 @@ func CSV(r *diff.Results) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write(CSVColumns)
-	row := func(item, kind, point string, value float64, d diff.Derivative) {
-		_ = w.Write([]string{item, kind, point, d.Wrt, num(value), num(d.Exact), num(d.Numeric), num(d.AbsErr), string(d.Status), d.Note})
+	row := func(item, kind, point string, value float64, d diff.Derivative, order string) {
+		_ = w.Write([]string{item, kind, point, d.Wrt, num(value), num(d.Exact), num(d.Numeric), num(d.AbsErr), string(d.Status), d.Note,
+			order, num(d.Left), num(d.Right), num(d.ErrEst)})
 	}
 	for _, it := range r.Items {
 		if f := it.Function; f != nil {
 			for _, p := range f.Points {
 				label := PointLabel(f.Vars, p.At)
 				for _, d := range p.Partials {
-					row(f.Name, f.Kind, label, p.Value, d)
+					row(f.Name, f.Kind, label, p.Value, d, "1")
+				}
+				for _, d := range p.Second {
+					row(f.Name, f.Kind, label, p.Value, d, "2")
 				}
 			}
 		}
@@ -70,18 +78,19 @@ func CSV(r *diff.Results) []byte {
 						for i := 0; i < rows; i++ {
 							for j := 0; j < cols; j++ {
 								row(g.Name, "gradient", "", g.Value, diff.Derivative{Wrt: elementName(m.Name, i, j),
-									Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK})
+									Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK,
+									Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()}, "1")
 							}
 						}
 					}
 					continue
 				}
 				for _, e := range m.Elements {
-					row(g.Name, "gradient", "", g.Value, e.Derivative)
+					row(g.Name, "gradient", "", g.Value, e.Derivative, "1")
 				}
 			}
 			for _, d := range g.Directions {
-				row(g.Name, "gradient", "", g.Value, d.Derivative)
+				row(g.Name, "gradient", "", g.Value, d.Derivative, "1")
 			}
 		}
 	}

@@ -124,6 +124,8 @@ func methodText(s spec.Settings) string {
 		return "none: exact derivatives only"
 	case "richardson":
 		return fmt.Sprintf("richardson: central differences at h = %g, h/2, h/4, h/8 combined by Richardson extrapolation", s.Step)
+	case "complex-step":
+		return fmt.Sprintf("complex-step: Im f(x + ih)/h, h = %g", s.H())
 	}
 	return fmt.Sprintf("%s differences, h = %g", s.Method, s.Step)
 }
@@ -171,7 +173,7 @@ func Markdown(r *diff.Results) []byte {
 	table(&b, []string{"setting", "value"}, nil, rows)
 	for _, it := range r.Items {
 		if f := it.Function; f != nil {
-			function(&b, f, r.Settings)
+			function(&b, r.Name, f, r.Settings)
 		}
 		if g := it.Gradient; g != nil {
 			gradient(&b, r.Name, g, r.Settings)
@@ -189,7 +191,7 @@ func settingsLine(b *bytes.Buffer, s, file spec.Settings) {
 	}
 }
 
-func function(b *bytes.Buffer, f *diff.Function, file spec.Settings) {
+func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings) {
 	none := f.Settings.Method == "none"
 	if f.Kind == "chain" {
 		fmt.Fprintf(b, "## %s(x) = %s\n\n", f.Name, "`"+f.Src+"`")
@@ -223,8 +225,15 @@ func function(b *bytes.Buffer, f *diff.Function, file spec.Settings) {
 		header = append(header, "wrt")
 		right = append(right, false)
 	}
-	header = append(header, "exact", "numeric", "abs error", "status")
-	right = append(right, true, true, true, false)
+	header = append(header, "exact", "numeric", "abs error")
+	right = append(right, true, true, true)
+	estimate := f.Settings.Method == "richardson"
+	if estimate {
+		header = append(header, "error estimate")
+		right = append(right, true)
+	}
+	header = append(header, "status")
+	right = append(right, false)
 	var rows [][]string
 	var notes []string
 	for _, p := range f.Points {
@@ -244,10 +253,13 @@ func function(b *bytes.Buffer, f *diff.Function, file spec.Settings) {
 			if multi {
 				row = append(row, d.Wrt)
 			}
-			row = append(row, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status))
-			rows = append(rows, row)
+			row = append(row, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr))
+			if estimate {
+				row = append(row, fmtErr(d.ErrEst))
+			}
+			rows = append(rows, append(row, string(d.Status)))
 			if d.Status != diff.OK {
-				notes = append(notes, fmt.Sprintf("- %s, ∂/∂%s: %s — %s", PointLabel(f.Vars, p.At), d.Wrt, d.Status, d.Note))
+				notes = append(notes, note(PointLabel(f.Vars, p.At)+", ∂/∂"+d.Wrt, d))
 			}
 		}
 	}
@@ -255,6 +267,102 @@ func function(b *bytes.Buffer, f *diff.Function, file spec.Settings) {
 	if len(notes) > 0 {
 		b.WriteString(strings.Join(notes, "\n") + "\n\n")
 	}
+	if f.Order == 2 {
+		secondDerivatives(b, f)
+	}
+	if f.Study != nil {
+		study(b, name, f)
+	}
+}
+
+// note is one line under a table for a derivative that is not ok.
+func note(where string, d diff.Derivative) string {
+	s := fmt.Sprintf("- %s: %s — %s", where, d.Status, d.Note)
+	if d.Status == diff.Kink && !math.IsNaN(d.Left) {
+		s += fmt.Sprintf("; one-sided derivatives %s (left) and %s (right)", fmtNum(d.Left), fmtNum(d.Right))
+	}
+	return s
+}
+
+func secondDerivatives(b *bytes.Buffer, f *diff.Function) {
+	if f.Kind == "chain" {
+		b.WriteString("### Second derivative\n\nExact by hyper-dual numbers; numeric link by link, as the first derivative: " +
+			"(g∘u)″ = g″(u)·u′² + g′(u)·u″ with each link's numeric first and second derivatives at its own input.\n\n")
+	} else if len(f.Vars) > 1 {
+		b.WriteString("### Second derivatives (the Hessian)\n\nExact by hyper-dual numbers; numeric by the method's second-difference " +
+			"stencil on the diagonal and (f(x+h, y+h) − f(x+h, y−h) − f(x−h, y+h) + f(x−h, y−h)) / 4h² off it.\n\n")
+	} else {
+		b.WriteString("### Second derivative\n\nExact by hyper-dual numbers; numeric by the method's second-difference stencil.\n\n")
+	}
+	header := append(append([]string{}, f.Vars...), "wrt", "exact", "numeric", "abs error", "status")
+	var right []bool
+	for range f.Vars {
+		right = append(right, true)
+	}
+	right = append(right, false, true, true, true, false)
+	var rows [][]string
+	var notes []string
+	for _, p := range f.Points {
+		for _, d := range p.Second {
+			var row []string
+			for _, v := range p.At {
+				row = append(row, fmtNum(v))
+			}
+			rows = append(rows, append(row, secondName(d.Wrt), fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)))
+			if d.Status != diff.OK {
+				notes = append(notes, note(PointLabel(f.Vars, p.At)+", "+secondName(d.Wrt), d))
+			}
+		}
+	}
+	table(b, header, right, rows)
+	if len(notes) > 0 {
+		b.WriteString(strings.Join(notes, "\n") + "\n\n")
+	}
+}
+
+// secondName writes "x,x" as ∂²/∂x² and "x,y" as ∂²/∂x∂y.
+func secondName(wrt string) string {
+	v := strings.SplitN(wrt, ",", 2)
+	if len(v) == 2 && v[0] == v[1] {
+		return "∂²/∂" + v[0] + "²"
+	}
+	return "∂²/∂" + strings.Join(v, "∂")
+}
+
+func study(b *bytes.Buffer, name string, f *diff.Function) {
+	st := f.Study
+	fmt.Fprintf(b, "### Step study at x = %s\n\n", fmtNum(st.At))
+	fmt.Fprintf(b, "The error |numeric − exact| of each method as the step h shrinks, against the exact derivative %s. "+
+		"A difference's truncation error falls as h shrinks (as h for forward differences, h² for central, h⁴ for five-point: "+
+		"the dashed lines), until round-off, about ε·|f|/h, takes over and the error rises again; the best h sits where the two meet. "+
+		"Complex step subtracts nothing, so it has no round-off rise.\n\n", strconv.FormatFloat(st.Exact, 'g', -1, 64))
+	file := StudyFile(name, f.Name)
+	fmt.Fprintf(b, "![error against step for %s](%s)\n\n", f.Name, file)
+	b.WriteString("In the plot, rings mark each method's best h, dashed lines the truncation slopes, and an error of exactly 0 is drawn at 1e-17.\n\n")
+	header := []string{"h"}
+	right := []bool{true}
+	for _, m := range st.Methods {
+		header = append(header, m)
+		right = append(right, true)
+	}
+	var rows [][]string
+	for k, h := range st.Steps {
+		row := []string{strconv.FormatFloat(h, 'e', 1, 64)}
+		for m := range st.Methods {
+			cell := fmtErr(st.Err[m][k])
+			if st.Best[m] == k {
+				cell = "**" + cell + "**"
+			}
+			row = append(row, cell)
+		}
+		rows = append(rows, row)
+	}
+	table(b, header, right, rows)
+	var best []string
+	for m, method := range st.Methods {
+		best = append(best, fmt.Sprintf("%s at h = %s (error %s)", method, strconv.FormatFloat(st.Steps[st.Best[m]], 'e', 0, 64), fmtErr(st.Err[m][st.Best[m]])))
+	}
+	fmt.Fprintf(b, "Best step (in bold above): %s.\n\n", strings.Join(best, "; "))
 }
 
 // matrixText writes m as NumPy prints it, rounded to dec decimals:

@@ -15,14 +15,19 @@ type File struct {
 	Data []byte
 }
 
-// Render is every file written for r: NAME.md, NAME.csv, and the full
-// gradient of each large matrix.
+// Render is every file written for r: NAME.md, NAME.csv, the full gradient
+// of each large matrix, and each step study's plot.
 func Render(r *diff.Results) []File {
 	files := []File{
 		{Name: r.Name + ".md", Data: Markdown(r)},
 		{Name: r.Name + ".csv", Data: CSV(r)},
 	}
 	for _, it := range r.Items {
+		if f := it.Function; f != nil && f.Study != nil {
+			if svg, err := StudyPlot(f.Name, f.Study); err == nil {
+				files = append(files, File{Name: StudyFile(r.Name, f.Name), Data: svg})
+			}
+		}
 		if g := it.Gradient; g != nil {
 			for _, m := range g.Wrt {
 				if Large(m.Exact) {

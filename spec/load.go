@@ -391,7 +391,7 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings
 					if h <= 0 {
 						l.errf(n, "numeric.step: expected a positive step h, found %s", n.Value)
 					} else {
-						s.Step = h
+						s.Step, s.StepSet = h, true
 					}
 				}
 			}
@@ -425,7 +425,7 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings
 
 // Implemented lists the methods this version computes; the rest of Methods
 // are refused with a clear message.
-var Implemented = map[string]bool{"forward": true, "backward": true, "central": true, "five-point": true, "richardson": true, "none": true}
+var Implemented = map[string]bool{"forward": true, "backward": true, "central": true, "five-point": true, "richardson": true, "complex-step": true, "none": true}
 
 // CheckMethod returns "" when m is a method this version computes, or what
 // is wrong with it.
@@ -521,7 +521,11 @@ func (l *loader) parseExpr(n *yaml.Node, what string, bareOK bool) (string, expr
 	if err != nil {
 		var ee *expr.Error
 		errors.As(err, &ee)
-		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		msg := ee.Msg
+		if ee.Off == len(src) && l.commaAfter(n) {
+			msg += "; inside {…} or […] a comma ends the value: quote the expression, as expr: '" + src + ", …)'"
+		}
+		l.errAt(l.exprPos(n, ee.Off), "%s", msg)
 		return "", nil, false
 	}
 	if id, ok := tree.(*expr.Ident); ok && bareOK && id.Name != "x" {
@@ -579,11 +583,100 @@ func (l *loader) item(n *yaml.Node, kind string, base Settings, keys []string, r
 	if !ok || !l.require(f, n, kind+" "+name, required...) {
 		return nil, Item{}, false
 	}
-	return f, Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base)}, true
+	it := Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base), Order: 1}
+	if o := f["order"]; o != nil {
+		v, ok := l.int(o, kind+" "+name+": order", 1, 2)
+		if !ok {
+			return nil, Item{}, false
+		}
+		it.Order = int(v)
+	}
+	if st := f["study"]; st != nil {
+		if it.Study = l.study(st, kind+" "+name); it.Study == nil {
+			return nil, Item{}, false
+		}
+	}
+	return f, it, true
+}
+
+// study reads a step study: {at: X, from: 1e-1, to: 1e-13, per_decade: 2,
+// methods: [...]}.
+func (l *loader) study(n *yaml.Node, what string) *Study {
+	f, _, ok := l.fields(n, what+": study", "at", "from", "to", "per_decade", "methods")
+	if !ok {
+		return nil
+	}
+	st := &Study{From: 1e-1, To: 1e-13, PerDecade: 2, Methods: StudyMethods}
+	if f["at"] == nil {
+		l.errf(n, "%s: study: missing key at (the point to study, e.g. at: 1)", what)
+		return nil
+	}
+	var good = true
+	var v float64
+	if v, ok = l.pointValue(f["at"], what+": study: at"); ok {
+		st.At = v
+	}
+	good = good && ok
+	for _, k := range []struct {
+		key string
+		dst *float64
+	}{{"from", &st.From}, {"to", &st.To}} {
+		if f[k.key] == nil {
+			continue
+		}
+		v, ok := l.num(f[k.key], what+": study: "+k.key)
+		if ok && !(v > 0) {
+			l.errf(f[k.key], "%s: study: %s: expected a positive step, found %s", what, k.key, f[k.key].Value)
+			ok = false
+		}
+		if ok {
+			*k.dst = v
+		}
+		good = good && ok
+	}
+	if good && !(st.From > st.To) {
+		l.errf(n, "%s: study: from (%g) must be larger than to (%g): the study goes down from one to the other", what, st.From, st.To)
+		good = false
+	}
+	if pd := f["per_decade"]; pd != nil {
+		v, ok := l.int(pd, what+": study: per_decade", 1, 10)
+		st.PerDecade = int(v)
+		good = good && ok
+	}
+	if good && len(st.Steps()) > 200 {
+		l.errf(n, "%s: study: %d steps is more than the limit of 200", what, len(st.Steps()))
+		good = false
+	}
+	if ms := f["methods"]; ms != nil {
+		if ms.Kind != yaml.SequenceNode || len(ms.Content) == 0 {
+			l.errf(ms, "%s: study: methods: expected a list such as [forward, central], found %s", what, kindName(ms))
+			return nil
+		}
+		st.Methods = nil
+		for _, m := range ms.Content {
+			m = deref(m)
+			name, ok := l.str(m, what+": study: methods")
+			if ok {
+				if msg := CheckMethod(name); msg != "" {
+					l.errf(m, "%s", msg)
+					ok = false
+				} else if name == "none" {
+					l.errf(m, "%s: study: methods: none takes no numeric derivative to study", what)
+					ok = false
+				}
+			}
+			good = good && ok
+			st.Methods = append(st.Methods, name)
+		}
+	}
+	if !good {
+		return nil
+	}
+	return st
 }
 
 func (l *loader) function(item *yaml.Node, base Settings) *Function {
-	f, it, ok := l.item(item, "function", base, []string{"expr", "at"}, "expr", "at")
+	f, it, ok := l.item(item, "function", base, []string{"expr", "at", "order", "study"}, "expr", "at")
 	if !ok {
 		return nil
 	}
@@ -601,6 +694,10 @@ func (l *loader) function(item *yaml.Node, base Settings) *Function {
 		l.errf(f["expr"], "function %s: %q uses no variable, so there is nothing to differentiate", name, src)
 		return nil
 	}
+	if it.Study != nil && len(vars) != 1 {
+		l.errf(f["study"], "function %s: a step study takes a function of one variable; %q uses %s", name, src, strings.Join(vars, ", "))
+		return nil
+	}
 	fn.Src, fn.Expr, fn.Vars = src, tree, vars
 	pts, ok := l.points(f["at"], vars, "function "+name, src, 0)
 	if !ok {
@@ -611,7 +708,7 @@ func (l *loader) function(item *yaml.Node, base Settings) *Function {
 }
 
 func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
-	f, it, ok := l.item(item, "chain", base, []string{"of", "at"}, "of", "at")
+	f, it, ok := l.item(item, "chain", base, []string{"of", "at", "order", "study"}, "of", "at")
 	if !ok {
 		return nil
 	}
@@ -705,4 +802,15 @@ func sumLen(lines []string) int {
 		n += len(l) + 1
 	}
 	return n
+}
+
+// commaAfter reports whether a comma follows plain scalar n on its line, as
+// when YAML's flow syntax cut "f(x, 2)" short at its comma.
+func (l *loader) commaAfter(n *yaml.Node) bool {
+	if n.Style != 0 || n.Line < 1 || n.Line > len(l.lines) {
+		return false
+	}
+	rest := l.lines[n.Line-1]
+	end := n.Column - 1 + len(n.Value)
+	return end < len(rest) && strings.HasPrefix(strings.TrimLeft(rest[end:], " "), ",")
 }

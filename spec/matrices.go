@@ -399,6 +399,10 @@ func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
 	}
 	name := it.Name
 	g := &Gradient{Item: it}
+	if g.Settings.Method == "complex-step" {
+		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
+		return nil
+	}
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
 	if !ok || l.usesFailed(tree) {
 		return nil

@@ -67,7 +67,7 @@ func TestDefaultsAndTitle(t *testing.T) {
 		t.Errorf("bare registry name: vars %v", f.Vars)
 	}
 	e = parse(t, "title: T\nnumeric: {method: forward}\ntolerance: {atol: 0.5}\nfunctions:\n  - {name: f, expr: x, at: 1, numeric: {step: 0.1}}\n")
-	want := Settings{Numeric{"forward", 0.1}, Tolerance{1e-5, 0.5}}
+	want := Settings{Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance{1e-5, 0.5}}
 	if e.Functions[0].Settings != want || e.Settings.Step != 0.001 {
 		t.Errorf("item settings %+v, want %+v", e.Functions[0].Settings, want)
 	}

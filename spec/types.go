@@ -7,6 +7,7 @@ package spec
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -75,10 +76,29 @@ func (es Errors) sorted() Errors {
 // "Methods"); the diff package implements each.
 var Methods = []string{"forward", "backward", "central", "five-point", "richardson", "complex-step", "none"}
 
+// StudyMethods are a step study's methods when it names none.
+var StudyMethods = []string{"forward", "central", "five-point", "richardson", "complex-step"}
+
 // Numeric says how numeric derivatives are taken: Method with step Step (h).
+// StepSet records that a step was chosen (by a file, the environment, the
+// config file or a flag) rather than defaulted.
 type Numeric struct {
-	Method string
-	Step   float64
+	Method  string
+	Step    float64
+	StepSet bool
+}
+
+// ComplexStepDefault is complex-step's step when none is chosen: far below
+// any step a difference could use, as complex-step subtracts nothing.
+const ComplexStepDefault = 1e-20
+
+// H is the step in force: Step, except for complex-step without a chosen
+// step, which takes ComplexStepDefault.
+func (n Numeric) H() float64 {
+	if n.Method == "complex-step" && !n.StepSet {
+		return ComplexStepDefault
+	}
+	return n.Step
 }
 
 // Tolerance is the agreement asked of numeric and exact derivatives:
@@ -95,7 +115,7 @@ type Settings struct {
 
 // Defaults are the settings of the format: central differences with
 // h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7.
-var Defaults = Settings{Numeric{"central", 0.001}, Tolerance{1e-5, 1e-7}}
+var Defaults = Settings{Numeric{Method: "central", Step: 0.001}, Tolerance{1e-5, 1e-7}}
 
 // Experiment is one experiment file, validated.
 type Experiment struct {
@@ -119,6 +139,33 @@ type Item struct {
 	Pos  Pos
 	// Settings are the file's, or the item's own numeric:/tolerance:.
 	Settings Settings
+	// Order is the highest derivative computed: 1, or 2 for second
+	// derivatives (the Hessian, for several variables). Functions and
+	// chains only.
+	Order int
+	// Study, when not nil, asks for a step-size study.
+	Study *Study
+}
+
+// Study sweeps the numeric step h over decades, from From down to To with
+// PerDecade steps a decade, for one function or chain at one point At, and
+// compares each method's numeric derivative with the exact one.
+type Study struct {
+	At        float64
+	From, To  float64
+	PerDecade int
+	Methods   []string
+}
+
+// Steps are the study's values of h: From·10^(−k/PerDecade) for k = 0, 1, …
+// down to To (within rounding).
+func (s *Study) Steps() []float64 {
+	n := int(math.Round(math.Log10(s.From/s.To)*float64(s.PerDecade))) + 1
+	out := make([]float64, n)
+	for k := range out {
+		out[k] = s.From * math.Pow(10, -float64(k)/float64(s.PerDecade))
+	}
+	return out
 }
 
 // Function is a scalar function of one or more variables, evaluated at

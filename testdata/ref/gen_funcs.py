@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """Reference values for the function registry, computed outside the project
-with mpmath at 50 significant digits (Debian's python3-mpmath, which comes
-with python3-sympy). Writes funcs.csv: name, params, x, value, derivative.
+with mpmath at 120 significant digits (Debian's python3-mpmath, which comes
+with python3-sympy). Writes funcs.csv: name, params, x, value, and the first, second and third
+derivatives.
 
 Run from the repository root:  /usr/bin/python3 testdata/ref/gen_funcs.py
 """
 import csv, os
 from mpmath import mp, mpf, sqrt, exp, log, sin, cos, tan, tanh, erfc, diff, pi
 
-mp.dps = 50
+mp.dps = 120  # gelu''(20) ≈ −2e-85 beside gelu(20) = 20 needs about 90 digits
 
 def sigmoid(x): return 1 / (1 + exp(-x))
 def normcdf(x): return erfc(-x / sqrt(2)) / 2  # erfc: no cancellation for x ≪ 0
@@ -55,11 +56,14 @@ for name in ("sigmoid", "softplus", "silu", "tanh", "gelu"):
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "funcs.csv"), "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
-    w.writerow(["name", "params", "x", "value", "derivative"])
+    w.writerow(["name", "params", "x", "value", "derivative", "second", "third"])
     for name, p, x in cases:
+        # e^(−|x|) terms beside values of size |x| need about 0.44·|x| digits
+        mp.dps = 120 + int(0.45 * abs(float(x)))
         pv = [mpf(v) for v in p]
         fx = lambda t: F[name](t, pv)
         val = fx(mpf(x))
-        der = diff(fx, mpf(x))  # mpmath's high-precision numerical derivative
-        w.writerow([name, ";".join(p), x, mp.nstr(val, 25), mp.nstr(der, 25)])
+        # mpmath's numerical derivatives, at 50 digits
+        der, der2, der3 = (diff(fx, mpf(x), k) for k in (1, 2, 3))
+        w.writerow([name, ";".join(p), x, mp.nstr(val, 25), mp.nstr(der, 25), mp.nstr(der2, 25), mp.nstr(der3, 25)])
 print("wrote", len(cases), "cases")
