@@ -12,8 +12,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -72,6 +76,8 @@ func Execute(args []string, stdout, stderr io.Writer) int {
 
 type options struct {
 	out, config, method string
+	shard               string
+	jobs                int
 	step                float64
 	check               bool
 	maxPoints           int
@@ -119,7 +125,15 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r := &run{stdout: stdout, stderr: stderr, out: v.GetString("out"), check: o.check, override: override,
+			if o.shard != "" {
+				if files, err = shard(files, o.shard); err != nil {
+					return err
+				}
+			}
+			if o.jobs < 1 {
+				return fmt.Errorf("-j: expected at least 1 worker, found %d", o.jobs)
+			}
+			r := &run{stdout: stdout, stderr: stderr, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
 				opts: spec.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
 			*status = r.all(files)
 			return nil
@@ -131,6 +145,8 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(implemented(), ", "))
 	f.Float64Var(&o.step, "step", 0, "numeric step h for every file and item")
 	f.StringVar(&o.config, "config", "", "config `FILE` (default: ./runner.yaml when it exists)")
+	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "run `N` files at a time (reports are the same bytes for any N)")
+	f.StringVar(&o.shard, "shard", "", "run only the `K/N`-th share of the files (every N-th file from the K-th, in sorted order), to split a suite across CI jobs")
 	f.IntVar(&o.maxPoints, "max-points", spec.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", spec.DefaultOptions.MaxElements, "the most elements one matrix may have")
 	f.SortFlags = false
@@ -261,23 +277,94 @@ func expand(args []string) ([]string, error) {
 
 type run struct {
 	stdout, stderr io.Writer
+	progress       io.Writer // the terminal for a progress bar, or nil
 	out            string
 	check          bool
+	jobs           int
 	override       spec.Settings
 	opts           spec.Options
 }
 
 func (r *run) all(files []string) int {
+	type result struct {
+		status      int
+		out, errOut bytes.Buffer
+		dir         string
+	}
+	results := make([]result, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	bar := newProgress(r.progress, len(files))
+	for w := 0; w < max(1, min(r.jobs, len(files))); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				res := &results[i]
+				res.status, res.dir = r.one(files[i], &res.out, &res.errOut)
+				bar.set(int(done.Add(1)))
+			}
+		}()
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	bar.finish()
 	status := ExitOK
 	worse := func(s int) {
 		if s == ExitInvalid || status == ExitOK {
 			status = max(status, s)
 		}
 	}
-	for _, path := range files {
-		worse(r.one(path))
+	dirs := map[string]bool{}
+	for i := range results {
+		r.stdout.Write(results[i].out.Bytes())
+		r.stderr.Write(results[i].errOut.Bytes())
+		worse(results[i].status)
+		if results[i].dir != "" {
+			dirs[results[i].dir] = true
+		}
+	}
+	sorted := make([]string, 0, len(dirs))
+	for d := range dirs {
+		sorted = append(sorted, d)
+	}
+	sort.Strings(sorted)
+	for _, d := range sorted {
+		worse(r.index(d))
 	}
 	return status
+}
+
+// index writes (or, under --check, compares) the README.md that lists every
+// report in dir.
+func (r *run) index(dir string) int {
+	data, err := reports.Index(dir)
+	if err != nil {
+		fmt.Fprintf(r.stderr, "%s: cannot build the index: %v\n", dir, err)
+		return ExitInvalid
+	}
+	p := filepath.Join(dir, reports.IndexFile)
+	if r.check {
+		old, err := os.ReadFile(p)
+		switch {
+		case err != nil:
+			fmt.Fprintf(r.stderr, "%s: missing\n", p)
+			return ExitFailed
+		case !bytes.Equal(old, data):
+			fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, firstDifference(old, data))
+			return ExitFailed
+		}
+		return ExitOK
+	}
+	if err := reports.WriteAtomic(p, data); err != nil {
+		fmt.Fprintf(r.stderr, "%s: cannot write the index: %v\n", p, err)
+		return ExitInvalid
+	}
+	return ExitOK
 }
 
 func (r *run) apply(s *spec.Settings) {
@@ -289,18 +376,20 @@ func (r *run) apply(s *spec.Settings) {
 	}
 }
 
-func (r *run) one(path string) int {
+// one runs one experiment file, writing what it says to stdout and stderr;
+// it returns the exit status and the reports folder it wrote (or checked).
+func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	e, err := spec.Load(path, r.opts)
 	if err != nil {
 		var es spec.Errors
 		if errors.As(err, &es) {
 			for _, x := range es {
-				fmt.Fprintln(r.stderr, x.Error())
+				fmt.Fprintln(stderr, x.Error())
 			}
 		} else {
-			fmt.Fprintf(r.stderr, "%s: %v\n", path, err)
+			fmt.Fprintf(stderr, "%s: %v\n", path, err)
 		}
-		return ExitInvalid
+		return ExitInvalid, ""
 	}
 	r.apply(&e.Settings)
 	for _, f := range e.Functions {
@@ -311,7 +400,7 @@ func (r *run) one(path string) int {
 	}
 	for _, g := range e.Gradients {
 		if r.override.Method == "complex-step" {
-			fmt.Fprintf(r.stderr, "%s: gradient %s keeps %s: complex-step works on functions and chains\n", g.Pos, g.Name, g.Settings.Method)
+			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: complex-step works on functions and chains\n", g.Pos, g.Name, g.Settings.Method)
 			continue
 		}
 		r.apply(&g.Settings)
@@ -325,7 +414,7 @@ func (r *run) one(path string) int {
 	c := res.Count()
 	if c.Failed() {
 		status = ExitFailed
-		r.reportFailures(e, res)
+		reportFailures(stderr, e, res)
 	}
 	files := reports.Render(res)
 	if r.check {
@@ -334,24 +423,24 @@ func (r *run) one(path string) int {
 			old, err := os.ReadFile(p)
 			switch {
 			case err != nil:
-				fmt.Fprintf(r.stderr, "%s: missing (run runner %s to write it)\n", p, path)
+				fmt.Fprintf(stderr, "%s: missing (run runner %s to write it)\n", p, path)
 				status = ExitFailed
 			case !bytes.Equal(old, f.Data):
-				fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, firstDifference(old, f.Data))
+				fmt.Fprintf(stderr, "%s: stale: %s\n", p, firstDifference(old, f.Data))
 				status = ExitFailed
 			}
 		}
-		return status
+		return status, dir
 	}
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)
 		if err := reports.WriteAtomic(p, f.Data); err != nil {
-			fmt.Fprintf(r.stderr, "%s: cannot write the report: %v\n", p, err)
-			return ExitInvalid
+			fmt.Fprintf(stderr, "%s: cannot write the report: %v\n", p, err)
+			return ExitInvalid, dir
 		}
 	}
-	fmt.Fprintf(r.stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))
-	return status
+	fmt.Fprintf(stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))
+	return status, dir
 }
 
 func summary(c diff.Counts) string {
@@ -370,7 +459,7 @@ func summary(c diff.Counts) string {
 
 // reportFailures names each failing derivative (the first few per item) at
 // its item's position.
-func (r *run) reportFailures(e *spec.Experiment, res *diff.Results) {
+func reportFailures(stderr io.Writer, e *spec.Experiment, res *diff.Results) {
 	pos := map[string]spec.Pos{}
 	for _, f := range e.Functions {
 		pos[f.Name] = f.Pos
@@ -420,10 +509,10 @@ func (r *run) reportFailures(e *spec.Experiment, res *diff.Results) {
 		}
 		for i, b := range bad {
 			if i == most {
-				fmt.Fprintf(r.stderr, "%s: %s: and %d more\n", pos[name], name, len(bad)-most)
+				fmt.Fprintf(stderr, "%s: %s: and %d more\n", pos[name], name, len(bad)-most)
 				break
 			}
-			fmt.Fprintf(r.stderr, "%s: %s: %s\n", pos[name], name, b)
+			fmt.Fprintf(stderr, "%s: %s: %s\n", pos[name], name, b)
 		}
 	}
 }
@@ -451,4 +540,22 @@ func clip(s string) string {
 		return s[:77] + "..."
 	}
 	return s
+}
+
+// shard keeps the K-th of every N files (K from 1): files K, K+N, K+2N, … of
+// the sorted list, so that N CI jobs with K = 1…N run each file once.
+func shard(files []string, spec string) ([]string, error) {
+	k, n, ok := strings.Cut(spec, "/")
+	ki, err1 := strconv.Atoi(k)
+	ni, err2 := strconv.Atoi(n)
+	if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
+		return nil, fmt.Errorf("--shard: expected K/N with 1 ≤ K ≤ N, e.g. --shard 2/4; found %q", spec)
+	}
+	sorted := append([]string(nil), files...)
+	sort.Strings(sorted)
+	var out []string
+	for i := ki - 1; i < len(sorted); i += ni {
+		out = append(out, sorted[i])
+	}
+	return out, nil
 }

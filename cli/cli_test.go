@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -155,5 +156,87 @@ func TestHelpHasExample(t *testing.T) {
 	code, out, _ := invoke(t, "--help")
 	if code != ExitOK || !strings.Contains(out, "runner experiments/*.yaml") || !strings.Contains(out, "RUNNER_METHOD") {
 		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}
+
+// readTree maps every file below dir to its bytes.
+func readTree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			out[rel] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestJobsSameBytes: the shipped experiments' reports are byte-identical
+// with -j 1 and -j 8, and across two runs, and match the committed ones.
+func TestJobsSameBytes(t *testing.T) {
+	a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, run := range []struct {
+		dir  string
+		args []string
+	}{{a, []string{"-j", "1"}}, {b, []string{"-j", "8"}}, {c, []string{"-j", "8"}}} {
+		if code, _, stderr := invoke(t, append(run.args, "--out", run.dir, "../experiments")...); code != ExitOK {
+			t.Fatalf("%v: exit %d %s", run.args, code, stderr)
+		}
+	}
+	ta, tb, tc := readTree(t, a), readTree(t, b), readTree(t, c)
+	if len(ta) < 14 {
+		t.Fatalf("only %d files", len(ta))
+	}
+	committed := readTree(t, "../experiments/reports")
+	for name, data := range ta {
+		if tb[name] != data || tc[name] != data {
+			t.Errorf("%s differs between -j 1 and -j 8, or between runs", name)
+		}
+		if committed[name] != data {
+			t.Errorf("%s differs from the committed report", name)
+		}
+	}
+}
+
+func TestShard(t *testing.T) {
+	files := []string{"e.yaml", "a.yaml", "d.yaml", "b.yaml", "c.yaml"}
+	var all []string
+	for k := 1; k <= 2; k++ {
+		got, err := shard(files, strconv.Itoa(k)+"/2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, got...)
+		if k == 1 && strings.Join(got, " ") != "a.yaml c.yaml e.yaml" {
+			t.Errorf("1/2 = %v", got)
+		}
+	}
+	if len(all) != len(files) {
+		t.Errorf("shards cover %v", all)
+	}
+	for _, bad := range []string{"0/2", "3/2", "2", "a/b", "1/0"} {
+		if _, err := shard(files, bad); err == nil {
+			t.Errorf("--shard %s accepted", bad)
+		}
+	}
+}
+
+// TestIndexChecked: the reports folder's README.md lists every report and
+// --check notices when it is stale.
+func TestIndexChecked(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "b.yaml", "title: Bee\n"+good)
+	write(t, dir, "a.yaml", "title: Ay\nfunctions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
+	invoke(t, dir)
+	idx, _ := os.ReadFile(filepath.Join(dir, "reports", "README.md"))
+	if !strings.Contains(string(idx), "| [a](a.md)  | Ay    | **fail** |") || !strings.Contains(string(idx), "| [b](b.md)  | Bee   | ok       |") {
+		t.Errorf("index:\n%s", idx)
+	}
+	os.WriteFile(filepath.Join(dir, "reports", "README.md"), []byte("old\n"), 0o644)
+	if code, _, stderr := invoke(t, "--check", dir); code != ExitFailed || !strings.Contains(stderr, "README.md: stale") {
+		t.Errorf("exit %d %s", code, stderr)
 	}
 }
