@@ -150,6 +150,25 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.IntVar(&o.maxPoints, "max-points", spec.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", spec.DefaultOptions.MaxElements, "the most elements one matrix may have")
 	f.SortFlags = false
+	cmd.AddCommand(&cobra.Command{
+		Use:   "functions",
+		Short: "Print the function registry as a Markdown table",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := stdout.Write(reports.Functions())
+			return err
+		},
+	}, &cobra.Command{
+		Use:     "schema",
+		Short:   "Print the JSON Schema of the experiment file",
+		Long:    "Print the JSON Schema of the experiment file. Editors with the YAML language server validate and complete\nexperiment files that start with a modeline such as\n\n  # yaml-language-server: $schema=../spec/experiment.schema.json",
+		Example: "  runner schema > experiment.schema.json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := stdout.Write(spec.Schema)
+			return err
+		},
+	})
 	return cmd
 }
 

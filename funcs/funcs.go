@@ -51,6 +51,8 @@ type Func struct {
 	// Kinks lists the points where f is continuous but not differentiable
 	// (for the given parameters); nil means there are none.
 	Kinks func(p []float64) []float64
+	// KinkDoc describes the kinks in words ("x = 0"); "" when there are none.
+	KinkDoc string
 }
 
 // IsKink reports whether x is one of f's kink points for parameters p.
@@ -283,7 +285,7 @@ var registry = []*Func{
 		D:  func(x float64, _ []float64) float64 { return SigmoidPrime(x) },
 		D2: func(x float64, _ []float64) float64 { return sigmoidSecond(x) },
 		C:  func(z complex128, _ []float64) complex128 { return CSigmoid(z) }},
-	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink, Piecewise: true,
+	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
 		F: func(x float64, _ []float64) float64 { return math.Max(0, x) },
 		D: func(x float64, _ []float64) float64 {
 			if x > 0 {
@@ -299,7 +301,7 @@ var registry = []*Func{
 			return 0
 		}},
 	{Name: "leaky_relu", Params: []Param{{Name: "a", Default: 0.2, HasDefault: true}},
-		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0", Kinks: zeroKink, Piecewise: true,
+		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
 		F: func(x float64, p []float64) float64 {
 			if x > 0 {
 				return x
@@ -321,6 +323,7 @@ var registry = []*Func{
 		}},
 	{Name: "elu", Params: []Param{{Name: "a", Default: 1, HasDefault: true}},
 		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise", Piecewise: true,
+		KinkDoc: "x = 0 when a ≠ 1",
 		Kinks: func(p []float64) []float64 {
 			if p[0] == 1 {
 				return nil
@@ -371,7 +374,7 @@ var registry = []*Func{
 		D:  func(x float64, _ []float64) float64 { return Sigmoid(x) + x*SigmoidPrime(x) },
 		D2: func(x float64, _ []float64) float64 { return 2*SigmoidPrime(x) + x*sigmoidSecond(x) },
 		C:  func(z complex128, _ []float64) complex128 { return z * CSigmoid(z) }},
-	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink, Piecewise: true,
+	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
 		F: func(x float64, _ []float64) float64 { return math.Abs(x) },
 		D: func(x float64, _ []float64) float64 {
 			switch {
