@@ -73,6 +73,10 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: mat.DenseCopyOf(leaves[w]), Exact: grad})
 		total += int(size(leaves[w]))
 	}
+	if sw := g.Sweep; sw != nil {
+		out.Sweep = sweep(sw, leaves[sw.Matrix], out, value)
+		numProblem = "" // what the sweep met is not the numeric check's
+	}
 	if s.Method == "none" {
 		out.Check = "no numeric check (method none): exact values only"
 		out.Reference = compareReference(g.Reference, out, matrices)
@@ -270,4 +274,26 @@ func Run(e *spec.Experiment) *Results {
 		r.Items = append(r.Items, Item{Gradient: RunGradient(g, e.Matrices)})
 	}
 	return r
+}
+
+// sweep evaluates L as one element of leaf runs through sw's range, the rest
+// held, and the tangent line ∂L/∂M[i,j] gives at the element's value.
+func sweep(sw *spec.Sweep, leaf *mat.Dense, g *Gradient, value func() float64) *Sweep {
+	x0 := leaf.At(sw.I, sw.J)
+	out := &Sweep{Matrix: sw.Matrix, I: sw.I, J: sw.J, X0: x0, L0: g.Value}
+	for _, m := range g.Wrt {
+		if m.Name == sw.Matrix {
+			out.Slope = m.Exact.At(sw.I, sw.J)
+		}
+	}
+	for k := 0; k < sw.Count; k++ {
+		t := sw.From + float64(k)*(sw.To-sw.From)/float64(sw.Count-1)
+		if k == sw.Count-1 {
+			t = sw.To
+		}
+		leaf.Set(sw.I, sw.J, t)
+		out.T, out.L = append(out.T, t), append(out.L, value())
+	}
+	leaf.Set(sw.I, sw.J, x0)
+	return out
 }

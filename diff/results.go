@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -67,6 +68,37 @@ type Function struct {
 	Order    int
 	Points   []Point
 	Study    *Study
+	// Formula is f as one expression (for a chain, its links composed), and
+	// Derivs its symbolic partial derivatives, one per variable, simplified.
+	Formula expr.Node
+	Derivs  []expr.Node
+	// Curve samples f and its exact derivative densely across the points,
+	// for a plot; set for one-variable items with at least CurveMinPoints
+	// distinct points.
+	Curve *Curve
+}
+
+// CurveMinPoints is how many distinct points a one-variable item needs to
+// be plotted.
+const CurveMinPoints = 5
+
+// CurveSamples is how many samples a curve takes.
+const CurveSamples = 241
+
+// Curve is f and f' at X[k], evenly spaced from the smallest point to the
+// largest.
+type Curve struct {
+	X, F, D []float64
+}
+
+// Sweep is L as one element of a matrix sweeps, the rest held: L(T[k]) =
+// L[k]; the tangent the gradient predicts is L0 + Slope·(t − X0).
+type Sweep struct {
+	Matrix string
+	I, J   int
+	X0, L0 float64
+	Slope  float64
+	T, L   []float64
 }
 
 // Index is a matrix element (0-based).
@@ -109,6 +141,7 @@ type Gradient struct {
 	// Check says in words what was checked numerically.
 	Check     string
 	Reference *Reference
+	Sweep     *Sweep
 }
 
 // Reference is a gradient's results compared with printed values.

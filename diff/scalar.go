@@ -126,7 +126,10 @@ func RunFunction(fn *spec.Function) *Function {
 	s := fn.Settings
 	sf := newScalarFn(fn.Expr, fn.Vars)
 	out := &Function{Name: fn.Name, Kind: "function", Src: fn.Src, Vars: fn.Vars, Settings: s, Order: fn.Order,
-		Points: make([]Point, len(fn.Points))}
+		Points: make([]Point, len(fn.Points)), Formula: fn.Expr}
+	for _, v := range fn.Vars {
+		out.Derivs = append(out.Derivs, Derive(fn.Expr, v))
+	}
 	for pi, at := range fn.Points {
 		pt := Point{At: at, Partials: make([]Derivative, len(fn.Vars))}
 		pt.Value, _ = sf.value(at)
@@ -160,6 +163,17 @@ func RunFunction(fn *spec.Function) *Function {
 		}
 		out.Points[pi] = pt
 	}
+	if len(fn.Vars) == 1 {
+		at := make([]float64, len(fn.Points))
+		for i, p := range fn.Points {
+			at[i] = p[0]
+		}
+		out.Curve = curve(at, func(t float64) (float64, float64) {
+			v, _ := sf.value([]float64{t})
+			d, _, _ := sf.partial([]float64{t}, 0, 0)
+			return v, d
+		})
+	}
 	if fn.Study != nil {
 		out.Study = RunStudy(fn.Study, func(t float64) float64 { v, _ := sf.value([]float64{t}); return v },
 			func(t float64, h float64) float64 {
@@ -189,6 +203,11 @@ func RunChain(c *spec.Chain) *Function {
 		out.Links = append(out.Links, l.Src)
 	}
 	out.Src = composition(out.Links)
+	var composed expr.Node = &expr.Ident{Name: "x"}
+	for _, l := range c.Links {
+		composed = Substitute(l.Expr, composed)
+	}
+	out.Formula, out.Derivs = composed, []expr.Node{Derive(composed, "x")}
 	for pi, x := range c.Points {
 		pt := Point{At: []float64{x}, Links: make([]LinkValue, len(links))}
 		in := x
@@ -253,6 +272,15 @@ func RunChain(c *spec.Chain) *Function {
 		}
 		out.Points[pi] = pt
 	}
+	out.Curve = curve(c.Points, func(t float64) (float64, float64) {
+		d := 1.0
+		for _, lf := range links {
+			f, _, _ := lf.partial([]float64{t}, 0, 0)
+			d *= f
+			t, _ = lf.value([]float64{t})
+		}
+		return t, d
+	})
 	if c.Study != nil {
 		value := func(t float64) float64 {
 			for _, lf := range links {
@@ -332,4 +360,28 @@ func isSimple(s string) bool {
 		}
 	}
 	return true
+}
+
+// curve samples f and f' (both from fd) at CurveSamples points across the
+// range of at, when at has CurveMinPoints distinct values; else nil.
+func curve(at []float64, fd func(float64) (float64, float64)) *Curve {
+	distinct := map[float64]bool{}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range at {
+		distinct[x] = true
+		lo, hi = math.Min(lo, x), math.Max(hi, x)
+	}
+	if len(distinct) < CurveMinPoints {
+		return nil
+	}
+	c := &Curve{}
+	for k := 0; k < CurveSamples; k++ {
+		x := lo + float64(k)*(hi-lo)/float64(CurveSamples-1)
+		if k == CurveSamples-1 {
+			x = hi
+		}
+		f, d := fd(x)
+		c.X, c.F, c.D = append(c.X, x), append(c.F, f), append(c.D, d)
+	}
+	return c
 }

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -206,6 +207,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 		fmt.Fprintf(b, "## %s(%s) = %s\n\n", f.Name, strings.Join(f.Vars, ", "), "`"+f.Src+"`")
 	}
 	settingsLine(b, f.Settings, file)
+	formulas(b, f)
 	var header []string
 	var right []bool
 	header = append(header, f.Vars...)
@@ -267,12 +269,57 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	if len(notes) > 0 {
 		b.WriteString(strings.Join(notes, "\n") + "\n\n")
 	}
+	if f.Curve != nil {
+		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
+	}
 	if f.Order == 2 {
 		secondDerivatives(b, f)
 	}
 	if f.Study != nil {
 		study(b, name, f)
 	}
+}
+
+// formulas writes f and its derivatives as display math, the derivatives
+// found by symbolic differentiation of the parsed expression.
+func formulas(b *bytes.Buffer, f *diff.Function) {
+	if f.Formula == nil {
+		return
+	}
+	args := strings.Join(f.Vars, ", ")
+	fmt.Fprintf(b, "$$%s(%s) = %s$$\n\n", mathName(f.Name), args, LaTeX(f.Formula))
+	for i, d := range f.Derivs {
+		if len(f.Vars) == 1 {
+			fmt.Fprintf(b, "$$%s'(%s) = %s$$\n\n", mathName(f.Name), args, LaTeX(d))
+		} else {
+			fmt.Fprintf(b, "$$\\frac{\\partial %s}{\\partial %s} = %s$$\n\n", mathName(f.Name), f.Vars[i], LaTeX(d))
+		}
+	}
+	if uses(f.Derivs, "H") {
+		b.WriteString("H is the Heaviside step: 1 for a positive argument, 0 for a negative one.\n\n")
+	}
+	if uses(f.Derivs, "Phi") {
+		b.WriteString("Φ and φ are the standard normal distribution's CDF and density.\n\n")
+	}
+}
+
+func mathName(s string) string {
+	if len(s) == 1 {
+		return s
+	}
+	return `\mathrm{` + strings.ReplaceAll(s, "_", `\_`) + "}"
+}
+
+func uses(trees []expr.Node, name string) bool {
+	found := false
+	for _, t := range trees {
+		expr.Walk(t, func(n expr.Node) {
+			if c, ok := n.(*expr.Call); ok && c.Name == name {
+				found = true
+			}
+		})
+	}
+	return found
 }
 
 // note is one line under a table for a derivative that is not ok.
@@ -415,6 +462,12 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 	settingsLine(b, g.Settings, file)
 	fmt.Fprintf(b, "%s = %s\n\n", g.Name, strconv.FormatFloat(g.Value, 'g', -1, 64))
 	fmt.Fprintf(b, "Exact gradients by reverse-mode automatic differentiation. Checked numerically: %s.\n\n", g.Check)
+	if sw := g.Sweep; sw != nil {
+		fmt.Fprintf(b, "![%s as %s[%d,%d] varies](%s)\n\n", g.Name, sw.Matrix, sw.I, sw.J, SweepFile(name, g.Name))
+		fmt.Fprintf(b, "%s as %s[%d,%d] sweeps %s … %s with the rest held; the dashed line is the tangent at %s[%d,%d] = %s, "+
+			"whose slope is the gradient's element ∂%s/∂%s[%d,%d] = %s.\n\n", g.Name, sw.Matrix, sw.I, sw.J, fmtNum(sw.T[0]), fmtNum(sw.T[len(sw.T)-1]),
+			sw.Matrix, sw.I, sw.J, fmtNum(sw.X0), g.Name, sw.Matrix, sw.I, sw.J, fmtNum(sw.Slope))
+	}
 	none := g.Settings.Method == "none"
 	for _, m := range g.Wrt {
 		r, c := m.Input.Dims()

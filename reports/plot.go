@@ -14,6 +14,127 @@ import (
 	"github.com/runner-dev/runner/diff"
 )
 
+// CurveFile is the name of a function's or chain's plot: NAME.ITEM.svg.
+func CurveFile(results, item string) string { return results + "." + item + ".svg" }
+
+// SweepFile is the name of a gradient's sweep plot: NAME.ITEM.sweep.svg.
+func SweepFile(results, item string) string { return results + "." + item + ".sweep.svg" }
+
+func svg(p *plot.Plot) ([]byte, error) {
+	w, err := p.WriterTo(7*vg.Inch, 4.5*vg.Inch, "svg")
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if _, err := w.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// finite keeps the points whose coordinates are finite (a plot cannot place
+// the others).
+func finite(xs, ys []float64) plotter.XYs {
+	var out plotter.XYs
+	for i := range xs {
+		if !bad(xs[i]) && !bad(ys[i]) {
+			out = append(out, plotter.XY{X: xs[i], Y: ys[i]})
+		}
+	}
+	return out
+}
+
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+
+// CurvePlot draws f and its exact derivative f′ over the item's range, with
+// the numeric derivative at each evaluated point marked, as the seed's
+// figures do.
+func CurvePlot(f *diff.Function) ([]byte, error) {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s and its derivative", f.Name)
+	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.X.Label.Text = f.Vars[0]
+	p.Add(plotter.NewGrid())
+	p.Legend.Top, p.Legend.Left = true, true
+	c := f.Curve
+	for i, series := range []struct {
+		name string
+		ys   []float64
+	}{{f.Name, c.F}, {f.Name + "′ (exact)", c.D}} {
+		pts := finite(c.X, series.ys)
+		if len(pts) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = plotutil.Color(i), vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(series.name, l)
+	}
+	var xs, ys []float64
+	for _, pt := range f.Points {
+		xs, ys = append(xs, pt.At[0]), append(ys, pt.Partials[0].Numeric)
+	}
+	if pts := finite(xs, ys); len(pts) > 0 {
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, err
+		}
+		sc.Color, sc.Shape, sc.Radius = plotutil.Color(1), draw.CircleGlyph{}, vg.Points(3)
+		p.Add(sc)
+		p.Legend.Add(f.Name+"′ (numeric, "+f.Settings.Method+")", sc)
+	}
+	return svg(p)
+}
+
+// SweepPlot draws L as one matrix element sweeps, with the tangent line the
+// gradient predicts at the element's value.
+func SweepPlot(g *diff.Gradient) ([]byte, error) {
+	sw := g.Sweep
+	el := fmt.Sprintf("%s[%d,%d]", sw.Matrix, sw.I, sw.J)
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s as %s varies, the rest held", g.Name, el)
+	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.X.Label.Text = el
+	p.Y.Label.Text = g.Name
+	p.Add(plotter.NewGrid())
+	p.Legend.Top, p.Legend.Left = true, true
+	pts := finite(sw.T, sw.L)
+	if len(pts) > 0 {
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = plotutil.Color(0), vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(g.Name, l)
+	}
+	tan := make([]float64, len(sw.T))
+	for k, t := range sw.T {
+		tan[k] = sw.L0 + sw.Slope*(t-sw.X0)
+	}
+	if tp := finite(sw.T, tan); len(tp) > 0 {
+		l, err := plotter.NewLine(tp)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Dashes = plotutil.Color(1), []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("tangent, slope ∂%s/∂%s = %.4g", g.Name, el, sw.Slope), l)
+	}
+	if !bad(sw.X0) && !bad(sw.L0) {
+		dot, err := plotter.NewScatter(plotter.XYs{{X: sw.X0, Y: sw.L0}})
+		if err != nil {
+			return nil, err
+		}
+		dot.Color, dot.Shape, dot.Radius = plotutil.Color(1), draw.CircleGlyph{}, vg.Points(3.5)
+		p.Add(dot)
+	}
+	return svg(p)
+}
+
 // floorErr stands in for an error of exactly zero on a log scale.
 const floorErr = 1e-17
 
@@ -95,15 +216,7 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 	}
 	p.Y.Min, p.Y.Max = floorErr/2, maxErr*1e5
 	p.Add(plotter.NewGrid())
-	w, err := p.WriterTo(7*vg.Inch, 4.5*vg.Inch, "svg")
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if _, err := w.WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return svg(p)
 }
 
 // decades marks every power of ten in range, labelling one in every.

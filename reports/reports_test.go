@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -128,5 +129,32 @@ func TestWriteAtomic(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != "new\n" {
 		t.Errorf("report is %q", got)
+	}
+}
+
+// TestLaTeX: the issue's own example, d/dx σ(x²) = 2x·σ(x²)(1 − σ(x²)), and
+// conventional symbols for the registry.
+func TestLaTeX(t *testing.T) {
+	for src, want := range map[string]string{
+		"sigmoid(x^2)":        `\sigma\left(x^{2}\right)`,
+		"exp(-x) / sqrt(x)":   `\frac{e^{-x}}{\sqrt{x}}`,
+		"leaky_relu(x, 0.1)":  `\operatorname{LeakyReLU}_{0.1}(x)`,
+		"abs(x - 1) + log(x)": `\left|x - 1\right| + \ln(x)`,
+		"cos(x)^2 * 1e-05":    `10^{-5}\cos^{2}(x)`,
+		"x - (y - 1)":         `x - (y - 1)`,
+		"pi * x * y":          `\pi\,x\,y`,
+	} {
+		tree, _ := expr.Parse(src)
+		if _, err := expr.Resolve(tree, expr.Scalar, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := LaTeX(diff.Simplify(tree)); got != want {
+			t.Errorf("LaTeX(%s) = %s, want %s", src, got, want)
+		}
+	}
+	tree, _ := expr.Parse("sigmoid(x^2)")
+	expr.Resolve(tree, expr.Scalar, nil)
+	if got, want := LaTeX(diff.Derive(tree, "x")), `2x\,\sigma\left(x^{2}\right)\,\left(1 - \sigma\left(x^{2}\right)\right)`; got != want {
+		t.Errorf("d/dx σ(x²) = %s, want %s", got, want)
 	}
 }

@@ -16,16 +16,27 @@ type File struct {
 }
 
 // Render is every file written for r: NAME.md, NAME.csv, the full gradient
-// of each large matrix, and each step study's plot.
+// of each large matrix, and the plots (functions and chains over a range,
+// step studies, gradient sweeps).
 func Render(r *diff.Results) []File {
 	files := []File{
 		{Name: r.Name + ".md", Data: Markdown(r)},
 		{Name: r.Name + ".csv", Data: CSV(r)},
 	}
 	for _, it := range r.Items {
+		if f := it.Function; f != nil && f.Curve != nil {
+			if svg, err := CurvePlot(f); err == nil {
+				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
+			}
+		}
 		if f := it.Function; f != nil && f.Study != nil {
 			if svg, err := StudyPlot(f.Name, f.Study); err == nil {
 				files = append(files, File{Name: StudyFile(r.Name, f.Name), Data: svg})
+			}
+		}
+		if g := it.Gradient; g != nil && g.Sweep != nil {
+			if svg, err := SweepPlot(g); err == nil {
+				files = append(files, File{Name: SweepFile(r.Name, g.Name), Data: svg})
 			}
 		}
 		if g := it.Gradient; g != nil {

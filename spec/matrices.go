@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -393,7 +394,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 }
 
 func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
-	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference"}, "expr")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep"}, "expr")
 	if !ok {
 		return nil
 	}
@@ -475,7 +476,77 @@ func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
 	if r := f["reference"]; r != nil {
 		g.Reference = l.reference(r, g)
 	}
+	if sw := f["sweep"]; sw != nil {
+		if g.Sweep = l.sweep(sw, g); g.Sweep == nil {
+			return nil
+		}
+	}
 	return g
+}
+
+var elementRE = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*$`)
+
+// sweep reads {element: "X[i,j]", from: A, to: B, count: N}; from and to
+// default to the element's value ∓ 1 (the seed's sweep), count to 101.
+func (l *loader) sweep(n *yaml.Node, g *Gradient) *Sweep {
+	what := "gradient " + g.Name + ": sweep"
+	f, _, ok := l.fields(n, what, "element", "from", "to", "count")
+	if !ok {
+		return nil
+	}
+	if f["element"] == nil {
+		l.errf(n, "%s: missing key element, e.g. element: \"X[0,0]\"", what)
+		return nil
+	}
+	el, ok := l.str(f["element"], what+": element")
+	if !ok {
+		return nil
+	}
+	m := elementRE.FindStringSubmatch(el)
+	if m == nil {
+		l.errf(f["element"], "%s: element: expected a matrix element such as \"X[0,0]\" (0-based row, column), found %q", what, el)
+		return nil
+	}
+	mat := l.matrices[m[1]]
+	used := false
+	for _, w := range g.Wrt {
+		used = used || w == m[1]
+	}
+	if mat == nil || !used {
+		l.errf(f["element"], "%s: element: %s is not one of the matrices the gradient is taken for (%s)", what, m[1], strings.Join(g.Wrt, ", "))
+		return nil
+	}
+	i, _ := strconv.Atoi(m[2])
+	j, _ := strconv.Atoi(m[3])
+	r, c := mat.Value.Dims()
+	if i >= r || j >= c {
+		l.errf(f["element"], "%s: element: %s is %d×%d, so [%d,%d] is outside it", what, m[1], r, c, i, j)
+		return nil
+	}
+	x := mat.Value.At(i, j)
+	sw := &Sweep{Matrix: m[1], I: i, J: j, From: x - 1, To: x + 1, Count: 101}
+	if n := f["from"]; n != nil {
+		if sw.From, ok = l.pointValue(n, what+": from"); !ok {
+			return nil
+		}
+	}
+	if n := f["to"]; n != nil {
+		if sw.To, ok = l.pointValue(n, what+": to"); !ok {
+			return nil
+		}
+	}
+	if n := f["count"]; n != nil {
+		c, ok := l.int(n, what+": count", 2, 10_000)
+		if !ok {
+			return nil
+		}
+		sw.Count = int(c)
+	}
+	if !(sw.From < sw.To) {
+		l.errf(n, "%s: from (%g) must be below to (%g)", what, sw.From, sw.To)
+		return nil
+	}
+	return sw
 }
 
 func (l *loader) reference(n *yaml.Node, g *Gradient) *Reference {

@@ -208,6 +208,16 @@ type Gradient struct {
 	Expr      expr.Node
 	Wrt       []string
 	Reference *Reference
+	Sweep     *Sweep
+}
+
+// Sweep asks for L as one element of a matrix sweeps From … To, the rest
+// held, plotted beside the tangent line the gradient predicts.
+type Sweep struct {
+	Matrix   string
+	I, J     int
+	From, To float64
+	Count    int
 }
 
 // Reference is a set of values printed elsewhere (for example by the seed

@@ -1,0 +1,186 @@
+package reports
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/runner-dev/runner/expr"
+)
+
+// LaTeX writes an expression tree as LaTeX for a code host's math blocks,
+// with conventional symbols: σ for sigmoid, e^{u} for exp, ln, √, |u|,
+// ReLU, LeakyReLU_a, Φ and φ for the normal CDF and density, H for the
+// Heaviside step.
+func LaTeX(n expr.Node) string { return latex(n, 0) }
+
+// precedence levels: 1 sums, 2 products, 3 negation, 4 powers, 5 atoms
+func level(n expr.Node) int {
+	switch n := n.(type) {
+	case *expr.Binary:
+		switch n.Op {
+		case '+', '-':
+			return 1
+		case '*', '@':
+			return 2
+		case '/':
+			return 5 // \frac delimits itself
+		case '^':
+			return 4
+		}
+	case *expr.Neg:
+		return 3
+	case *expr.Num:
+		if n.Val < 0 {
+			return 3
+		}
+	case *expr.Call:
+		switch n.Name {
+		case "square", "cube", "pow":
+			return 4
+		}
+	}
+	return 5
+}
+
+// paren brackets s, with \left( \right) only where s holds something tall.
+func paren(s string) string {
+	if strings.ContainsAny(s, `\^_{`) {
+		return `\left(` + s + `\right)`
+	}
+	return "(" + s + ")"
+}
+
+func latex(n expr.Node, outer int) string {
+	s := latexBare(n)
+	if level(n) < outer {
+		return paren(s)
+	}
+	return s
+}
+
+func numText(v float64, text string) string {
+	switch text {
+	case "pi":
+		return `\pi`
+	case "e":
+		return "e"
+	}
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if mant, exp, ok := strings.Cut(s, "e"); ok {
+		k, _ := strconv.Atoi(exp)
+		if mant == "1" {
+			return "10^{" + strconv.Itoa(k) + "}"
+		}
+		return mant + `\times 10^{` + strconv.Itoa(k) + "}"
+	}
+	return s
+}
+
+var named = map[string]string{
+	"sin": `\sin`, "cos": `\cos`, "tan": `\tan`, "tanh": `\tanh`, "log": `\ln`,
+	"sigmoid": `\sigma`, "Phi": `\Phi`, "phi": `\varphi`, "H": "H", "sgn": `\operatorname{sgn}`,
+	"relu": `\operatorname{ReLU}`, "softplus": `\operatorname{softplus}`, "gelu": `\operatorname{GELU}`, "silu": `\operatorname{SiLU}`,
+}
+
+func latexBare(n expr.Node) string {
+	switch n := n.(type) {
+	case *expr.Num:
+		return numText(n.Val, n.Text)
+	case *expr.Ident:
+		if len(n.Name) > 1 {
+			return `\mathrm{` + strings.ReplaceAll(n.Name, "_", `\_`) + "}"
+		}
+		return n.Name
+	case *expr.Neg:
+		return "-" + latex(n.X, 3)
+	case *expr.Binary:
+		switch n.Op {
+		case '+':
+			return latex(n.L, 1) + " + " + latex(n.R, 1)
+		case '-':
+			return latex(n.L, 1) + " - " + latex(n.R, 2)
+		case '*':
+			l, r := latex(n.L, 2), latex(n.R, 2)
+			switch {
+			case r != "" && (r[0] >= '0' && r[0] <= '9' || r[0] == '-'):
+				return l + ` \cdot ` + r
+			case isNumber(n.L), isLetter(n.L) && isLetter(n.R):
+				return l + r
+			}
+			return l + `\,` + r
+		case '/':
+			return `\frac{` + latex(n.L, 0) + "}{" + latex(n.R, 0) + "}"
+		case '^':
+			return power(n.L, latex(n.R, 0))
+		case '@':
+			return latex(n.L, 2) + " " + latex(n.R, 2)
+		}
+	case *expr.Call:
+		u := n.Args[0]
+		switch n.Name {
+		case "identity":
+			return latex(u, 0)
+		case "square":
+			return power(u, "2")
+		case "cube":
+			return power(u, "3")
+		case "pow":
+			return power(u, numText(n.Params[0], ""))
+		case "exp":
+			return "e^{" + latex(u, 0) + "}"
+		case "sqrt":
+			return `\sqrt{` + latex(u, 0) + "}"
+		case "abs":
+			return `\left|` + latex(u, 0) + `\right|`
+		case "leaky_relu":
+			return `\operatorname{LeakyReLU}_{` + numText(n.Params[0], "") + "}" + paren(latex(u, 0))
+		case "elu":
+			sub := ""
+			if n.Params[0] != 1 {
+				sub = "_{" + numText(n.Params[0], "") + "}"
+			}
+			return `\operatorname{ELU}` + sub + paren(latex(u, 0))
+		case "sum":
+			return `\sum ` + latex(u, 5)
+		case "mean":
+			return `\operatorname{mean}` + paren(latex(u, 0))
+		case "transpose":
+			return power(u, `\top`)
+		}
+		if s, ok := named[n.Name]; ok {
+			return s + paren(latex(u, 0))
+		}
+		return `\operatorname{` + n.Name + "}" + paren(latex(u, 0))
+	}
+	return ""
+}
+
+func isLetter(n expr.Node) bool {
+	id, ok := n.(*expr.Ident)
+	return ok && len(id.Name) == 1
+}
+
+func isNumber(n expr.Node) bool {
+	c, ok := n.(*expr.Num)
+	return ok && c.Text != "pi" && c.Text != "e"
+}
+
+// power writes base^{exp}, bracketing a base that is not a single symbol;
+// a named function's power goes on its name: \cos^{2}(x).
+func power(base expr.Node, exp string) string {
+	if c, ok := base.(*expr.Call); ok {
+		if s, ok := named[c.Name]; ok && c.Name != "sigmoid" {
+			return s + "^{" + exp + "}" + paren(latex(c.Args[0], 0))
+		}
+	}
+	b := latex(base, 5)
+	if isLetter(base) {
+		return b + "^{" + exp + "}"
+	}
+	if _, ok := base.(*expr.Num); ok || level(base) < 5 || strings.HasPrefix(b, "e^") {
+		if !strings.HasPrefix(b, `\left(`) && !strings.HasPrefix(b, "(") {
+			b = paren(b)
+		}
+	}
+	return "{" + b + "}^{" + exp + "}"
+}
