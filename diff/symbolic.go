@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
 )
 
 // Symbolic differentiation, for the formulas in reports. The trees it
@@ -17,8 +18,14 @@ func num(v float64) *expr.Num {
 	return &expr.Num{Val: v, Text: strconv.FormatFloat(v, 'g', -1, 64)}
 }
 
+// call is name(u), bound to the registry when name is in it (so the tree
+// can be evaluated); the display-only names stay unbound.
 func call(name string, u expr.Node) *expr.Call {
-	return &expr.Call{Name: name, Args: []expr.Node{u}}
+	c := &expr.Call{Name: name, Args: []expr.Node{u}}
+	if f := funcs.Lookup(name); f != nil {
+		c.Fn, c.Params = f, f.Fill(nil)
+	}
+	return c
 }
 
 func bin(op byte, l, r expr.Node) *expr.Binary { return &expr.Binary{Op: op, L: l, R: r} }
