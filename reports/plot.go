@@ -86,7 +86,24 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 		p.Add(sc)
 		p.Legend.Add(f.Name+"′ (numeric, "+f.Settings.Method+")", sc)
 	}
+	headroom(p, c.F, c.D, ys)
 	return svg(p)
+}
+
+// headroom raises the y axis above the data by 40% of its range, so that
+// the legend in the top corner covers no curve.
+func headroom(p *plot.Plot, series ...[]float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for _, v := range s {
+			if !bad(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if lo < hi {
+		p.Y.Min, p.Y.Max = lo-0.05*(hi-lo), hi+0.4*(hi-lo)
+	}
 }
 
 // SweepPlot draws L as one matrix element sweeps, with the tangent line the
@@ -132,6 +149,7 @@ func SweepPlot(g *diff.Gradient) ([]byte, error) {
 		dot.Color, dot.Shape, dot.Radius = plotutil.Color(1), draw.CircleGlyph{}, vg.Points(3.5)
 		p.Add(dot)
 	}
+	headroom(p, sw.L, tan)
 	return svg(p)
 }
 
