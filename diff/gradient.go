@@ -39,7 +39,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		leaves[m.Name] = mat.DenseCopyOf(m.Value)
 	}
 	eval := func(withGrad bool) (*tape, *node) {
-		t := &tape{leaves: leaves, wrt: map[string]*node{}}
+		t := &tape{leaves: leaves, wrt: map[string]*node{}, keep: withGrad && g.Explain}
 		for _, w := range g.Wrt {
 			t.wrt[w] = &node{val: leaves[w], needs: withGrad}
 		}
@@ -48,6 +48,15 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	t, root := eval(true)
 	t.backward(root)
 	out := &Gradient{Name: g.Name, Src: g.Src, Settings: s, Value: root.val.At(0, 0)}
+	if g.Explain {
+		// the values, local derivatives and gradients of this very walk; the
+		// leaves' values are copied, as the numeric check perturbs them
+		out.Explain = explainTape(t, root, g.Name, g.Wrt)
+		for i := range out.Explain.Steps {
+			st := &out.Explain.Steps[i]
+			st.Value = mat.DenseCopyOf(st.Value)
+		}
+	}
 	kink := t.tr.kink
 	flops := 0.0
 	for _, n := range t.nodes {

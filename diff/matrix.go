@@ -21,6 +21,14 @@ type node struct {
 	needs bool       // whether val depends on a matrix the gradient is taken for
 	back  func(g *mat.Dense)
 	flops float64 // the operation's cost, for planning the numeric check
+
+	// for explaining the computation: what the node computes from which
+	// inputs, and (when the tape keeps them) the local derivatives the
+	// backward walk used, one per input (nil where none was needed)
+	expr   expr.Node
+	ins    []*node
+	locals []*mat.Dense
+	leaf   string // the matrix's name, for a leaf
 }
 
 // tape records nodes in the order they are built, so inputs come before
@@ -30,6 +38,7 @@ type tape struct {
 	leaves map[string]*mat.Dense
 	wrt    map[string]*node
 	tr     trace
+	keep   bool // keep each node's local derivatives, for the explanation
 }
 
 func (t *tape) add(n *node) *node {
@@ -49,6 +58,14 @@ func (n *node) accumulate(g *mat.Dense) {
 // forward evaluates the expression on the tape's leaves and returns its
 // root node.
 func (t *tape) forward(e expr.Node) *node {
+	n := t.build(e)
+	if n.expr == nil {
+		n.expr = e
+	}
+	return n
+}
+
+func (t *tape) build(e expr.Node) *node {
 	switch e := e.(type) {
 	case *expr.Num:
 		return t.add(&node{val: mat.NewDense(1, 1, []float64{e.Val})})
@@ -56,7 +73,7 @@ func (t *tape) forward(e expr.Node) *node {
 		if n, ok := t.wrt[e.Name]; ok {
 			return n
 		}
-		return t.add(&node{val: t.leaves[e.Name]})
+		return t.add(&node{val: t.leaves[e.Name], leaf: e.Name})
 	case *expr.Neg:
 		a := t.forward(e.X)
 		out := &node{needs: a.needs}
@@ -69,24 +86,32 @@ func (t *tape) forward(e expr.Node) *node {
 			a.accumulate(ng)
 		}
 		out.flops = size(a.val)
+		out.ins = []*node{a}
 		return t.add(out)
 	case *expr.Call:
 		a := t.forward(e.Args[0])
+		var out *node
 		switch e.Name {
 		case "sum", "mean":
-			return t.add(reduce(a, e.Name == "mean"))
+			out = reduce(a, e.Name == "mean", t.keep)
 		case "transpose":
-			out := &node{needs: a.needs, val: mat.DenseCopyOf(a.val.T())}
+			out = &node{needs: a.needs, val: mat.DenseCopyOf(a.val.T())}
 			out.back = func(g *mat.Dense) { a.accumulate(mat.DenseCopyOf(g.T())) }
-			return t.add(out)
+		default:
+			out = t.apply(e.Fn, e.Params, a)
 		}
-		return t.add(t.apply(e.Fn, e.Params, a))
+		out.ins = []*node{a}
+		return t.add(out)
 	case *expr.Binary:
 		a, b := t.forward(e.L), t.forward(e.R)
+		var out *node
 		if e.Op == '@' {
-			return t.add(matmul(a, b))
+			out = matmul(a, b, t.keep)
+		} else {
+			out = elementwise(e.Op, a, b, &t.tr, t.keep)
 		}
-		return t.add(elementwise(e.Op, a, b, &t.tr))
+		out.ins = []*node{a, b}
+		return t.add(out)
 	}
 	panic("diff: unresolved expression node")
 }
@@ -116,11 +141,20 @@ func (t *tape) apply(f *funcs.Func, p []float64, a *node) *node {
 		gr := g.RawMatrix()
 		d := mat.NewDense(r, c, nil)
 		dr := d.RawMatrix()
+		var local *mat.Dense
+		if t.keep {
+			local = mat.NewDense(r, c, nil)
+		}
 		for i := 0; i < r; i++ {
 			for j := 0; j < c; j++ {
-				dr.Data[i*dr.Stride+j] = gr.Data[i*gr.Stride+j] * f.D(in.Data[i*in.Stride+j], p)
+				fd := f.D(in.Data[i*in.Stride+j], p)
+				if local != nil {
+					local.Set(i, j, fd)
+				}
+				dr.Data[i*dr.Stride+j] = gr.Data[i*gr.Stride+j] * fd
 			}
 		}
+		out.locals = []*mat.Dense{local}
 		a.accumulate(d)
 	}
 	out.flops = 20 * size(a.val)
@@ -151,7 +185,7 @@ func Sum(m *mat.Dense) float64 {
 
 // reduce is ΣA (or its mean): ∂L/∂A = ∂L/∂out · ones (divided by the count
 // for the mean).
-func reduce(a *node, mean bool) *node {
+func reduce(a *node, mean, keep bool) *node {
 	s := Sum(a.val)
 	n := size(a.val)
 	if mean {
@@ -169,19 +203,29 @@ func reduce(a *node, mean bool) *node {
 		for i := range raw {
 			raw[i] = v
 		}
+		if keep {
+			local := mat.NewDense(r, c, nil)
+			local.Scale(1/g.At(0, 0), d) // ones, or 1/n for the mean
+			out.locals = []*mat.Dense{local}
+		}
 		a.accumulate(d)
 	}
 	return out
 }
 
 // matmul is A·B: ∂L/∂A = ∂L/∂out·Bᵀ, ∂L/∂B = Aᵀ·∂L/∂out.
-func matmul(a, b *node) *node {
+func matmul(a, b *node, keep bool) *node {
 	ar, ac := a.val.Dims()
 	_, bc := b.val.Dims()
 	out := &node{needs: a.needs || b.needs, val: mat.NewDense(ar, bc, nil)}
 	out.val.Mul(a.val, b.val)
 	out.flops = 2 * float64(ar) * float64(ac) * float64(bc)
 	out.back = func(g *mat.Dense) {
+		if keep {
+			// the local derivatives: ∂(AB)/∂A right-multiplies by Bᵀ, and
+			// ∂(AB)/∂B left-multiplies by Aᵀ
+			out.locals = []*mat.Dense{mat.DenseCopyOf(b.val.T()), mat.DenseCopyOf(a.val.T())}
+		}
 		if a.needs {
 			d := mat.NewDense(ar, ac, nil)
 			d.Mul(g, b.val.T())
@@ -201,7 +245,7 @@ func matmul(a, b *node) *node {
 // broadcast dimension's index is 0; the backward pass adds each output
 // element's contribution at those same indices, which sums the gradient over
 // the broadcast dimensions.
-func elementwise(op byte, a, b *node, tr *trace) *node {
+func elementwise(op byte, a, b *node, tr *trace, keep bool) *node {
 	ar, ac := a.val.Dims()
 	br, bc := b.val.Dims()
 	shape, _ := expr.Broadcast([2]int{ar, ac}, [2]int{br, bc})
@@ -257,6 +301,23 @@ func elementwise(op byte, a, b *node, tr *trace) *node {
 		}
 		if gb != nil {
 			b.accumulate(gb)
+		}
+	}
+	if keep {
+		// the local partials ∂out/∂A and ∂out/∂B, element by element on the
+		// output's shape, as the backward walk uses them
+		back := out.back
+		out.back = func(g *mat.Dense) {
+			la, lb := mat.NewDense(r, c, nil), mat.NewDense(r, c, nil)
+			for i := 0; i < r; i++ {
+				for j := 0; j < c; j++ {
+					da, db := opPartials(op, at(A, ar, ac, i, j), at(B, br, bc, i, j), O.Data[i*O.Stride+j])
+					la.Set(i, j, da)
+					lb.Set(i, j, db)
+				}
+			}
+			out.locals = []*mat.Dense{la, lb}
+			back(g)
 		}
 	}
 	return out

@@ -72,6 +72,10 @@ type Function struct {
 	// Derivs its symbolic partial derivatives, one per variable, simplified.
 	Formula expr.Node
 	Derivs  []expr.Node
+	// Explain lays out the computation at the first point (functions), or
+	// asks for the chain rule with the numbers plugged in (chains: Explained).
+	Explain   *Explanation
+	Explained bool
 	// Curve samples f and its exact derivative densely across the points,
 	// for a plot; set for one-variable items with at least CurveMinPoints
 	// distinct points.
@@ -142,6 +146,7 @@ type Gradient struct {
 	Check     string
 	Reference *Reference
 	Sweep     *Sweep
+	Explain   *Explanation
 }
 
 // Reference is a gradient's results compared with printed values.

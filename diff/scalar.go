@@ -163,6 +163,9 @@ func RunFunction(fn *spec.Function) *Function {
 		}
 		out.Points[pi] = pt
 	}
+	if fn.Explain && len(fn.Points) > 0 {
+		out.Explain = explainFunction(fn.Expr, fn.Vars, fn.Points[0], fn.Name)
+	}
 	if len(fn.Vars) == 1 {
 		at := make([]float64, len(fn.Points))
 		for i, p := range fn.Points {
@@ -197,7 +200,7 @@ func newDerivative(wrt string, exact float64) Derivative {
 func RunChain(c *spec.Chain) *Function {
 	s := c.Settings
 	links := make([]*scalarFn, len(c.Links))
-	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Order: c.Order, Points: make([]Point, len(c.Points))}
+	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Order: c.Order, Points: make([]Point, len(c.Points)), Explained: c.Explain}
 	for i, l := range c.Links {
 		links[i] = newScalarFn(l.Expr, []string{"x"})
 		out.Links = append(out.Links, l.Src)

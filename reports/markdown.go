@@ -272,6 +272,12 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}
+	if f.Explain != nil {
+		explainFunction(b, f)
+	}
+	if f.Explained && len(f.Points) > 0 {
+		explainChain(b, f)
+	}
 	if f.Order == 2 {
 		secondDerivatives(b, f)
 	}
@@ -520,6 +526,9 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			}
 			table(b, []string{"element", "value", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, true, false}, er)
 		}
+	}
+	if g.Explain != nil {
+		explainGradient(b, g)
 	}
 	if len(g.Directions) > 0 {
 		fmt.Fprintf(b, "### Directional derivatives ∇%s·V\n\n", g.Name)

@@ -2,11 +2,13 @@ package reports
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -156,5 +158,95 @@ func TestLaTeX(t *testing.T) {
 	expr.Resolve(tree, expr.Scalar, nil)
 	if got, want := LaTeX(diff.Derive(tree, "x")), `2x\,\sigma\left(x^{2}\right)\,\left(1 - \sigma\left(x^{2}\right)\right)`; got != want {
 		t.Errorf("d/dx σ(x²) = %s, want %s", got, want)
+	}
+}
+
+// csvExact maps item|point|wrt to the CSV's exact column, parsed.
+func csvExact(t *testing.T, data []byte) map[string]float64 {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range rows[1:] {
+		if r[10] != "1" {
+			continue
+		}
+		v, err := strconv.ParseFloat(r[5], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[r[0]+"|"+r[2]+"|"+r[3]] = v
+	}
+	return out
+}
+
+// TestStepTablesAreTheEnginesNumbers: the gradients at the bottom of each
+// step table, and the derivatives in a function's last forward-mode row,
+// are the very numbers the CSV reports as exact (bit for bit: the same
+// computation, not a second one for display).
+func TestStepTablesAreTheEnginesNumbers(t *testing.T) {
+	for _, in := range []string{"../experiments/05-matrix-sum.yaml", "../experiments/04-matrix-product.yaml", "../experiments/03-multiple-inputs.yaml", "testdata/matrix.yaml"} {
+		e, err := spec.Load(in, spec.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := diff.Run(e)
+		exact := csvExact(t, CSV(r))
+		checked := 0
+		for _, it := range r.Items {
+			if g := it.Gradient; g != nil && g.Explain != nil {
+				for _, s := range g.Explain.Steps {
+					if s.Grad == nil || s.Expr != "" {
+						continue
+					}
+					rr, cc := s.Grad.Dims()
+					for i := 0; i < rr; i++ {
+						for j := 0; j < cc; j++ {
+							key := fmt.Sprintf("%s||%s[%d,%d]", g.Name, s.Name, i, j)
+							if want, ok := exact[key]; !ok || s.Grad.At(i, j) != want {
+								t.Errorf("%s: step table %s = %v, CSV %v (%v)", in, key, s.Grad.At(i, j), want, ok)
+							}
+							checked++
+						}
+					}
+				}
+			}
+			if f := it.Function; f != nil && f.Explain != nil {
+				last := f.Explain.Steps[len(f.Explain.Steps)-1]
+				for i, v := range f.Vars {
+					key := f.Name + "|" + PointLabel(f.Vars, f.Explain.At) + "|" + v
+					if want := exact[key]; last.Tangents[i] != want {
+						t.Errorf("%s: forward-mode %s = %v, CSV %v", in, key, last.Tangents[i], want)
+					}
+					checked++
+				}
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%s: nothing checked", in)
+		}
+	}
+}
+
+// TestExplainOff: explain: false, per file or per item, leaves the steps out.
+func TestExplainOff(t *testing.T) {
+	for _, src := range []string{
+		"explain: false\nfunctions:\n  - {name: f, expr: x^2, at: 1}\n",
+		"functions:\n  - {name: f, expr: x^2, at: 1, explain: false}\n",
+		"explain: false\nmatrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: sum(X)}\n",
+	} {
+		e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if md := string(Markdown(diff.Run(e))); strings.Contains(md, "step by step") || strings.Contains(md, "mermaid") {
+			t.Errorf("explanation shown for:\n%s", src)
+		}
+	}
+	e, _ := spec.Parse("t.yaml", []byte("functions:\n  - {name: f, expr: x^2, at: 1}\n"), spec.DefaultOptions)
+	if md := string(Markdown(diff.Run(e))); !strings.Contains(md, "```mermaid") {
+		t.Errorf("no graph by default")
 	}
 }

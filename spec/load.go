@@ -102,6 +102,21 @@ type loader struct {
 	sets      map[string]*yaml.Node
 	matrices  map[string]*Matrix
 	failed    map[string]bool // matrices that could not be read
+	explain   bool            // the file's explain:, the items' default
+}
+
+// boolean reads true or false, or returns def when n is nil.
+func (l *loader) boolean(n *yaml.Node, what string, def bool) bool {
+	if n == nil {
+		return def
+	}
+	n = deref(n)
+	var v bool
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&v) != nil {
+		l.errf(n, "%s: expected true or false, found %s", what, kindName(n))
+		return def
+	}
+	return v
 }
 
 func (l *loader) pos(n *yaml.Node) Pos { return Pos{File: l.path, Line: n.Line, Col: n.Column} }
@@ -269,7 +284,7 @@ func (l *loader) int(n *yaml.Node, what string, lo, hi int64) (int64, bool) {
 }
 
 func (l *loader) experiment(root *yaml.Node) *Experiment {
-	f, keys, _ := l.fields(root, "the experiment file", "title", "about", "numeric", "tolerance", "random", "points", "functions", "chains", "matrices", "gradients")
+	f, keys, _ := l.fields(root, "the experiment file", "title", "about", "numeric", "tolerance", "explain", "random", "points", "functions", "chains", "matrices", "gradients")
 	base := filepath.Base(l.path)
 	e := &Experiment{Path: l.path, Name: strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")}
 	e.Title = e.Name
@@ -284,6 +299,8 @@ func (l *loader) experiment(root *yaml.Node) *Experiment {
 		}
 	}
 	e.Settings = l.settings(f["numeric"], f["tolerance"], l.opts.Defaults)
+	e.Explain = l.boolean(f["explain"], "explain", true)
+	l.explain = e.Explain
 	if n := f["random"]; n != nil {
 		if r, _, ok := l.fields(n, "random", "seed"); ok && r["seed"] != nil {
 			if s, ok := l.int(r["seed"], "random.seed", 0, math.MaxUint32); ok {
@@ -575,7 +592,7 @@ func identOffset(tree expr.Node, name string) int {
 // item reads what every function, chain and gradient has: its keys (each
 // checked against keys, those in required present), its name and settings.
 func (l *loader) item(n *yaml.Node, kind string, base Settings, keys []string, required ...string) (map[string]*yaml.Node, Item, bool) {
-	f, _, ok := l.fields(n, "a "+kind, append([]string{"name", "numeric", "tolerance"}, keys...)...)
+	f, _, ok := l.fields(n, "a "+kind, append([]string{"name", "numeric", "tolerance", "explain"}, keys...)...)
 	if !ok {
 		return nil, Item{}, false
 	}
@@ -583,7 +600,8 @@ func (l *loader) item(n *yaml.Node, kind string, base Settings, keys []string, r
 	if !ok || !l.require(f, n, kind+" "+name, required...) {
 		return nil, Item{}, false
 	}
-	it := Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base), Order: 1}
+	it := Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base), Order: 1,
+		Explain: l.boolean(f["explain"], kind+" "+name+": explain", l.explain)}
 	if o := f["order"]; o != nil {
 		v, ok := l.int(o, kind+" "+name+": order", 1, 2)
 		if !ok {

@@ -126,6 +126,7 @@ type Experiment struct {
 	About      string
 	// Settings are the file's, with defaults filled in.
 	Settings  Settings
+	Explain   bool
 	Seed      uint32
 	Functions []*Function
 	Chains    []*Chain
@@ -145,6 +146,9 @@ type Item struct {
 	Order int
 	// Study, when not nil, asks for a step-size study.
 	Study *Study
+	// Explain asks the report to lay out the computation: its graph and the
+	// steps of its forward and backward passes (default true).
+	Explain bool
 }
 
 // Study sweeps the numeric step h over decades, from From down to To with

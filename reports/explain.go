@@ -1,0 +1,242 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/diff"
+)
+
+// MaxExplainDim is the largest number of rows or columns a matrix may have
+// to be printed whole in a step table; a larger one is shown by its shape,
+// norms and top-left corner.
+const MaxExplainDim = 6
+
+// cornerDim is the size of the corner shown for a larger matrix.
+const cornerDim = 2
+
+// stepValue writes a node's value for a table cell: a number, a small
+// matrix whole (as NumPy prints it, 4 significant digits), or a larger one
+// summarised.
+func stepValue(m *mat.Dense) string {
+	if m == nil {
+		return "—"
+	}
+	r, c := m.Dims()
+	if r == 1 && c == 1 {
+		return fmtNum(m.At(0, 0))
+	}
+	if r <= MaxExplainDim && c <= MaxExplainDim {
+		return matrixG(m, r, c)
+	}
+	maxAbs := 0.0
+	for _, v := range m.RawMatrix().Data {
+		maxAbs = math.Max(maxAbs, math.Abs(v))
+	}
+	cr, cc := min(cornerDim, r), min(cornerDim, c)
+	return fmt.Sprintf("%d×%d, ‖·‖ = %s, max \\|·\\| = %s, corner %s", r, c, fmtNum(mat.Norm(m, 2)), fmtNum(maxAbs), matrixG(m, cr, cc)+"…")
+}
+
+func matrixG(m *mat.Dense, r, c int) string {
+	var s strings.Builder
+	s.WriteByte('[')
+	for i := 0; i < r; i++ {
+		if i > 0 {
+			s.WriteByte(' ')
+		}
+		if r > 1 || c > 1 {
+			s.WriteByte('[')
+		}
+		for j := 0; j < c; j++ {
+			if j > 0 {
+				s.WriteByte(' ')
+			}
+			s.WriteString(strconv.FormatFloat(m.At(i, j), 'g', 4, 64))
+		}
+		if r > 1 || c > 1 {
+			s.WriteByte(']')
+		}
+	}
+	s.WriteByte(']')
+	return s.String()
+}
+
+// mermaid writes a computation graph as a Mermaid flowchart, edges in the
+// forward direction.
+func mermaid(b *bytes.Buffer, ex *diff.Explanation, label func(diff.Step) string) {
+	b.WriteString("```mermaid\nflowchart LR\n")
+	ids := map[string]string{}
+	// inputs first, so the chart reads left to right
+	order := make([]diff.Step, 0, len(ex.Steps))
+	for _, s := range ex.Steps {
+		if s.Expr == "" {
+			order = append(order, s)
+		}
+	}
+	for _, s := range ex.Steps {
+		if s.Expr != "" {
+			order = append(order, s)
+		}
+	}
+	for i, s := range order {
+		ids[s.Name] = fmt.Sprintf("n%d", i)
+		fmt.Fprintf(b, "  n%d[\"%s\"]\n", i, strings.ReplaceAll(label(s), `"`, "#quot;"))
+	}
+	for _, e := range ex.Edges {
+		if ids[e[0]] != "" && ids[e[1]] != "" {
+			fmt.Fprintf(b, "  %s --> %s\n", ids[e[0]], ids[e[1]])
+		}
+	}
+	b.WriteString("```\n\n")
+}
+
+func stepLabel(s diff.Step) string {
+	if s.Expr == "" {
+		if r, c := s.Value.Dims(); r*c > 1 {
+			return fmt.Sprintf("%s (%d×%d)", s.Name, r, c)
+		}
+		return s.Name
+	}
+	return s.Name + " = " + s.Expr
+}
+
+// explainGradient lays out a gradient's computation: the graph, then the
+// backward walk node by node, with the values the engine computed.
+func explainGradient(b *bytes.Buffer, g *diff.Gradient) {
+	ex := g.Explain
+	b.WriteString("### The computation, step by step\n\n")
+	mermaid(b, ex, stepLabel)
+	fmt.Fprintf(b, "The backward pass, from %s down to the inputs. Each node passes on the gradient that arrives at it "+
+		"(∂%s/∂node) through its local derivatives: an element-wise function multiplies it element by element, "+
+		"a product X @ W sends it to X right-multiplied by Wᵀ and to W left-multiplied by Xᵀ. "+
+		"These are the engine's own numbers; the last rows are the gradients the tables above report.\n\n", g.Name, g.Name)
+	var rows [][]string
+	for _, s := range ex.Steps {
+		var locals []string
+		for _, l := range s.Locals {
+			cell := fmt.Sprintf("∂%s/∂%s: %s", s.Name, l.Wrt, l.Rule)
+			if l.Value != nil {
+				cell += " = " + stepValue(l.Value)
+			}
+			locals = append(locals, cell)
+		}
+		computes := s.Expr
+		if computes == "" {
+			computes = "input"
+		}
+		rows = append(rows, []string{s.Name, computes, stepValue(s.Value), strings.Join(locals, "<br>"), stepValue(s.Grad)})
+	}
+	table(b, []string{"node", "computes", "value", "local derivatives", "∂" + g.Name + "/∂node (arriving from above)"}, nil, rows)
+}
+
+// explainFunction lays out a function at its first point by forward mode:
+// each node's value, its local derivatives, and its derivative with respect
+// to each variable carried forward.
+func explainFunction(b *bytes.Buffer, f *diff.Function) {
+	ex := f.Explain
+	fmt.Fprintf(b, "### The computation at %s, step by step\n\n", PointLabel(f.Vars, ex.At))
+	mermaid(b, ex, stepLabel)
+	b.WriteString("Forward mode: each node carries its value and its derivative with respect to each variable, " +
+		"the chain rule applied one node at a time (a node's derivative is the sum over its inputs of the local derivative " +
+		"times that input's derivative). The last row holds the exact partial derivatives in the table above.\n\n")
+	header := []string{"node", "computes", "value", "local derivatives"}
+	for _, v := range f.Vars {
+		header = append(header, "∂/∂"+v)
+	}
+	var rows [][]string
+	for _, s := range ex.Steps {
+		var locals []string
+		for _, l := range s.Locals {
+			locals = append(locals, fmt.Sprintf("∂%s/∂%s = %s", s.Name, l.Wrt, stepValue(l.Value)))
+		}
+		computes := s.Expr
+		if computes == "" {
+			computes = "input"
+		}
+		row := []string{s.Name, computes, stepValue(s.Value), strings.Join(locals, "<br>")}
+		for _, t := range s.Tangents {
+			row = append(row, fmtNum(t))
+		}
+		rows = append(rows, row)
+	}
+	table(b, header, nil, rows)
+}
+
+// MaxExplainedPoints is how many of a chain's points get the chain rule
+// written out with their numbers.
+const MaxExplainedPoints = 3
+
+// explainChain writes the chain rule with the numbers plugged in, exact and
+// numeric side by side as the seed does, at the chain's first points.
+func explainChain(b *bytes.Buffer, f *diff.Function) {
+	b.WriteString("### The chain rule, step by step\n\n")
+	ex := &diff.Explanation{}
+	prev := "x"
+	ex.Steps = append(ex.Steps, diff.Step{Name: "x", Value: mat.NewDense(1, 1, nil)})
+	for i, l := range f.Links {
+		name := fmt.Sprintf("u%d", i+1)
+		if i == len(f.Links)-1 {
+			name = f.Name
+		}
+		ex.Steps = append(ex.Steps, diff.Step{Name: name, Expr: linkCall(l, prev)})
+		ex.Edges = append(ex.Edges, [2]string{prev, name})
+		prev = name
+	}
+	mermaid(b, ex, func(s diff.Step) string {
+		if s.Expr == "" {
+			return s.Name
+		}
+		return s.Name + " = " + s.Expr
+	})
+	b.WriteString("Each link's derivative is taken at its own input, and the factors multiply, the last link's first:\n\n")
+	for k, p := range f.Points {
+		if k == MaxExplainedPoints {
+			fmt.Fprintf(b, "- … and so on for the other %d points.\n", len(f.Points)-k)
+			break
+		}
+		var names, exact, numeric []string
+		for i := len(p.Links) - 1; i >= 0; i-- {
+			l := p.Links[i]
+			names = append(names, fmt.Sprintf("%s′(%s)", linkName(f.Links[i]), fmtNum(l.In)))
+			exact = append(exact, fmtNum(l.Exact))
+			numeric = append(numeric, fmtNum(l.Numeric))
+		}
+		d := p.Partials[0]
+		fmt.Fprintf(b, "- %s′(%s) = %s = %s = **%s** (exact)", f.Name, fmtNum(p.At[0]), strings.Join(names, " · "), strings.Join(exact, " · "), fmtNum(d.Exact))
+		if f.Settings.Method != "none" {
+			fmt.Fprintf(b, "; numeric, as the seed: %s = **%s**", strings.Join(numeric, " · "), fmtNum(d.Numeric))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+}
+
+// linkCall writes a link applied to its input: square(x), or x^2 + 1 with
+// u1 for x.
+func linkCall(link, in string) string {
+	if isName(link) {
+		return link + "(" + in + ")"
+	}
+	return strings.ReplaceAll(link, "x", in)
+}
+
+func linkName(link string) string {
+	if isName(link) {
+		return link
+	}
+	return "(" + link + ")"
+}
+
+func isName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
