@@ -198,3 +198,24 @@ func TestStudyShape(t *testing.T) {
 		}
 	}
 }
+
+// TestStencilCrossesKink: at x within h of a kink the function is
+// differentiable, but x ± h straddles the kink; that is reported as kink
+// with the reason, never as a failure. Just outside h the check applies.
+func TestStencilCrossesKink(t *testing.T) {
+	e := load(t, `functions:
+  - {name: r, expr: relu(x) + x, at: [0.0004, 0.002]}
+chains:
+  - {name: c, of: [leaky_relu, square, sigmoid], at: [-0.0005, 0.0015]}
+`)
+	r := Run(e)
+	for _, f := range []*Function{r.Items[0].Function, r.Items[1].Function} {
+		near, far := f.Points[0].Partials[0], f.Points[1].Partials[0]
+		if near.Status != Kink || !strings.Contains(near.Note, "crosses") {
+			t.Errorf("%s near the kink: %s %q", f.Name, near.Status, near.Note)
+		}
+		if far.Status != OK {
+			t.Errorf("%s away from the kink: %s %q", f.Name, far.Status, far.Note)
+		}
+	}
+}

@@ -50,11 +50,16 @@ func compile[T number[T]](n expr.Node, index map[string]int, tr *trace, mk func(
 		f, p := n.Fn, n.Params
 		return func(v []T) T {
 			a := x(v)
-			if f.Kinks != nil && f.IsKink(a.re(), p) {
-				tr.kink = true
+			if f.Kinks != nil {
+				if f.IsKink(a.re(), p) {
+					tr.kink = true
+				}
+				tr.side(f, a.re(), p)
 			}
 			out := a.call(f, p, *side)
-			tr.check(out.re(), func() string { return callProblem(f, a.re(), p) }, a.re())
+			if tr.problem == "" && bad(out.re()) && !bad(a.re()) {
+				tr.problem = callProblem(f, a.re(), p)
+			}
 			return out
 		}
 	case *expr.Binary:
@@ -83,7 +88,9 @@ func compile[T number[T]](n expr.Node, index map[string]int, tr *trace, mk func(
 		return func(v []T) T {
 			a, b := l(v), r(v)
 			out := f(a, b)
-			tr.check(out.re(), func() string { return opProblem(op, a.re(), b.re()) }, a.re(), b.re())
+			if tr.problem == "" && bad(out.re()) && !bad(a.re()) && !bad(b.re()) {
+				tr.problem = opProblem(op, a.re(), b.re())
+			}
 			return out
 		}
 	}

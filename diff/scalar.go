@@ -19,6 +19,11 @@ type scalarFn struct {
 	tr   *trace
 	side float64
 	n    int
+	// scratch for evaluations, so that sweeping many points allocates
+	// nothing per point; along1 is f along variable idx, bound once
+	buf    []dual
+	idx    int
+	along1 func(float64) float64
 }
 
 func newScalarFn(n expr.Node, vars []string) *scalarFn {
@@ -26,7 +31,12 @@ func newScalarFn(n expr.Node, vars []string) *scalarFn {
 	for i, v := range vars {
 		index[v] = i
 	}
-	sf := &scalarFn{tr: &trace{}, n: len(vars)}
+	sf := &scalarFn{tr: &trace{}, n: len(vars), buf: make([]dual, len(vars))}
+	sf.along1 = func(t float64) float64 {
+		sf.buf[sf.idx].v = t
+		sf.tr.pos = 0
+		return sf.d(sf.buf).v
+	}
 	sf.d = compile(n, index, sf.tr, mkDual, &sf.side)
 	sf.h = compile(n, index, sf.tr, mkHyper, &sf.side)
 	sf.c = compile(n, index, sf.tr, mkCnum, &sf.side)
@@ -35,21 +45,23 @@ func newScalarFn(n expr.Node, vars []string) *scalarFn {
 
 // value is f at at, and the first problem met evaluating it.
 func (sf *scalarFn) value(at []float64) (float64, string) {
-	v := make([]dual, len(at))
-	for i, x := range at {
-		v[i] = dual{x, 0}
-	}
+	v := sf.load(at)
 	sf.tr.reset()
 	return sf.d(v).v, sf.tr.problem
+}
+
+// load puts at into the scratch buffer as constants.
+func (sf *scalarFn) load(at []float64) []dual {
+	for i, x := range at {
+		sf.buf[i] = dual{x, 0}
+	}
+	return sf.buf
 }
 
 // partial is ∂f/∂x_i at at (from the side given, at a kink), with whether a
 // kink was met and the first problem.
 func (sf *scalarFn) partial(at []float64, i int, side float64) (float64, bool, string) {
-	v := make([]dual, len(at))
-	for k, x := range at {
-		v[k] = dual{x, 0}
-	}
+	v := sf.load(at)
 	v[i].d = 1
 	sf.tr.reset()
 	sf.side = side
@@ -95,7 +107,9 @@ func (sf *scalarFn) numeric(at []float64, i int, n spec.Numeric) (float64, float
 		v[i] = cnum(complex(at[i], h))
 		return imag(complex128(sf.c(v))) / h, math.NaN(), sf.tr.problem
 	}
-	d, est := Numeric(sf.along(at, i), at[i], n.Method, n.H())
+	sf.load(at)
+	sf.idx = i
+	d, est := Numeric(sf.along1, at[i], n.Method, n.H())
 	return d, est, sf.tr.problem
 }
 
@@ -134,7 +148,9 @@ func RunFunction(fn *spec.Function) *Function {
 		pt := Point{At: at, Partials: make([]Derivative, len(fn.Vars))}
 		pt.Value, _ = sf.value(at)
 		for i := range fn.Vars {
+			sf.tr.recordSides()
 			exact, kink, problem := sf.partial(at, i, 0)
+			sf.tr.compareSides()
 			d := newDerivative(fn.Vars[i], exact)
 			numProblem := ""
 			if s.Method != "none" {
@@ -145,6 +161,7 @@ func RunFunction(fn *spec.Function) *Function {
 				d.Right, _, _ = sf.partial(at, i, 1)
 			}
 			judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
+			crossing(&d, sf.tr)
 			pt.Partials[i] = d
 		}
 		if fn.Order == 2 {
@@ -219,6 +236,7 @@ func RunChain(c *spec.Chain) *Function {
 		exact2, numeric2 := 0.0, 0.0
 		kink := false
 		problem, numProblem := "", ""
+		var crossed *trace // the first link whose stencil crossed a kink
 		note := func(dst *string, i int, p string) {
 			if *dst == "" && p != "" {
 				*dst = fmt.Sprintf("link %d: %s", i+1, p)
@@ -228,7 +246,9 @@ func RunChain(c *spec.Chain) *Function {
 			at := []float64{in}
 			outV, p := lf.value(at)
 			note(&problem, i, p)
+			lf.tr.recordSides()
 			d, k, _ := lf.partial(at, 0, 0)
+			lf.tr.compareSides()
 			kink = kink || k
 			// one-sided: the side this link's input moves to is the sign of
 			// the product so far, times the side x moves to
@@ -239,6 +259,9 @@ func RunChain(c *spec.Chain) *Function {
 				var np string
 				lv.Numeric, _, np = lf.numeric(at, 0, s.Numeric)
 				note(&numProblem, i, np)
+				if lf.tr.crossed && crossed == nil {
+					crossed = lf.tr
+				}
 			}
 			if c.Order == 2 {
 				d2, _, p2 := lf.second(at, 0, 0)
@@ -264,6 +287,9 @@ func RunChain(c *spec.Chain) *Function {
 			d.Left, d.Right = left, right
 		}
 		judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
+		if crossed != nil {
+			crossing(&d, crossed)
+		}
 		pt.Partials = []Derivative{d}
 		if c.Order == 2 {
 			d2 := newDerivative("x,x", exact2)

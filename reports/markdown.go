@@ -238,8 +238,16 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	right = append(right, false)
 	var rows [][]string
 	var notes []string
-	for _, p := range f.Points {
-		for _, d := range p.Partials {
+	total := len(f.Points) * len(f.Vars)
+	for k := 0; k < total; k++ {
+		p, d := f.Points[k/len(f.Vars)], f.Points[k/len(f.Vars)].Partials[k%len(f.Vars)]
+		if d.Status != diff.OK {
+			notes = append(notes, note(PointLabel(f.Vars, p.At)+", ∂/∂"+d.Wrt, d))
+		}
+		if !shown(k, total) {
+			continue
+		}
+		{
 			var row []string
 			for _, v := range p.At {
 				row = append(row, fmtNum(v))
@@ -260,15 +268,10 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 				row = append(row, fmtErr(d.ErrEst))
 			}
 			rows = append(rows, append(row, string(d.Status)))
-			if d.Status != diff.OK {
-				notes = append(notes, note(PointLabel(f.Vars, p.At)+", ∂/∂"+d.Wrt, d))
-			}
 		}
 	}
-	table(b, header, right, rows)
-	if len(notes) > 0 {
-		b.WriteString(strings.Join(notes, "\n") + "\n\n")
-	}
+	table(b, header, right, elide(rows, total))
+	writeNotes(b, notes)
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}
@@ -367,10 +370,57 @@ func secondDerivatives(b *bytes.Buffer, f *diff.Function) {
 			}
 		}
 	}
-	table(b, header, right, rows)
-	if len(notes) > 0 {
-		b.WriteString(strings.Join(notes, "\n") + "\n\n")
+	table(b, header, right, elide(rows, len(rows)))
+	writeNotes(b, notes)
+}
+
+// MaxTableRows is the most rows a Markdown table of points shows; a longer
+// one shows its first and last MaxTableRows/2 rows, and the CSV has them all.
+const MaxTableRows = 40
+
+// MaxNotes is the most notes listed under a table.
+const MaxNotes = 20
+
+// shown reports whether row k of total is among those a table shows.
+func shown(k, total int) bool {
+	return total <= MaxTableRows || k < MaxTableRows/2 || k >= total-MaxTableRows/2
+}
+
+// elide puts a "⋮" row between the first and last halves of rows when total
+// rows were more than MaxTableRows (rows holds all of them, or just those
+// shown).
+func elide(rows [][]string, total int) [][]string {
+	if total <= MaxTableRows {
+		return rows
 	}
+	half := MaxTableRows / 2
+	if len(rows) == 2*half {
+		rows = append(append(rows[:half:half], nil), rows[half:]...)
+		rows[half] = gapRow(len(rows[0]), total-2*half)
+		return rows
+	}
+	out := append(append([][]string{}, rows[:half]...), gapRow(len(rows[0]), total-2*half))
+	return append(out, rows[len(rows)-half:]...)
+}
+
+func gapRow(width, hidden int) []string {
+	gap := make([]string, width)
+	for i := range gap {
+		gap[i] = "⋮"
+	}
+	gap[0] = fmt.Sprintf("⋮ %d more rows in the CSV", hidden)
+	return gap
+}
+
+func writeNotes(b *bytes.Buffer, notes []string) {
+	if len(notes) == 0 {
+		return
+	}
+	if len(notes) > MaxNotes {
+		more := len(notes) - MaxNotes
+		notes = append(notes[:MaxNotes], fmt.Sprintf("- … and %d more (the CSV's status and note columns list them all)", more))
+	}
+	b.WriteString(strings.Join(notes, "\n") + "\n\n")
 }
 
 // secondName writes "x,x" as ∂²/∂x² and "x,y" as ∂²/∂x∂y.

@@ -46,6 +46,10 @@ func finite(xs, ys []float64) plotter.XYs {
 
 func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 
+// MaxMarkers is about the most numeric points a curve plot marks; more are
+// thinned evenly.
+const MaxMarkers = 200
+
 // CurvePlot draws f and its exact derivative f′ over the item's range, with
 // the numeric derivative at each evaluated point marked, as the seed's
 // figures do.
@@ -74,7 +78,9 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 		p.Legend.Add(series.name, l)
 	}
 	var xs, ys []float64
-	for _, pt := range f.Points {
+	stride := max(1, len(f.Points)/MaxMarkers) // at most about MaxMarkers markers
+	for k := 0; k < len(f.Points); k += stride {
+		pt := f.Points[k]
 		xs, ys = append(xs, pt.At[0]), append(ys, pt.Partials[0].Numeric)
 	}
 	if pts := finite(xs, ys); len(pts) > 0 {
