@@ -24,7 +24,9 @@ type trace struct {
 
 // recordSides starts recording the sides of kinked calls (before an exact
 // evaluation); compareSides starts comparing against them.
-func (tr *trace) recordSides() { tr.record, tr.sides, tr.crossed, tr.crossedAt = true, tr.sides[:0], false, "" }
+func (tr *trace) recordSides() {
+	tr.record, tr.sides, tr.crossed, tr.crossedAt = true, tr.sides[:0], false, ""
+}
 func (tr *trace) compareSides() { tr.record = false }
 
 // crossing turns a failure into a kink when the numeric stencil crossed a
