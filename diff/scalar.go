@@ -228,11 +228,11 @@ func RunChain(c *spec.Chain) *Function {
 		composed = Substitute(l.Expr, composed)
 	}
 	out.Formula, out.Derivs = composed, []expr.Node{Derive(composed, "x")}
+	at := make([]float64, 1)
 	for pi, x := range c.Points {
 		pt := Point{At: []float64{x}, Links: make([]LinkValue, len(links))}
 		in := x
 		exact, numeric := 1.0, 1.0
-		left, right := 1.0, 1.0 // one-sided products, for kinks
 		exact2, numeric2 := 0.0, 0.0
 		kink := false
 		problem, numProblem := "", ""
@@ -243,17 +243,13 @@ func RunChain(c *spec.Chain) *Function {
 			}
 		}
 		for i, lf := range links {
-			at := []float64{in}
+			at[0] = in
 			outV, p := lf.value(at)
 			note(&problem, i, p)
 			lf.tr.recordSides()
 			d, k, _ := lf.partial(at, 0, 0)
 			lf.tr.compareSides()
 			kink = kink || k
-			// one-sided: the side this link's input moves to is the sign of
-			// the product so far, times the side x moves to
-			dl, _, _ := lf.partial(at, 0, -sign(left))
-			dr, _, _ := lf.partial(at, 0, sign(right))
 			lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
 			if s.Method != "none" {
 				var np string
@@ -275,10 +271,20 @@ func RunChain(c *spec.Chain) *Function {
 			}
 			exact *= d
 			numeric *= lv.Numeric
-			left *= dl
-			right *= dr
 			pt.Links[i] = lv
 			in = outV
+		}
+		var left, right float64
+		if kink {
+			// one-sided: the side each link's input moves to is the sign of
+			// the product of the factors before it, times the side x moves to
+			left, right = 1, 1
+			for i, lf := range links {
+				at[0] = pt.Links[i].In
+				dl, _, _ := lf.partial(at, 0, -sign(left))
+				dr, _, _ := lf.partial(at, 0, sign(right))
+				left, right = left*dl, right*dr
+			}
 		}
 		pt.Value = in
 		d := newDerivative("x", exact)
@@ -397,7 +403,9 @@ func curve(at []float64, fd func(float64) (float64, float64)) *Curve {
 	distinct := map[float64]bool{}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, x := range at {
-		distinct[x] = true
+		if len(distinct) < CurveMinPoints {
+			distinct[x] = true
+		}
 		lo, hi = math.Min(lo, x), math.Max(hi, x)
 	}
 	if len(distinct) < CurveMinPoints {

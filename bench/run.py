@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""Benchmarks: the runner beside NumPy and PyTorch on the same work, on the
+same machine, in one go. Prints a Markdown table of median wall times, peak
+memory and ratios (runner / reference). See bench/README.md.
+
+usage: /usr/bin/python3 bench/run.py [--runs N] [--sizes 256,1024,2048] [--write]
+  --write  also writes bench/RESULTS.md
+"""
+import argparse, os, platform, resource, shutil, statistics, subprocess, sys, tempfile, time
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(here)
+
+def sh(cmd, env=None):
+    subprocess.run(cmd, check=True, cwd=root, env=env, stdout=subprocess.DEVNULL)
+
+def timed(cmd, env=None):
+    """Wall time (s) and peak RSS (MiB) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    p = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if p.returncode not in (0, 1):
+        sys.exit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
+    # ru_maxrss of children is the largest of any child so far; run each
+    # measured command in its own fresh python parent to read it exactly
+    return wall, p
+
+def measure(cmd, runs, env=None):
+    """Median wall time over runs, and the peak RSS of one run, each in a
+    fresh wrapper process so the RSS is that command's own."""
+    walls, rss = [], 0
+    for _ in range(runs):
+        w = subprocess.run([sys.executable, "-c", WRAP, *cmd], cwd=root, env=env, capture_output=True, text=True)
+        if w.returncode != 0:
+            sys.exit(f"{cmd}: {w.stderr}")
+        wall, maxrss = w.stdout.split()
+        walls.append(float(wall)); rss = max(rss, int(maxrss))
+    return statistics.median(walls), rss / 1024
+
+WRAP = """
+import resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+wall = time.perf_counter() - t
+if p.returncode not in (0, 1):
+    sys.exit(p.stderr)
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+# the references, each a small program timed from start to results (imports
+# included, as the runner's time includes its start)
+NUMPY_GRAD = """
+import sys, numpy as np
+n = int(sys.argv[1])
+np.random.seed(1); X = np.random.randn(n, n); W = np.random.randn(n, n)
+def sigmoid(x): return 1 / (1 + np.exp(-x))
+def deriv(f, x, d=0.001): return (f(x + d) - f(x - d)) / (2 * d)   # the seed's recipe
+N = X @ W
+dS = deriv(sigmoid, N)
+L = sigmoid(N).sum()
+dX = dS @ W.T
+dW = X.T @ dS
+print(L, dX[0, 0], dW[0, 0])
+"""
+TORCH_GRAD = """
+import sys, numpy as np, torch
+n = int(sys.argv[1])
+np.random.seed(1); X = np.random.randn(n, n); W = np.random.randn(n, n)
+X = torch.tensor(X, dtype=torch.float64, requires_grad=True)
+W = torch.tensor(W, dtype=torch.float64, requires_grad=True)
+L = torch.sigmoid(X @ W).sum()
+L.backward()
+print(L.item(), X.grad[0, 0].item(), W.grad[0, 0].item())
+"""
+NUMPY_CHAIN = """
+import sys, numpy as np
+x = np.linspace(-3, 3, 1000000)
+h = 0.001
+def lrelu(x): return np.maximum(0.2 * x, x)
+def sq(x): return x * x
+def sig(x): return 1 / (1 + np.exp(-x))
+def deriv(f, x): return (f(x + h) - f(x - h)) / (2 * h)
+u1 = lrelu(x); u2 = sq(u1); v = sig(u2)
+exact = (sig(u2) * (1 - sig(u2))) * (2 * u1) * np.where(x > 0, 1.0, 0.2)
+numeric = deriv(sig, u2) * deriv(sq, u1) * deriv(lrelu, x)
+np.savetxt(sys.argv[1], np.column_stack([x, v, exact, numeric, np.abs(numeric - exact)]), delimiter=",", fmt="%.17g")
+"""
+
+def experiment(dir, n, method):
+    path = os.path.join(dir, f"layer{n}-{method}.yaml")
+    with open(path, "w") as f:
+        f.write(f"""random: {{seed: 1}}
+explain: false
+numeric: {{method: {method}}}
+matrices:
+  X: {{randn: [{n}, {n}]}}
+  W: {{randn: [{n}, {n}]}}
+gradients:
+  - {{name: L, expr: sum(sigmoid(X @ W))}}
+""")
+    return path
+
+def have(module):
+    return subprocess.run(["/usr/bin/python3", "-c", f"import {module}"], capture_output=True).returncode == 0
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sizes", default="256,1024,2048")
+    ap.add_argument("--write", action="store_true")
+    a = ap.parse_args()
+    sizes = [int(s) for s in a.sizes.split(",")]
+    tmp = tempfile.mkdtemp(prefix="runner-bench-")
+    bins = {"runner": os.path.join(tmp, "runner")}
+    sh(["go", "build", "-o", bins["runner"], "./cmd/runner"])
+    try:
+        sh(["go", "build", "-tags", "openblas", "-o", os.path.join(tmp, "runner-openblas"), "./cmd/runner"])
+        bins["runner (OpenBLAS)"] = os.path.join(tmp, "runner-openblas")
+    except subprocess.CalledProcessError:
+        print("OpenBLAS build skipped: apt-get install libopenblas-dev", file=sys.stderr)
+    # NumPy and PyTorch run without this workplace's OPENBLAS_* overrides,
+    # which slow a current NumPy (see bench/README.md)
+    refenv = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
+    refs = {}
+    if have("numpy"):
+        refs["NumPy (seed recipe)"] = NUMPY_GRAD
+    else:
+        print("NumPy missing: apt-get install python3-numpy", file=sys.stderr)
+    if have("torch"):
+        refs["PyTorch autograd"] = TORCH_GRAD
+    else:
+        print("PyTorch missing: apt-get install python3-torch", file=sys.stderr)
+    rows = []
+    out = os.path.join(tmp, "out")
+    for n in sizes:
+        res = {}
+        for name, b in bins.items():
+            res[name] = measure([b, "-j", "1", "--out", out, experiment(tmp, n, "none")], a.runs)
+        res["runner, numeric check"] = measure([bins["runner"], "-j", "1", "--out", out, experiment(tmp, n, "central")], a.runs)
+        for name, src in refs.items():
+            res[name] = measure(["/usr/bin/python3", "-c", src, str(n)], a.runs, refenv)
+        for name, (t, m) in res.items():
+            ratios = [f"{t / res[r][0]:.2f}×" if r in res else "—" for r in refs]
+            rows.append([f"1: gradient, n = {n}", name, f"{t:.3f}", f"{m:.0f}"] + ratios)
+    chain = os.path.join(tmp, "chain.yaml")
+    with open(chain, "w") as f:
+        f.write("chains:\n  - {name: c, of: [leaky_relu, square, sigmoid], at: {x: {from: -3, to: 3, count: 1000000}}, explain: false}\n")
+    res = {"runner": measure([bins["runner"], "-j", "1", "--out", out, chain], a.runs)}
+    if "NumPy (seed recipe)" in refs:
+        res["NumPy + np.savetxt"] = measure(["/usr/bin/python3", "-c", NUMPY_CHAIN, os.path.join(tmp, "chain.csv")], a.runs, refenv)
+    for name, (t, m) in res.items():
+        ratio = f"{t / res['NumPy + np.savetxt'][0]:.2f}×" if "NumPy + np.savetxt" in res else "—"
+        rows.append(["2: chain, 1,000,000 points", name, f"{t:.3f}", f"{m:.0f}", ratio, ""])
+    t, m = measure([bins["runner"], "--out", out, "experiments/"], max(a.runs, 5))
+    rows.append(["3: experiments/ folder", "runner", f"{t:.3f}", f"{m:.0f}", "", ""])
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
+    lines = [f"Machine: {cpu}, {os.cpu_count()} cores, {int(mem) // 1024 // 1024} GiB; {platform.platform()}; "
+             f"{subprocess.run(['go', 'version'], capture_output=True, text=True).stdout.strip()}. "
+             f"Median of {a.runs} runs (work 3: {max(a.runs, 5)}); times are wall seconds from process start to results written; "
+             f"memory is peak resident set. Ratios are runner / reference (below 1 means the runner is faster).", "",
+             "| work | program | seconds | peak MiB | ÷ NumPy | ÷ PyTorch |", "|---|---|---:|---:|---:|---:|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.write:
+        with open(os.path.join(here, "RESULTS.md"), "w") as f:
+            f.write("# Benchmark results\n\nWritten by `bench/run.py --write`.\n\n" + text)
+    shutil.rmtree(tmp)
+
+if __name__ == "__main__":
+    main()
