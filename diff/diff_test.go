@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/funcs"
@@ -277,5 +278,25 @@ gradients:
 	}
 	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestStencilIsGonums: our stencil loop gives gonum's fd.Derivative's
+// results bit for bit, for every method's first and second derivatives.
+func TestStencilIsGonums(t *testing.T) {
+	f := func(x float64) float64 { return math.Sin(3*x) * math.Exp(x) }
+	for name, form := range Formulas {
+		for _, x := range []float64{-1.3, 0.2, 2.7} {
+			for _, h := range []float64{1e-2, 1e-3, 1e-5} {
+				if got, want := stencil(form, f, x, h), fd.Derivative(f, x, &fd.Settings{Formula: form, Step: h}); got != want {
+					t.Errorf("%s at %g, h %g: %v, gonum %v", name, x, h, got, want)
+				}
+			}
+		}
+	}
+	for name, form := range Formulas2 {
+		if got, want := stencil(form, f, 0.4, 1e-3), fd.Derivative(f, 0.4, &fd.Settings{Formula: form, Step: 1e-3}); got != want {
+			t.Errorf("second, %s: %v, gonum %v", name, got, want)
+		}
 	}
 }

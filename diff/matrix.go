@@ -46,11 +46,12 @@ func (t *tape) add(n *node) *node {
 	return n
 }
 
-// accumulate adds g into n's gradient.
+// accumulate adds g into n's gradient. Every backward step hands over a
+// matrix of its own, so the first one is kept as it is, with no copy.
 func (n *node) accumulate(g *mat.Dense) {
 	if n.grad == nil {
-		r, c := n.val.Dims()
-		n.grad = mat.NewDense(r, c, nil)
+		n.grad = g
+		return
 	}
 	n.grad.Add(n.grad, g)
 }

@@ -210,7 +210,10 @@ func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 // normPDF is φ(x) = e^(−x²/2) / √(2π).
 func normPDF(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
 
-func zeroKink([]float64) []float64 { return []float64{0} }
+// zero is the kink of relu, leaky_relu and abs; callers only read it.
+var zero = []float64{0}
+
+func zeroKink([]float64) []float64 { return zero }
 
 var registry = []*Func{
 	{Name: "identity", Doc: "x", Deriv: "1",

@@ -7,7 +7,6 @@
 package reports
 
 import (
-	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -192,16 +191,17 @@ func GradientFile(results, item, matrix string) string {
 // MatrixCSV is m as plain CSV, one row a line, no header (as np.loadtxt
 // with delimiter="," reads it).
 func MatrixCSV(m *mat.Dense) []byte {
-	var b bytes.Buffer
 	r, c := m.Dims()
+	raw := m.RawMatrix()
+	b := make([]byte, 0, 24*r*c)
 	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
+		for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
 			if j > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			b.WriteString(strconv.FormatFloat(m.At(i, j), 'g', -1, 64))
+			b = strconv.AppendFloat(b, v, 'g', -1, 64)
 		}
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
-	return b.Bytes()
+	return b
 }
