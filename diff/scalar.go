@@ -3,6 +3,8 @@ package diff
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/spec"
@@ -228,85 +230,95 @@ func RunChain(c *spec.Chain) *Function {
 		composed = Substitute(l.Expr, composed)
 	}
 	out.Formula, out.Derivs = composed, []expr.Node{Derive(composed, "x")}
-	at := make([]float64, 1)
-	for pi, x := range c.Points {
-		pt := Point{At: []float64{x}, Links: make([]LinkValue, len(links))}
-		in := x
-		exact, numeric := 1.0, 1.0
-		exact2, numeric2 := 0.0, 0.0
-		kink := false
-		problem, numProblem := "", ""
-		var crossed *trace // the first link whose stencil crossed a kink
-		note := func(dst *string, i int, p string) {
-			if *dst == "" && p != "" {
-				*dst = fmt.Sprintf("link %d: %s", i+1, p)
+	chunks(len(c.Points), func(lo, hi int, fresh bool) {
+		links := links
+		if fresh { // a worker of its own: its own compiled links
+			links = make([]*scalarFn, len(c.Links))
+			for i, l := range c.Links {
+				links[i] = newScalarFn(l.Expr, []string{"x"})
 			}
 		}
-		for i, lf := range links {
-			at[0] = in
-			outV, p := lf.value(at)
-			note(&problem, i, p)
-			lf.tr.recordSides()
-			d, k, _ := lf.partial(at, 0, 0)
-			lf.tr.compareSides()
-			kink = kink || k
-			lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
-			if s.Method != "none" {
-				var np string
-				lv.Numeric, _, np = lf.numeric(at, 0, s.Numeric)
-				note(&numProblem, i, np)
-				if lf.tr.crossed && crossed == nil {
-					crossed = lf.tr
+		at := make([]float64, 1)
+		for pi := lo; pi < hi; pi++ {
+			x := c.Points[pi]
+			pt := Point{At: []float64{x}, Links: make([]LinkValue, len(links))}
+			in := x
+			exact, numeric := 1.0, 1.0
+			exact2, numeric2 := 0.0, 0.0
+			kink := false
+			problem, numProblem := "", ""
+			var crossed *trace // the first link whose stencil crossed a kink
+			note := func(dst *string, i int, p string) {
+				if *dst == "" && p != "" {
+					*dst = fmt.Sprintf("link %d: %s", i+1, p)
 				}
 			}
-			if c.Order == 2 {
-				d2, _, p2 := lf.second(at, 0, 0)
-				note(&problem, i, p2)
-				exact2 = d2*exact*exact + d*exact2
-				if s.Method != "none" {
-					n2, _, np := lf.numeric2(at, 0, 0, s.Numeric)
-					note(&numProblem, i, np)
-					numeric2 = n2*numeric*numeric + lv.Numeric*numeric2
-				}
-			}
-			exact *= d
-			numeric *= lv.Numeric
-			pt.Links[i] = lv
-			in = outV
-		}
-		var left, right float64
-		if kink {
-			// one-sided: the side each link's input moves to is the sign of
-			// the product of the factors before it, times the side x moves to
-			left, right = 1, 1
 			for i, lf := range links {
-				at[0] = pt.Links[i].In
-				dl, _, _ := lf.partial(at, 0, -sign(left))
-				dr, _, _ := lf.partial(at, 0, sign(right))
-				left, right = left*dl, right*dr
+				at[0] = in
+				outV, p := lf.value(at)
+				note(&problem, i, p)
+				lf.tr.recordSides()
+				d, k, _ := lf.partial(at, 0, 0)
+				lf.tr.compareSides()
+				kink = kink || k
+				lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
+				if s.Method != "none" {
+					var np string
+					lv.Numeric, _, np = lf.numeric(at, 0, s.Numeric)
+					note(&numProblem, i, np)
+					if lf.tr.crossed && crossed == nil {
+						crossed = lf.tr
+					}
+				}
+				if c.Order == 2 {
+					d2, _, p2 := lf.second(at, 0, 0)
+					note(&problem, i, p2)
+					exact2 = d2*exact*exact + d*exact2
+					if s.Method != "none" {
+						n2, _, np := lf.numeric2(at, 0, 0, s.Numeric)
+						note(&numProblem, i, np)
+						numeric2 = n2*numeric*numeric + lv.Numeric*numeric2
+					}
+				}
+				exact *= d
+				numeric *= lv.Numeric
+				pt.Links[i] = lv
+				in = outV
 			}
-		}
-		pt.Value = in
-		d := newDerivative("x", exact)
-		d.Numeric = numeric
-		if kink {
-			d.Left, d.Right = left, right
-		}
-		judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
-		if crossed != nil {
-			crossing(&d, crossed)
-		}
-		pt.Partials = []Derivative{d}
-		if c.Order == 2 {
-			d2 := newDerivative("x,x", exact2)
-			if s.Method != "none" {
-				d2.Numeric = numeric2
+			var left, right float64
+			if kink {
+				// one-sided: the side each link's input moves to is the sign of
+				// the product of the factors before it, times the side x moves to
+				left, right = 1, 1
+				for i, lf := range links {
+					at[0] = pt.Links[i].In
+					dl, _, _ := lf.partial(at, 0, -sign(left))
+					dr, _, _ := lf.partial(at, 0, sign(right))
+					left, right = left*dl, right*dr
+				}
 			}
-			judge(&d2, s.Tolerance, kink, s.Method, problem, numProblem)
-			pt.Second = []Derivative{d2}
+			pt.Value = in
+			d := newDerivative("x", exact)
+			d.Numeric = numeric
+			if kink {
+				d.Left, d.Right = left, right
+			}
+			judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
+			if crossed != nil {
+				crossing(&d, crossed)
+			}
+			pt.Partials = []Derivative{d}
+			if c.Order == 2 {
+				d2 := newDerivative("x,x", exact2)
+				if s.Method != "none" {
+					d2.Numeric = numeric2
+				}
+				judge(&d2, s.Tolerance, kink, s.Method, problem, numProblem)
+				pt.Second = []Derivative{d2}
+			}
+			out.Points[pi] = pt
 		}
-		out.Points[pi] = pt
-	}
+	})
 	out.Curve = curve(c.Points, func(t float64) (float64, float64) {
 		d := 1.0
 		for _, lf := range links {
@@ -421,4 +433,29 @@ func curve(at []float64, fd func(float64) (float64, float64)) *Curve {
 		c.X, c.F, c.D = append(c.X, x), append(c.F, f), append(c.D, d)
 	}
 	return c
+}
+
+// MinChunk is the fewest points a worker of its own takes on.
+const MinChunk = 20_000
+
+// chunks calls do over [0, n) in contiguous ranges, in parallel (one per
+// CPU) when n is large; fresh tells a call that it runs beside others and
+// must use its own compiled functions. Each range fills its own part of the
+// results, so the results do not depend on how many ran.
+func chunks(n int, do func(lo, hi int, fresh bool)) {
+	workers := min(runtime.GOMAXPROCS(0), n/MinChunk)
+	if workers <= 1 {
+		do(0, n, false)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do(lo, hi, true)
+		}()
+	}
+	wg.Wait()
 }
