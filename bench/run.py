@@ -14,18 +14,6 @@ root = os.path.dirname(here)
 def sh(cmd, env=None):
     subprocess.run(cmd, check=True, cwd=root, env=env, stdout=subprocess.DEVNULL)
 
-def timed(cmd, env=None):
-    """Wall time (s) and peak RSS (MiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t = time.perf_counter()
-    p = subprocess.run(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t
-    if p.returncode not in (0, 1):
-        sys.exit(f"{cmd}: exit {p.returncode}\n{p.stderr}")
-    # ru_maxrss of children is the largest of any child so far; run each
-    # measured command in its own fresh python parent to read it exactly
-    return wall, p
-
 def measure(cmd, runs, env=None):
     """Median wall time over runs, and the peak RSS of one run, each in a
     fresh wrapper process so the RSS is that command's own."""
