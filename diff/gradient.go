@@ -34,9 +34,17 @@ const (
 // SampleDirections directional derivatives.
 func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	s := g.Settings
+	// the numeric check and a sweep perturb the matrices, so they work on
+	// copies; exact gradients alone read the inputs as they are
+	perturbs := s.Method != "none" || g.Sweep != nil
 	leaves := map[string]*mat.Dense{}
+	inputs := map[string]*mat.Dense{}
 	for _, m := range matrices {
-		leaves[m.Name] = mat.DenseCopyOf(m.Value)
+		inputs[m.Name] = m.Value
+		leaves[m.Name] = m.Value
+		if perturbs {
+			leaves[m.Name] = mat.DenseCopyOf(m.Value)
+		}
 	}
 	eval := func(withGrad bool) (*tape, *node) {
 		t := &tape{leaves: leaves, wrt: map[string]*node{}, keep: withGrad && g.Explain}
@@ -79,7 +87,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			r, c := leaves[w].Dims()
 			grad = mat.NewDense(r, c, nil)
 		}
-		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: mat.DenseCopyOf(leaves[w]), Exact: grad})
+		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: inputs[w], Exact: grad})
 		total += int(size(leaves[w]))
 	}
 	if sw := g.Sweep; sw != nil {

@@ -222,15 +222,37 @@ func GradientFile(results, item, matrix string) string {
 func MatrixCSV(m *mat.Dense) []byte {
 	r, c := m.Dims()
 	raw := m.RawMatrix()
-	b := make([]byte, 0, 24*r*c)
-	for i := 0; i < r; i++ {
-		for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-			if j > 0 {
-				b = append(b, ',')
+	// rows formatted in parallel blocks, joined in order
+	const block = 256
+	parts := make([][]byte, (r+block-1)/block)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range parts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			b := make([]byte, 0, 24*c*min(block, r-k*block))
+			for i := k * block; i < min(r, (k+1)*block); i++ {
+				for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+					if j > 0 {
+						b = append(b, ',')
+					}
+					b = strconv.AppendFloat(b, v, 'g', -1, 64)
+				}
+				b = append(b, '\n')
 			}
-			b = strconv.AppendFloat(b, v, 'g', -1, 64)
-		}
-		b = append(b, '\n')
+			parts[k] = b
+		}()
 	}
-	return b
+	wg.Wait()
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
 }
