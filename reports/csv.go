@@ -113,7 +113,7 @@ func functionRows(f *diff.Function) [][]byte {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			w := &csvWriter{b: make([]byte, 0, 128*chunk)}
+			w := &csvWriter{b: make([]byte, 0, 128*(min(n, (k+1)*chunk)-k*chunk)*max(1, len(f.Vars)))}
 			for _, p := range f.Points[k*chunk : min(n, (k+1)*chunk)] {
 				label := PointLabel(f.Vars, p.At)
 				for _, d := range p.Partials {
