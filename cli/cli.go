@@ -142,7 +142,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "write all reports into `DIR` (default: reports/ beside each experiment file)")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming every report that is missing or differs from a fresh run")
-	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(implemented(), ", "))
+	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(spec.Methods, ", "))
 	f.Float64Var(&o.step, "step", 0, "numeric step h for every file and item")
 	f.StringVar(&o.config, "config", "", "config `FILE` (default: ./runner.yaml when it exists)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "run `N` files at a time (reports are the same bytes for any N)")
@@ -170,16 +170,6 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 		},
 	})
 	return cmd
-}
-
-func implemented() []string {
-	var out []string
-	for _, m := range spec.Methods {
-		if spec.Implemented[m] {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // loadConfig reads RUNNER_* variables and the config file; out, max-points

@@ -1,49 +1,24 @@
 package diff
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/reftest"
 	"github.com/runner-dev/runner/spec"
 )
 
-type ref struct {
-	name              string
-	params            string
-	x                 float64
-	value, d1, d2, d3 float64
-}
-
 // refs reads ../testdata/ref/funcs.csv (mpmath at 120+ digits, written by
-// gen_funcs.py beside it), keeping the points away from kinks.
-func refs(t *testing.T) []ref {
-	f, err := os.Open("../testdata/ref/funcs.csv")
+// gen_funcs.py beside it).
+func refs(t *testing.T) []reftest.Func {
+	cases, err := reftest.Funcs("../testdata/ref/funcs.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []ref
-	for _, r := range rows[1:] {
-		var c ref
-		c.name, c.params = r[0], r[1]
-		vals := make([]float64, 5)
-		for i := range vals {
-			vals[i], _ = strconv.ParseFloat(r[2+i], 64)
-		}
-		c.x, c.value, c.d1, c.d2, c.d3 = vals[0], vals[1], vals[2], vals[3], vals[4]
-		out = append(out, c)
-	}
-	return out
+	return cases
 }
 
 func within(got, want, rel float64) bool {
@@ -52,17 +27,17 @@ func within(got, want, rel float64) bool {
 
 // experiment turns a registry case into a function item "name(x, params)"
 // at its point, with the given method (and step, when not 0) and order 2.
-func experiment(t *testing.T, c ref, method string, step float64) *Function {
-	call := c.name + "(x"
-	if c.params != "" {
-		call += ", " + strings.ReplaceAll(c.params, ";", ", ")
+func experiment(t *testing.T, c reftest.Func, method string, step float64) *Function {
+	call := c.Name + "(x"
+	if c.ParamText != "" {
+		call += ", " + strings.ReplaceAll(c.ParamText, ";", ", ")
 	}
 	call += ")"
 	num := "method: " + method
 	if step != 0 {
 		num += fmt.Sprintf(", step: %g", step)
 	}
-	src := fmt.Sprintf("functions:\n  - {name: f, expr: '%s', at: %v, order: 2, numeric: {%s}}\n", call, c.x, num)
+	src := fmt.Sprintf("functions:\n  - {name: f, expr: '%s', at: %v, order: 2, numeric: {%s}}\n", call, c.X, num)
 	e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
@@ -76,16 +51,16 @@ func experiment(t *testing.T, c ref, method string, step float64) *Function {
 func TestExactAndComplexStep(t *testing.T) {
 	for _, c := range refs(t) {
 		tol := 1e-14
-		if c.name == "gelu" && c.x <= -20 {
+		if c.Name == "gelu" && c.X <= -20 {
 			tol = 1e-13 // math.Erfc's own accuracy this deep in its tail (see funcs_test.go)
 		}
 		r := experiment(t, c, "complex-step", 0)
 		p := r.Points[0]
-		if d := p.Partials[0]; !within(d.Exact, c.d1, tol) || !within(d.Numeric, c.d1, tol) {
-			t.Errorf("%s(%g; %s)': exact %.17g, complex step %.17g, mpmath %.17g", c.name, c.x, c.params, d.Exact, d.Numeric, c.d1)
+		if d := p.Partials[0]; !within(d.Exact, c.D1, tol) || !within(d.Numeric, c.D1, tol) {
+			t.Errorf("%s(%g; %s)': exact %.17g, complex step %.17g, mpmath %.17g", c.Name, c.X, c.ParamText, d.Exact, d.Numeric, c.D1)
 		}
-		if d := p.Second[0]; !within(d.Exact, c.d2, tol) {
-			t.Errorf("%s(%g; %s)'': exact %.17g, mpmath %.17g", c.name, c.x, c.params, d.Exact, c.d2)
+		if d := p.Second[0]; !within(d.Exact, c.D2, tol) {
+			t.Errorf("%s(%g; %s)'': exact %.17g, mpmath %.17g", c.Name, c.X, c.ParamText, d.Exact, c.D2)
 		}
 	}
 }
@@ -97,21 +72,21 @@ func TestExactAndComplexStep(t *testing.T) {
 func TestRichardsonAndCentral(t *testing.T) {
 	const eps = 0x1p-52
 	for _, c := range refs(t) {
-		if math.Abs(c.x) > 10 {
+		if math.Abs(c.X) > 10 {
 			continue
 		}
-		if c.x-0.01 <= 0 && (c.name == "sqrt" || c.name == "log" || c.name == "pow" && c.params == "0.5") {
+		if c.X-0.01 <= 0 && (c.Name == "sqrt" || c.Name == "log" || c.Name == "pow" && c.ParamText == "0.5") {
 			continue // the stencils would leave the domain
 		}
 		r := experiment(t, c, "richardson", 0.01).Points[0].Partials[0]
-		if math.Abs(r.Numeric-c.d1) > 1e-10*math.Max(1, math.Abs(c.d1)) {
-			t.Errorf("%s(%g; %s)': richardson %.17g, mpmath %.17g", c.name, c.x, c.params, r.Numeric, c.d1)
+		if math.Abs(r.Numeric-c.D1) > 1e-10*math.Max(1, math.Abs(c.D1)) {
+			t.Errorf("%s(%g; %s)': richardson %.17g, mpmath %.17g", c.Name, c.X, c.ParamText, r.Numeric, c.D1)
 		}
 		h := 1e-3
 		d := experiment(t, c, "central", h).Points[0].Partials[0]
-		bound := 2*h*h*math.Abs(c.d3)/6 + 4*eps*math.Abs(c.value)/h + 1e-300
-		if math.Abs(d.Numeric-c.d1) > bound {
-			t.Errorf("%s(%g; %s)': central %.17g, mpmath %.17g: error %.2g beyond %.2g", c.name, c.x, c.params, d.Numeric, c.d1, math.Abs(d.Numeric-c.d1), bound)
+		bound := 2*h*h*math.Abs(c.D3)/6 + 4*eps*math.Abs(c.Value)/h + 1e-300
+		if math.Abs(d.Numeric-c.D1) > bound {
+			t.Errorf("%s(%g; %s)': central %.17g, mpmath %.17g: error %.2g beyond %.2g", c.Name, c.X, c.ParamText, d.Numeric, c.D1, math.Abs(d.Numeric-c.D1), bound)
 		}
 	}
 }

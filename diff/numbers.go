@@ -106,16 +106,6 @@ func slope(f *funcs.Func, x float64, p []float64, side float64) float64 {
 	return f.D(x, p)
 }
 
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
-
 // dual is v + d·ε with ε² = 0: carrying d = ∂v/∂x through every operation
 // gives the exact derivative (forward-mode automatic differentiation).
 type dual struct{ v, d float64 }
@@ -131,7 +121,7 @@ func (a dual) powc(p float64) dual { return powConst(a, p) }
 func (a dual) pow(b dual) dual     { return pow(a, b) }
 func (a dual) call(f *funcs.Func, p []float64, side float64) dual {
 	// moving x to one side moves f's input to the side of a.d's sign
-	return dual{f.F(a.v, p), slope(f, a.v, p, side*sign(a.d)) * a.d}
+	return dual{f.F(a.v, p), slope(f, a.v, p, side*funcs.Sign(a.d)) * a.d}
 }
 
 // powConst is aᵖ for a constant p: d(aᵖ) = p·aᵖ⁻¹·da.

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -224,12 +225,11 @@ func RunChain(c *spec.Chain) *Function {
 		links[i] = newScalarFn(l.Expr, []string{"x"})
 		out.Links = append(out.Links, l.Src)
 	}
-	out.Src = composition(out.Links)
 	var composed expr.Node = &expr.Ident{Name: "x"}
 	for _, l := range c.Links {
 		composed = Substitute(l.Expr, composed)
 	}
-	out.Formula, out.Derivs = composed, []expr.Node{Derive(composed, "x")}
+	out.Src, out.Formula, out.Derivs = expr.String(composed), composed, []expr.Node{Derive(composed, "x")}
 	chunks(len(c.Points), func(lo, hi int, fresh bool) {
 		links := links
 		if fresh { // a worker of its own: its own compiled links
@@ -292,8 +292,8 @@ func RunChain(c *spec.Chain) *Function {
 				left, right = 1, 1
 				for i, lf := range links {
 					at[0] = pt.Links[i].In
-					dl, _, _ := lf.partial(at, 0, -sign(left))
-					dr, _, _ := lf.partial(at, 0, sign(right))
+					dl, _, _ := lf.partial(at, 0, -funcs.Sign(left))
+					dr, _, _ := lf.partial(at, 0, funcs.Sign(right))
 					left, right = left*dl, right*dr
 				}
 			}
@@ -356,59 +356,6 @@ func RunChain(c *spec.Chain) *Function {
 	return out
 }
 
-// composition writes links [f1, f2, f3] as f3(f2(f1(x))), substituting each
-// link's text for x in the next.
-func composition(links []string) string {
-	s := "x"
-	for _, l := range links {
-		s = substituteX(l, s)
-	}
-	return s
-}
-
-func substituteX(link, inner string) string {
-	tree, err := expr.Parse(link)
-	if err != nil {
-		return link
-	}
-	if id, ok := tree.(*expr.Ident); ok && id.Name != "x" {
-		return id.Name + "(" + inner + ")"
-	}
-	var b []byte
-	last := 0
-	expr.Walk(tree, func(n expr.Node) {
-		if id, ok := n.(*expr.Ident); ok && id.Name == "x" {
-			b = append(b, link[last:id.Off]...)
-			if inner == "x" || isSimple(inner) {
-				b = append(b, inner...)
-			} else {
-				b = append(b, '(')
-				b = append(b, inner...)
-				b = append(b, ')')
-			}
-			last = id.Off + 1
-		}
-	})
-	return string(append(b, link[last:]...))
-}
-
-func isSimple(s string) bool {
-	depth := 0
-	for _, c := range s {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ' ', '+', '-', '*', '/', '^', '@':
-			if depth == 0 {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // curve samples f and f' (both from fd) at CurveSamples points across the
 // range of at, when at has CurveMinPoints distinct values; else nil.
 func curve(at []float64, fd func(float64) (float64, float64)) *Curve {
@@ -448,14 +395,5 @@ func chunks(n int, do func(lo, hi int, fresh bool)) {
 		do(0, n, false)
 		return
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*n/workers, (w+1)*n/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			do(lo, hi, true)
-		}()
-	}
-	wg.Wait()
+	par.For(workers, func(w int) { do(w*n/workers, (w+1)*n/workers, true) })
 }

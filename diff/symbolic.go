@@ -133,7 +133,10 @@ func Substitute(n expr.Node, u expr.Node) expr.Node {
 		return bin(n.Op, Substitute(n.L, u), Substitute(n.R, u))
 	case *expr.Call:
 		c := *n
-		c.Args = []expr.Node{Substitute(n.Args[0], u)}
+		c.Args = make([]expr.Node, len(n.Args))
+		for i, a := range n.Args {
+			c.Args[i] = Substitute(a, u)
+		}
 		return &c
 	}
 	return n

@@ -98,6 +98,17 @@ func (f *Func) Fill(given []float64) []float64 {
 	return p
 }
 
+// Sign is −1, 0 or 1 as x is negative, zero or positive.
+func Sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
 // Sigmoid is σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {
@@ -378,16 +389,8 @@ var registry = []*Func{
 		D2: func(x float64, _ []float64) float64 { return 2*SigmoidPrime(x) + x*sigmoidSecond(x) },
 		C:  func(z complex128, _ []float64) complex128 { return z * CSigmoid(z) }},
 	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
-		F: func(x float64, _ []float64) float64 { return math.Abs(x) },
-		D: func(x float64, _ []float64) float64 {
-			switch {
-			case x > 0:
-				return 1
-			case x < 0:
-				return -1
-			}
-			return 0
-		},
+		F:  func(x float64, _ []float64) float64 { return math.Abs(x) },
+		D:  func(x float64, _ []float64) float64 { return Sign(x) },
 		D2: func(float64, []float64) float64 { return 0 },
 		C: func(z complex128, _ []float64) complex128 {
 			if real(z) < 0 {

@@ -1,51 +1,21 @@
 package funcs
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/runner-dev/runner/internal/reftest"
 )
 
-type refCase struct {
-	name                      string
-	params                    []float64
-	x                         float64
-	value, der, second, third float64
-}
-
 // loadRef reads ../testdata/ref/funcs.csv, written by gen_funcs.py beside it
-// with mpmath at 50 digits (values from each function's definition, the
-// derivative by mpmath.diff).
-func loadRef(t *testing.T) []refCase {
-	f, err := os.Open("../testdata/ref/funcs.csv")
+// with mpmath (values from each function's definition, the derivatives by
+// mpmath.diff).
+func loadRef(t *testing.T) []reftest.Func {
+	cases, err := reftest.Funcs("../testdata/ref/funcs.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []refCase
-	for _, r := range rows[1:] {
-		c := refCase{name: r[0]}
-		if r[1] != "" {
-			for _, p := range strings.Split(r[1], ";") {
-				v, _ := strconv.ParseFloat(p, 64)
-				c.params = append(c.params, v)
-			}
-		}
-		c.x, _ = strconv.ParseFloat(r[2], 64)
-		c.value, _ = strconv.ParseFloat(r[3], 64)
-		c.der, _ = strconv.ParseFloat(r[4], 64)
-		c.second, _ = strconv.ParseFloat(r[5], 64)
-		c.third, _ = strconv.ParseFloat(r[6], 64)
-		out = append(out, c)
-	}
-	return out
+	return cases
 }
 
 // close reports whether got is within rel relative error of want, or within
@@ -58,36 +28,36 @@ func TestRegistryAgainstMpmath(t *testing.T) {
 	cases := loadRef(t)
 	seen := map[string]bool{}
 	for _, c := range cases {
-		f := Lookup(c.name)
+		f := Lookup(c.Name)
 		if f == nil {
-			t.Fatalf("%s: not in the registry", c.name)
+			t.Fatalf("%s: not in the registry", c.Name)
 		}
-		seen[c.name] = true
-		p := f.Fill(c.params)
+		seen[c.Name] = true
+		p := f.Fill(c.Params)
 		// Tolerances: a few ulps for the value, a few more for the derivative
 		// (whose formula composes several correctly rounded operations).
 		// the tolerance: 1e-14 relative (or 1e-300 absolute)
 		valueTol, derTol := 1e-14, 1e-14
-		if c.name == "gelu" && c.x <= -20 {
+		if c.Name == "gelu" && c.X <= -20 {
 			// Go's math.Erfc is accurate to about 4e-14 relative this deep in
 			// its tail (x/√2 ≈ −14); Φ(x) = erfc(−x/√2)/2 inherits that.
 			valueTol, derTol = 1e-13, 1e-13
 		}
-		if got := f.F(c.x, p); !close(got, c.value, valueTol) {
-			t.Errorf("%s%v(%g) = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.value)
+		if got := f.F(c.X, p); !close(got, c.Value, valueTol) {
+			t.Errorf("%s%v(%g) = %.17g, mpmath %.17g", c.Name, c.Params, c.X, got, c.Value)
 		}
-		if got := f.D(c.x, p); !close(got, c.der, derTol) {
-			t.Errorf("%s%v'(%g) = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.der)
+		if got := f.D(c.X, p); !close(got, c.D1, derTol) {
+			t.Errorf("%s%v'(%g) = %.17g, mpmath %.17g", c.Name, c.Params, c.X, got, c.D1)
 		}
-		if got := f.D2(c.x, p); !close(got, c.second, derTol) {
-			t.Errorf("%s%v''(%g) = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.second)
+		if got := f.D2(c.X, p); !close(got, c.D2, derTol) {
+			t.Errorf("%s%v''(%g) = %.17g, mpmath %.17g", c.Name, c.Params, c.X, got, c.D2)
 		}
 		// complex step: f'(x) = Im f(x + ih)/h + O(h²), with h = 1e-20
-		if got := imag(f.C(complex(c.x, 1e-20), p)) / 1e-20; !close(got, c.der, derTol) {
-			t.Errorf("%s%v'(%g) by complex step = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.der)
+		if got := imag(f.C(complex(c.X, 1e-20), p)) / 1e-20; !close(got, c.D1, derTol) {
+			t.Errorf("%s%v'(%g) by complex step = %.17g, mpmath %.17g", c.Name, c.Params, c.X, got, c.D1)
 		}
-		if got := real(f.C(complex(c.x, 1e-20), p)); !close(got, c.value, valueTol) {
-			t.Errorf("%s%v(%g) as complex = %.17g, mpmath %.17g", c.name, c.params, c.x, got, c.value)
+		if got := real(f.C(complex(c.X, 1e-20), p)); !close(got, c.Value, valueTol) {
+			t.Errorf("%s%v(%g) as complex = %.17g, mpmath %.17g", c.Name, c.Params, c.X, got, c.Value)
 		}
 	}
 	for _, f := range All() {

@@ -8,16 +8,15 @@ package reports
 
 import (
 	"math"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/internal/par"
 )
 
 // CSVColumns are the CSV's columns: the contract's, then
@@ -106,27 +105,20 @@ func functionRows(f *diff.Function) [][]byte {
 	const chunk = 50_000
 	n := len(f.Points)
 	parts := make([][]byte, (n+chunk-1)/chunk)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k := range parts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			w := &csvWriter{b: make([]byte, 0, 128*(min(n, (k+1)*chunk)-k*chunk)*max(1, len(f.Vars)))}
-			for _, p := range f.Points[k*chunk : min(n, (k+1)*chunk)] {
-				label := PointLabel(f.Vars, p.At)
-				for _, d := range p.Partials {
-					w.row(f.Name, f.Kind, label, p.Value, d, "1")
-				}
-				for _, d := range p.Second {
-					w.row(f.Name, f.Kind, label, p.Value, d, "2")
-				}
+	par.For(len(parts), func(k int) {
+		lo, hi := k*chunk, min(n, (k+1)*chunk)
+		w := &csvWriter{b: make([]byte, 0, 128*(hi-lo)*max(1, len(f.Vars)))}
+		for _, p := range f.Points[lo:hi] {
+			label := PointLabel(f.Vars, p.At)
+			for _, d := range p.Partials {
+				w.row(f.Name, f.Kind, label, p.Value, d, "1")
 			}
-			parts[k] = w.b
-		}()
-	}
-	wg.Wait()
+			for _, d := range p.Second {
+				w.row(f.Name, f.Kind, label, p.Value, d, "2")
+			}
+		}
+		parts[k] = w.b
+	})
 	return parts
 }
 
@@ -225,27 +217,19 @@ func MatrixCSV(m *mat.Dense) []byte {
 	// rows formatted in parallel blocks, joined in order
 	const block = 256
 	parts := make([][]byte, (r+block-1)/block)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k := range parts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			b := make([]byte, 0, 24*c*min(block, r-k*block))
-			for i := k * block; i < min(r, (k+1)*block); i++ {
-				for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-					if j > 0 {
-						b = append(b, ',')
-					}
-					b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	par.For(len(parts), func(k int) {
+		b := make([]byte, 0, 24*c*min(block, r-k*block))
+		for i := k * block; i < min(r, (k+1)*block); i++ {
+			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+				if j > 0 {
+					b = append(b, ',')
 				}
-				b = append(b, '\n')
+				b = strconv.AppendFloat(b, v, 'g', -1, 64)
 			}
-			parts[k] = b
-		}()
-	}
-	wg.Wait()
+			b = append(b, '\n')
+		}
+		parts[k] = b
+	})
 	n := 0
 	for _, p := range parts {
 		n += len(p)

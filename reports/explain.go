@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/expr"
 )
 
 // MaxExplainDim is the largest number of rows or columns a matrix may have
@@ -42,28 +43,9 @@ func stepValue(m *mat.Dense) string {
 	return fmt.Sprintf("%d×%d, ‖·‖ = %s, max \\|·\\| = %s, corner %s", r, c, fmtNum(mat.Norm(m, 2)), fmtNum(maxAbs), matrixG(m, cr, cc)+"…")
 }
 
+// matrixG writes the top-left r×c of m with 4 significant digits.
 func matrixG(m *mat.Dense, r, c int) string {
-	var s strings.Builder
-	s.WriteByte('[')
-	for i := 0; i < r; i++ {
-		if i > 0 {
-			s.WriteByte(' ')
-		}
-		if r > 1 || c > 1 {
-			s.WriteByte('[')
-		}
-		for j := 0; j < c; j++ {
-			if j > 0 {
-				s.WriteByte(' ')
-			}
-			s.WriteString(strconv.FormatFloat(m.At(i, j), 'g', 4, 64))
-		}
-		if r > 1 || c > 1 {
-			s.WriteByte(']')
-		}
-	}
-	s.WriteByte(']')
-	return s.String()
+	return matrixRows(m, r, c, func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) })
 }
 
 // mermaid writes a computation graph as a Mermaid flowchart, edges in the
@@ -216,13 +198,17 @@ func explainChain(b *bytes.Buffer, f *diff.Function) {
 	b.WriteString("\n")
 }
 
-// linkCall writes a link applied to its input: square(x), or x^2 + 1 with
-// u1 for x.
+// linkCall writes a link applied to its input: square(u1), or u1^2 + 1 for
+// the link x^2 + 1, by substituting in the link's syntax tree.
 func linkCall(link, in string) string {
 	if isName(link) {
 		return link + "(" + in + ")"
 	}
-	return strings.ReplaceAll(link, "x", in)
+	tree, err := expr.Parse(link)
+	if err != nil {
+		return link
+	}
+	return expr.String(diff.Substitute(tree, &expr.Ident{Name: in}))
 }
 
 func linkName(link string) string {

@@ -469,12 +469,19 @@ func study(b *bytes.Buffer, name string, f *diff.Function) {
 }
 
 // matrixText writes m as NumPy prints it, rounded to dec decimals:
-// [[0.4723 0.6151 -1.7262]].
+// [[0.4723 0.6151 -1.7262]]; a 1×1 matrix is its number.
 func matrixText(m *mat.Dense, dec int) string {
 	r, c := m.Dims()
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', dec, 64) }
 	if r == 1 && c == 1 {
-		return strconv.FormatFloat(m.At(0, 0), 'f', dec, 64)
+		return f(m.At(0, 0))
 	}
+	return matrixRows(m, r, c, f)
+}
+
+// matrixRows writes the top-left r×c of m as NumPy prints a matrix,
+// [[a b] [c d]], each number by f.
+func matrixRows(m *mat.Dense, r, c int, f func(float64) string) string {
 	var s strings.Builder
 	s.WriteByte('[')
 	for i := 0; i < r; i++ {
@@ -486,7 +493,7 @@ func matrixText(m *mat.Dense, dec int) string {
 			if j > 0 {
 				s.WriteByte(' ')
 			}
-			s.WriteString(strconv.FormatFloat(m.At(i, j), 'f', dec, 64))
+			s.WriteString(f(m.At(i, j)))
 		}
 		s.WriteByte(']')
 	}

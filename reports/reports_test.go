@@ -250,3 +250,20 @@ func TestExplainOff(t *testing.T) {
 		t.Errorf("no graph by default")
 	}
 }
+
+// TestChainStepsSubstitute: a link written as an expression in x is shown
+// applied to the previous link's output by substitution in its syntax
+// tree: exp(2 * x) after sigmoid is exp(2 * u1), not a text replacement of
+// every letter x (which once gave "eu1p").
+func TestChainStepsSubstitute(t *testing.T) {
+	e, err := spec.Parse("t.yaml", []byte("chains:\n  - {name: c, of: [sigmoid, 'exp(2 * x)', 'leaky_relu(x, 0.1)'], at: 0.5}\n"), spec.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(Markdown(diff.Run(e)))
+	for _, want := range []string{`u2 = exp(2 * u1)`, `c = leaky_relu(u2, 0.1)`, "## c(x) = `leaky_relu(exp(2 * sigmoid(x)), 0.1)`"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

@@ -440,38 +440,20 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings
 	return s
 }
 
-// Implemented lists the methods this version computes; the rest of Methods
-// are refused with a clear message.
-var Implemented = map[string]bool{"forward": true, "backward": true, "central": true, "five-point": true, "richardson": true, "complex-step": true, "none": true}
-
-// CheckMethod returns "" when m is a method this version computes, or what
-// is wrong with it.
+// CheckMethod returns "" when m is one of Methods, or what is wrong with it.
 func CheckMethod(m string) string {
-	if Implemented[m] {
-		return ""
-	}
 	for _, k := range Methods {
 		if k == m {
-			return fmt.Sprintf("numeric.method %q is not available in this version (available: %s)", m, strings.Join(implementedList(), ", "))
+			return ""
 		}
 	}
 	msg := fmt.Sprintf("unknown numeric.method %q", m)
 	if s := funcs.Closest(m, Methods); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else {
-		msg += fmt.Sprintf(" (expected one of %s)", strings.Join(implementedList(), ", "))
+		msg += fmt.Sprintf(" (expected one of %s)", strings.Join(Methods, ", "))
 	}
 	return msg
-}
-
-func implementedList() []string {
-	var out []string
-	for _, m := range Methods {
-		if Implemented[m] {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 func (l *loader) itemName(f map[string]*yaml.Node, item *yaml.Node, what string) (string, bool) {
