@@ -107,8 +107,8 @@ def main():
         bins["runner (OpenBLAS)"] = os.path.join(tmp, "runner-openblas")
     except subprocess.CalledProcessError:
         print("OpenBLAS build skipped: apt-get install libopenblas-dev", file=sys.stderr)
-    # NumPy and PyTorch run without this workplace's OPENBLAS_* overrides,
-    # which slow a current NumPy (see bench/README.md)
+    # every program runs without this workplace's OPENBLAS_* overrides, which
+    # slow OpenBLAS 0.3.21 on this CPU (see bench/README.md)
     refenv = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
     refs = {}
     if have("numpy"):
@@ -124,8 +124,8 @@ def main():
     for n in sizes:
         res = {}
         for name, b in bins.items():
-            res[name] = measure([b, "-j", "1", "--out", out, experiment(tmp, n, "none")], a.runs)
-        res["runner, numeric check"] = measure([bins["runner"], "-j", "1", "--out", out, experiment(tmp, n, "central")], a.runs)
+            res[name] = measure([b, "-j", "1", "--out", out, experiment(tmp, n, "none")], a.runs, refenv)
+        res["runner, numeric check"] = measure([bins["runner"], "-j", "1", "--out", out, experiment(tmp, n, "central")], a.runs, refenv)
         for name, src in refs.items():
             res[name] = measure(["/usr/bin/python3", "-c", src, str(n)], a.runs, refenv)
         for name, (t, m) in res.items():
@@ -134,13 +134,13 @@ def main():
     chain = os.path.join(tmp, "chain.yaml")
     with open(chain, "w") as f:
         f.write("chains:\n  - {name: c, of: [leaky_relu, square, sigmoid], at: {x: {from: -3, to: 3, count: 1000000}}, explain: false}\n")
-    res = {"runner": measure([bins["runner"], "-j", "1", "--out", out, chain], a.runs)}
+    res = {"runner": measure([bins["runner"], "-j", "1", "--out", out, chain], a.runs, refenv)}
     if "NumPy (seed recipe)" in refs:
         res["NumPy + np.savetxt"] = measure(["/usr/bin/python3", "-c", NUMPY_CHAIN, os.path.join(tmp, "chain.csv")], a.runs, refenv)
     for name, (t, m) in res.items():
         ratio = f"{t / res['NumPy + np.savetxt'][0]:.2f}×" if "NumPy + np.savetxt" in res else "—"
         rows.append(["2: chain, 1,000,000 points", name, f"{t:.3f}", f"{m:.0f}", ratio, ""])
-    t, m = measure([bins["runner"], "--out", out, "experiments/"], max(a.runs, 5))
+    t, m = measure([bins["runner"], "--out", out, "experiments/"], max(a.runs, 5), refenv)
     rows.append(["3: experiments/ folder", "runner", f"{t:.3f}", f"{m:.0f}", "", ""])
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")

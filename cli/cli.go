@@ -429,13 +429,14 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	if r.check {
 		for _, f := range files {
 			p := filepath.Join(dir, f.Name)
-			old, err := os.ReadFile(p)
+			same, err := reports.Same(p, f)
 			switch {
 			case err != nil:
 				fmt.Fprintf(stderr, "%s: missing (run runner %s to write it)\n", p, path)
 				status = ExitFailed
-			case !bytes.Equal(old, f.Data):
-				fmt.Fprintf(stderr, "%s: stale: %s\n", p, firstDifference(old, f.Data))
+			case !same:
+				old, _ := os.ReadFile(p)
+				fmt.Fprintf(stderr, "%s: stale: %s\n", p, firstDifference(old, f.Bytes()))
 				status = ExitFailed
 			}
 		}
@@ -443,7 +444,7 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	}
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)
-		if err := reports.WriteAtomic(p, f.Data); err != nil {
+		if err := reports.WriteFileAtomic(p, f); err != nil {
 			fmt.Fprintf(stderr, "%s: cannot write the report: %v\n", p, err)
 			return ExitInvalid, dir
 		}

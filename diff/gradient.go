@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -85,7 +86,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		grad := t.wrt[w].grad
 		if grad == nil {
 			r, c := leaves[w].Dims()
-			grad = mat.NewDense(r, c, nil)
+			grad = mem.Dense(r, c)
 		}
 		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: inputs[w], Exact: grad})
 		total += int(size(leaves[w]))
@@ -179,7 +180,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 		norm2 := 0.0
 		for _, mg := range g.Wrt {
 			r, c := base[mg.Name].Dims()
-			d := mat.NewDense(r, c, nil)
+			d := mem.Dense(r, c)
 			raw := d.RawMatrix().Data
 			for i := range raw {
 				raw[i] = src.Norm()
@@ -213,7 +214,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 
 func mulElem(a, b *mat.Dense) *mat.Dense {
 	r, c := a.Dims()
-	out := mat.NewDense(r, c, nil)
+	out := mem.Dense(r, c)
 	out.MulElem(a, b)
 	return out
 }

@@ -3,12 +3,15 @@ package diff
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/internal/par"
 )
 
 // node is one value of a matrix expression on the tape. Each operation, as
@@ -79,7 +82,7 @@ func (t *tape) build(e expr.Node) *node {
 		a := t.forward(e.X)
 		out := &node{needs: a.needs}
 		r, c := a.val.Dims()
-		out.val = mat.NewDense(r, c, nil)
+		out.val = mem.Dense(r, c)
 		out.val.Scale(-1, a.val)
 		out.back = func(g *mat.Dense) {
 			ng := mat.DenseCopyOf(g)
@@ -120,46 +123,72 @@ func (t *tape) build(e expr.Node) *node {
 func size(m *mat.Dense) float64 { r, c := m.Dims(); return float64(r * c) }
 
 // apply is f element by element: out = f(A), ∂L/∂A = ∂L/∂out ⊙ f'(A).
+// Large matrices are done in blocks of rows in parallel.
 func (t *tape) apply(f *funcs.Func, p []float64, a *node) *node {
 	in := a.val.RawMatrix()
 	r, c := a.val.Dims()
-	out := &node{needs: a.needs, val: mat.NewDense(r, c, nil)}
+	out := &node{needs: a.needs, val: mem.Dense(r, c)}
 	o := out.val.RawMatrix()
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			x := in.Data[i*in.Stride+j]
-			if f.Kinks != nil && f.IsKink(x, p) {
-				t.tr.kink = true
+	blocks := rowBlocks(r, c)
+	kinks := make([]bool, blocks)
+	problems := make([]string, blocks)
+	par.For(blocks, func(k int) {
+		for i := k * r / blocks; i < (k+1)*r/blocks; i++ {
+			for j := 0; j < c; j++ {
+				x := in.Data[i*in.Stride+j]
+				if f.Kinks != nil && f.IsKink(x, p) {
+					kinks[k] = true
+				}
+				y := f.F(x, p)
+				o.Data[i*o.Stride+j] = y
+				if bad(y) && problems[k] == "" && !bad(x) {
+					problems[k] = fmt.Sprintf("%s (element [%d,%d])", callProblem(f, x, p), i, j)
+				}
 			}
-			y := f.F(x, p)
-			o.Data[i*o.Stride+j] = y
-			if bad(y) && t.tr.problem == "" && !bad(x) {
-				t.tr.problem = fmt.Sprintf("%s (element [%d,%d])", callProblem(f, x, p), i, j)
-			}
+		}
+	})
+	for k := range blocks {
+		t.tr.kink = t.tr.kink || kinks[k]
+		if t.tr.problem == "" {
+			t.tr.problem = problems[k]
 		}
 	}
 	out.back = func(g *mat.Dense) {
 		gr := g.RawMatrix()
-		d := mat.NewDense(r, c, nil)
-		dr := d.RawMatrix()
+		// g is this node's own and is not read again unless the tape keeps
+		// its steps for the explanation: then the result goes in a new matrix
+		d := g
 		var local *mat.Dense
 		if t.keep {
-			local = mat.NewDense(r, c, nil)
+			d = mem.Dense(r, c)
+			local = mem.Dense(r, c)
 		}
-		for i := 0; i < r; i++ {
-			for j := 0; j < c; j++ {
-				fd := f.D(in.Data[i*in.Stride+j], p)
-				if local != nil {
-					local.Set(i, j, fd)
+		dr := d.RawMatrix()
+		par.For(blocks, func(k int) {
+			for i := k * r / blocks; i < (k+1)*r/blocks; i++ {
+				for j := 0; j < c; j++ {
+					fd := f.D(in.Data[i*in.Stride+j], p)
+					if local != nil {
+						local.Set(i, j, fd)
+					}
+					dr.Data[i*dr.Stride+j] = gr.Data[i*gr.Stride+j] * fd
 				}
-				dr.Data[i*dr.Stride+j] = gr.Data[i*gr.Stride+j] * fd
 			}
-		}
+		})
 		out.locals = []*mat.Dense{local}
 		a.accumulate(d)
 	}
 	out.flops = 20 * size(a.val)
 	return out
+}
+
+// rowBlocks is how many blocks of rows an r×c matrix's element-by-element
+// work is split into: one below 2¹⁶ elements, else a few per processor.
+func rowBlocks(r, c int) int {
+	if r*c < 1<<16 {
+		return 1
+	}
+	return min(r, 4*runtime.GOMAXPROCS(0))
 }
 
 // Sum is the sum of m's elements by Neumaier's compensated summation, whose
@@ -199,13 +228,13 @@ func reduce(a *node, mean, keep bool) *node {
 			v /= n
 		}
 		r, c := a.val.Dims()
-		d := mat.NewDense(r, c, nil)
+		d := mem.Dense(r, c)
 		raw := d.RawMatrix().Data
 		for i := range raw {
 			raw[i] = v
 		}
 		if keep {
-			local := mat.NewDense(r, c, nil)
+			local := mem.Dense(r, c)
 			local.Scale(1/g.At(0, 0), d) // ones, or 1/n for the mean
 			out.locals = []*mat.Dense{local}
 		}
@@ -218,7 +247,7 @@ func reduce(a *node, mean, keep bool) *node {
 func matmul(a, b *node, keep bool) *node {
 	ar, ac := a.val.Dims()
 	_, bc := b.val.Dims()
-	out := &node{needs: a.needs || b.needs, val: mat.NewDense(ar, bc, nil)}
+	out := &node{needs: a.needs || b.needs, val: mem.Dense(ar, bc)}
 	out.val.Mul(a.val, b.val)
 	out.flops = 2 * float64(ar) * float64(ac) * float64(bc)
 	out.back = func(g *mat.Dense) {
@@ -228,12 +257,12 @@ func matmul(a, b *node, keep bool) *node {
 			out.locals = []*mat.Dense{mat.DenseCopyOf(b.val.T()), mat.DenseCopyOf(a.val.T())}
 		}
 		if a.needs {
-			d := mat.NewDense(ar, ac, nil)
+			d := mem.Dense(ar, ac)
 			d.Mul(g, b.val.T())
 			a.accumulate(d)
 		}
 		if b.needs {
-			d := mat.NewDense(ac, bc, nil)
+			d := mem.Dense(ac, bc)
 			d.Mul(a.val.T(), g)
 			b.accumulate(d)
 		}
@@ -251,7 +280,7 @@ func elementwise(op byte, a, b *node, tr *trace, keep bool) *node {
 	br, bc := b.val.Dims()
 	shape, _ := expr.Broadcast([2]int{ar, ac}, [2]int{br, bc})
 	r, c := shape[0], shape[1]
-	out := &node{needs: a.needs || b.needs, val: mat.NewDense(r, c, nil), flops: 2 * float64(r*c)}
+	out := &node{needs: a.needs || b.needs, val: mem.Dense(r, c), flops: 2 * float64(r*c)}
 	A, B, O := a.val.RawMatrix(), b.val.RawMatrix(), out.val.RawMatrix()
 	at := func(m blas64.General, rows, cols, i, j int) float64 {
 		if rows == 1 {
@@ -277,10 +306,10 @@ func elementwise(op byte, a, b *node, tr *trace, keep bool) *node {
 		G := g.RawMatrix()
 		var ga, gb *mat.Dense
 		if a.needs {
-			ga = mat.NewDense(ar, ac, nil)
+			ga = mem.Dense(ar, ac)
 		}
 		if b.needs {
-			gb = mat.NewDense(br, bc, nil)
+			gb = mem.Dense(br, bc)
 		}
 		for i := 0; i < r; i++ {
 			for j := 0; j < c; j++ {
@@ -309,7 +338,7 @@ func elementwise(op byte, a, b *node, tr *trace, keep bool) *node {
 		// output's shape, as the backward walk uses them
 		back := out.back
 		out.back = func(g *mat.Dense) {
-			la, lb := mat.NewDense(r, c, nil), mat.NewDense(r, c, nil)
+			la, lb := mem.Dense(r, c), mem.Dense(r, c)
 			for i := 0; i < r; i++ {
 				for j := 0; j < c; j++ {
 					da, db := opPartials(op, at(A, ar, ac, i, j), at(B, br, bc, i, j), O.Data[i*O.Stride+j])

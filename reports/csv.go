@@ -7,6 +7,8 @@
 package reports
 
 import (
+	"bytes"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -53,24 +55,28 @@ func PointLabel(vars []string, at []float64) string {
 // CSV is the results as CSV: a header line (CSVColumns), then one row per
 // derivative value.
 func CSV(r *diff.Results) []byte {
-	rows := 1
+	var b bytes.Buffer
+	WriteCSV(&b, r) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// WriteCSV writes CSV(r) to w as a stream: long point sets are formatted in
+// parallel blocks and written in order, never held whole.
+func WriteCSV(w io.Writer, r *diff.Results) error {
+	c := &csvWriter{}
+	for i, col := range CSVColumns {
+		c.field(i, col)
+	}
+	c.end()
+	row := c.row
 	for _, it := range r.Items {
 		if f := it.Function; f != nil {
-			for _, p := range f.Points {
-				rows += len(p.Partials) + len(p.Second)
+			if _, err := w.Write(c.b); err != nil {
+				return err
 			}
-		}
-	}
-	w := &csvWriter{b: make([]byte, 0, 128*rows)} // a row is about 100 bytes
-	for i, c := range CSVColumns {
-		w.field(i, c)
-	}
-	w.end()
-	row := w.row
-	for _, it := range r.Items {
-		if f := it.Function; f != nil {
-			for _, part := range functionRows(f) {
-				w.b = append(w.b, part...)
+			c.b = c.b[:0]
+			if err := writeFunctionRows(w, f); err != nil {
+				return err
 			}
 		}
 		if g := it.Gradient; g != nil {
@@ -96,30 +102,34 @@ func CSV(r *diff.Results) []byte {
 			}
 		}
 	}
-	return w.b
+	_, err := w.Write(c.b)
+	return err
 }
 
-// functionRows formats a function's or chain's rows, in parallel chunks
-// for long point sets, returned in order.
-func functionRows(f *diff.Function) [][]byte {
-	const chunk = 50_000
+// writeFunctionRows writes a function's or chain's rows, formatted in
+// parallel blocks for long point sets.
+func writeFunctionRows(w io.Writer, f *diff.Function) error {
+	const block = 20_000
 	n := len(f.Points)
-	parts := make([][]byte, (n+chunk-1)/chunk)
-	par.For(len(parts), func(k int) {
-		lo, hi := k*chunk, min(n, (k+1)*chunk)
-		w := &csvWriter{b: make([]byte, 0, 128*(hi-lo)*max(1, len(f.Vars)))}
-		for _, p := range f.Points[lo:hi] {
+	return par.Ordered((n+block-1)/block, func(k int, buf []byte) []byte {
+		if need := 128 * block * max(1, len(f.Vars)); cap(buf) < need { // a row is about 100 bytes
+			buf = make([]byte, 0, need)
+		}
+		c := &csvWriter{b: buf}
+		for _, p := range f.Points[k*block : min(n, (k+1)*block)] {
 			label := PointLabel(f.Vars, p.At)
 			for _, d := range p.Partials {
-				w.row(f.Name, f.Kind, label, p.Value, d, "1")
+				c.row(f.Name, f.Kind, label, p.Value, d, "1")
 			}
 			for _, d := range p.Second {
-				w.row(f.Name, f.Kind, label, p.Value, d, "2")
+				c.row(f.Name, f.Kind, label, p.Value, d, "2")
 			}
 		}
-		parts[k] = w.b
+		return c.b
+	}, func(b []byte) error {
+		_, err := w.Write(b)
+		return err
 	})
-	return parts
 }
 
 // row writes one derivative's row.
@@ -212,13 +222,21 @@ func GradientFile(results, item, matrix string) string {
 // MatrixCSV is m as plain CSV, one row a line, no header (as np.loadtxt
 // with delimiter="," reads it).
 func MatrixCSV(m *mat.Dense) []byte {
+	var b bytes.Buffer
+	WriteMatrixCSV(&b, m) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// WriteMatrixCSV writes MatrixCSV(m) to w as a stream, formatted in
+// parallel blocks of rows and written in order.
+func WriteMatrixCSV(w io.Writer, m *mat.Dense) error {
 	r, c := m.Dims()
 	raw := m.RawMatrix()
-	// rows formatted in parallel blocks, joined in order
-	const block = 256
-	parts := make([][]byte, (r+block-1)/block)
-	par.For(len(parts), func(k int) {
-		b := make([]byte, 0, 24*c*min(block, r-k*block))
+	block := max(1, 200_000/max(c, 1)) // about 4 MB of text a block
+	return par.Ordered((r+block-1)/block, func(k int, b []byte) []byte {
+		if need := 25 * c * block; cap(b) < need { // 24 bytes a number at most, and a comma
+			b = make([]byte, 0, need)
+		}
 		for i := k * block; i < min(r, (k+1)*block); i++ {
 			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
 				if j > 0 {
@@ -228,15 +246,9 @@ func MatrixCSV(m *mat.Dense) []byte {
 			}
 			b = append(b, '\n')
 		}
-		parts[k] = b
+		return b
+	}, func(b []byte) error {
+		_, err := w.Write(b)
+		return err
 	})
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	out := make([]byte, 0, n)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
 }

@@ -28,6 +28,8 @@ func FuzzPipeline(f *testing.F) {
 		if err != nil {
 			return
 		}
-		Render(diff.Run(e))
+		for _, file := range Render(diff.Run(e)) {
+			file.Bytes() // streamed files are written only when asked for
+		}
 	})
 }

@@ -36,7 +36,7 @@ func TestGolden(t *testing.T) {
 		for _, f := range Render(diff.Run(e)) {
 			golden := filepath.Join("testdata", "golden", f.Name)
 			if *update {
-				if err := os.WriteFile(golden, f.Data, 0o644); err != nil {
+				if err := os.WriteFile(golden, f.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				continue
@@ -46,8 +46,8 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s: %v (run go test ./reports -update)", golden, err)
 				continue
 			}
-			if !bytes.Equal(f.Data, want) {
-				t.Errorf("%s differs from a fresh run:\n%s", golden, firstDiff(want, f.Data))
+			if !bytes.Equal(f.Bytes(), want) {
+				t.Errorf("%s differs from a fresh run:\n%s", golden, firstDiff(want, f.Bytes()))
 			}
 		}
 	}
@@ -79,7 +79,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	a, b := Render(diff.Run(e)), Render(diff.Run(e))
 	for i := range a {
-		if !bytes.Equal(a[i].Data, b[i].Data) {
+		if !bytes.Equal(a[i].Bytes(), b[i].Bytes()) {
 			t.Errorf("%s differs between runs", a[i].Name)
 		}
 	}

@@ -1,7 +1,11 @@
 package reports
 
 import (
+	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -9,10 +13,43 @@ import (
 )
 
 // File is one report file: its name (relative to the reports folder) and
-// its bytes.
+// its bytes, held (Data) or, for a long file, written as a stream (write).
 type File struct {
-	Name string
-	Data []byte
+	Name  string
+	Data  []byte
+	write func(w io.Writer) error
+}
+
+// WriteTo writes the file's bytes to w.
+func (f File) WriteTo(w io.Writer) (int64, error) {
+	if f.write == nil {
+		n, err := w.Write(f.Data)
+		return int64(n), err
+	}
+	c := &counter{w: w}
+	err := f.write(c)
+	return c.n, err
+}
+
+// Bytes is the file's bytes, formatted now if the file is a stream.
+func (f File) Bytes() []byte {
+	if f.write == nil {
+		return f.Data
+	}
+	var b bytes.Buffer
+	f.write(&b) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Render is every file written for r: NAME.md, NAME.csv, the full gradient
@@ -21,7 +58,7 @@ type File struct {
 func Render(r *diff.Results) []File {
 	files := []File{
 		{Name: r.Name + ".md", Data: Markdown(r)},
-		{Name: r.Name + ".csv", Data: CSV(r)},
+		{Name: r.Name + ".csv", write: func(w io.Writer) error { return WriteCSV(w, r) }},
 	}
 	for _, it := range r.Items {
 		if f := it.Function; f != nil && f.Curve != nil {
@@ -42,7 +79,8 @@ func Render(r *diff.Results) []File {
 		if g := it.Gradient; g != nil {
 			for _, m := range g.Wrt {
 				if Large(m.Exact) {
-					files = append(files, File{Name: GradientFile(r.Name, g.Name, m.Name), Data: MatrixCSV(m.Exact)})
+					files = append(files, File{Name: GradientFile(r.Name, g.Name, m.Name),
+						write: func(w io.Writer) error { return WriteMatrixCSV(w, m.Exact) }})
 				}
 			}
 		}
@@ -53,7 +91,13 @@ func Render(r *diff.Results) []File {
 // WriteAtomic writes data to path so that path holds either its old bytes or
 // all of the new ones, never a part: the bytes go to a temporary file in the
 // same folder, which is synced and then renamed over path.
-func WriteAtomic(path string, data []byte) (err error) {
+func WriteAtomic(path string, data []byte) error {
+	return WriteFileAtomic(path, File{Data: data})
+}
+
+// WriteFileAtomic writes f to path as WriteAtomic does, streaming a file
+// that is a stream through a buffer rather than holding it whole.
+func WriteFileAtomic(path string, f File) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -68,7 +112,15 @@ func WriteAtomic(path string, data []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = writeAll(tmp, data); err != nil {
+	if f.write == nil {
+		_, err = writeAll(tmp, f.Data)
+	} else {
+		bw := bufio.NewWriterSize(seam{tmp}, 1<<20)
+		if _, err = f.WriteTo(bw); err == nil {
+			err = bw.Flush()
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {
@@ -85,3 +137,47 @@ func WriteAtomic(path string, data []byte) (err error) {
 
 // writeAll is a seam for tests that fail a write part way.
 var writeAll = func(f *os.File, data []byte) (int, error) { return f.Write(data) }
+
+type seam struct{ f *os.File }
+
+func (s seam) Write(p []byte) (int, error) { return writeAll(s.f, p) }
+
+// Same reports whether the file at path holds exactly f's bytes, reading
+// both as streams.
+func Same(path string, f File) (bool, error) {
+	old, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer old.Close()
+	c := &comparer{r: bufio.NewReaderSize(old, 1<<20), same: true}
+	if _, err := f.WriteTo(c); err != nil && err != errDiffers {
+		return false, err
+	}
+	if !c.same {
+		return false, nil
+	}
+	_, err = c.r.ReadByte() // the old file must end here too
+	return err == io.EOF, nil
+}
+
+var errDiffers = errors.New("differs")
+
+// comparer is a writer that compares what is written with r.
+type comparer struct {
+	r    *bufio.Reader
+	buf  []byte
+	same bool
+}
+
+func (c *comparer) Write(p []byte) (int, error) {
+	if len(c.buf) < len(p) {
+		c.buf = make([]byte, len(p))
+	}
+	b := c.buf[:len(p)]
+	if _, err := io.ReadFull(c.r, b); err != nil || !bytes.Equal(b, p) {
+		c.same = false
+		return 0, errDiffers
+	}
+	return len(p), nil
+}

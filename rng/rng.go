@@ -4,7 +4,10 @@
 // method for normal draws with its cached second value.
 package rng
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 const (
 	n         = 624
@@ -17,6 +20,7 @@ const (
 // Source is one stream of draws, the state of np.random.RandomState.
 type Source struct {
 	mt       [n]uint32
+	out      [n]uint32 // mt tempered: the next outputs are out[i:]
 	i        int
 	hasGauss bool
 	gauss    float64
@@ -38,8 +42,13 @@ func (s *Source) Uint32() uint32 {
 	if s.i >= n {
 		s.generate()
 	}
-	y := s.mt[s.i]
+	i := s.i
 	s.i++
+	return s.out[i%n]
+}
+
+// temper is MT19937's output transformation of one state word.
+func temper(y uint32) uint32 {
 	y ^= y >> 11
 	y ^= (y << 7) & 0x9d2c5680
 	y ^= (y << 15) & 0xefc60000
@@ -60,12 +69,23 @@ func (s *Source) generate() {
 	}
 	y := (s.mt[n-1] & upperMask) | (s.mt[0] & lowerMask)
 	s.mt[n-1] = s.mt[m-1] ^ (y >> 1) ^ mag[y&1]
+	for i, w := range s.mt {
+		s.out[i] = temper(w)
+	}
 	s.i = 0
 }
 
 // Float64 is a uniform draw in [0, 1) with 53 random bits:
 // ((a >> 5)·2²⁶ + (b >> 6)) / 2⁵³, as np.random.random_sample.
 func (s *Source) Float64() float64 {
+	if i := s.i; i < n-1 {
+		s.i += 2
+		return (float64(s.out[i]>>5)*67108864.0 + float64(s.out[i+1]>>6)) / 9007199254740992.0
+	}
+	return s.float64Slow()
+}
+
+func (s *Source) float64Slow() float64 {
 	a := s.Uint32() >> 5
 	b := s.Uint32() >> 6
 	return (float64(a)*67108864.0 + float64(b)) / 9007199254740992.0
@@ -94,6 +114,51 @@ func (s *Source) Norm() float64 {
 	s.gauss = f * x1
 	s.hasGauss = true
 	return f * x2
+}
+
+// NormFill fills dst with len(dst) draws of Norm, the same values in the
+// same order, leaving the stream where len(dst) calls of Norm leave it. The
+// uniform draws are sequential; the logarithms, which cost most, are
+// taken in parallel.
+func (s *Source) NormFill(dst []float64) {
+	if len(dst) > 0 && s.hasGauss {
+		dst[0] = s.Norm()
+		dst = dst[1:]
+	}
+	// Each pair's x₂, x₁ go into dst as they are drawn; a chunk's
+	// logarithms are then taken by another goroutine while the next chunk
+	// is drawn (r² is recomputed there by the same expression).
+	const chunk = 1 << 14 // pairs
+	pairs := len(dst) / 2
+	var wg sync.WaitGroup
+	for p0 := 0; p0 < pairs; p0 += chunk {
+		p1 := min(pairs, p0+chunk)
+		for p := p0; p < p1; p++ {
+			var x1, x2 float64
+			for {
+				x1 = 2*s.Float64() - 1
+				x2 = 2*s.Float64() - 1
+				if r2 := x1*x1 + x2*x2; r2 < 1 && r2 != 0 {
+					break
+				}
+			}
+			dst[2*p], dst[2*p+1] = x2, x1
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := p0; p < p1; p++ {
+				x2, x1 := dst[2*p], dst[2*p+1]
+				r2 := x1*x1 + x2*x2
+				f := math.Sqrt(-2 * Log(r2) / r2)
+				dst[2*p], dst[2*p+1] = f*x2, f*x1
+			}
+		}()
+	}
+	wg.Wait()
+	if len(dst)%2 == 1 {
+		dst[len(dst)-1] = s.Norm()
+	}
 }
 
 // Uniform is low + (high − low)·u for u = Float64(), as np.random.uniform.

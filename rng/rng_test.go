@@ -3,6 +3,7 @@ package rng
 import (
 	"encoding/json"
 	"math"
+	"math/big"
 	"os"
 	"testing"
 )
@@ -105,6 +106,42 @@ func TestManyNormals(t *testing.T) {
 	t.Logf("%d of %d draws identical to NumPy's", same, len(want))
 }
 
+// TestNormFill checks that NormFill gives the draws that as many calls of
+// Norm give, and leaves the stream in the same state, for lengths odd and
+// even, small and past a chunk, with and without a cached draw.
+func TestNormFill(t *testing.T) {
+	for _, cached := range []bool{false, true} {
+		for _, size := range []int{0, 1, 2, 3, 4096, 4097, 1<<17 + 3, 1 << 18} {
+			a, b := New(7), New(7)
+			if cached {
+				a.Norm()
+				b.Norm()
+			}
+			got := make([]float64, size)
+			a.NormFill(got)
+			for i := range got {
+				if w := b.Norm(); got[i] != w {
+					t.Fatalf("cached %v, size %d: draw %d = %v, Norm gives %v", cached, size, i, got[i], w)
+				}
+			}
+			for i := 0; i < 3; i++ {
+				if x, y := a.Norm(), b.Norm(); x != y {
+					t.Fatalf("cached %v, size %d: the stream after NormFill differs: %v, %v", cached, size, x, y)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkNormFill(b *testing.B) {
+	s := New(1)
+	dst := make([]float64, 1<<20)
+	b.SetBytes(8 << 20)
+	for i := 0; i < b.N; i++ {
+		s.NormFill(dst)
+	}
+}
+
 func BenchmarkNorm(b *testing.B) {
 	s := New(1)
 	for i := 0; i < b.N; i++ {
@@ -155,5 +192,83 @@ func TestLogMatchesSeries(t *testing.T) {
 		if a, b := Log(x), logSeries(x); a != b {
 			t.Fatalf("Log(%v) = %v, series %v", x, a, b)
 		}
+	}
+}
+
+// TestLogFastBound checks the two facts Log's fast path rests on. For every
+// table interval, at its ends and at random points inside: t = m·c − 1 is
+// exact (math/big computes it without rounding) and |t| < 2⁻⁷; and
+// logFast's error against logDD (about 100 bits) is below 2⁻⁶⁵ of the
+// result, where Log allows 2⁻⁶³ before it falls back to the slow series.
+func TestLogFastBound(t *testing.T) {
+	s := New(3)
+	worst := 0.0
+	check := func(x float64) {
+		fast, slow := logFast(x), logDD(x)
+		if slow.hi == 0 {
+			if fast.hi != 0 || fast.lo != 0 {
+				t.Fatalf("logFast(%v) = %v, want 0", x, fast)
+			}
+			return
+		}
+		// (fast − slow) in double-double, relative to slow
+		d := fast.add(slow.neg())
+		rel := math.Abs(d.hi+d.lo) / math.Abs(slow.hi)
+		if rel > worst {
+			worst = rel
+		}
+		if rel > 0x1p-65 {
+			t.Fatalf("logFast(%v) is off by %g of the result", x, rel)
+		}
+	}
+	one := big.NewFloat(1)
+	for i := logTableStart; i <= logTableEnd; i++ {
+		c := logTable[i-logTableStart].c
+		lo := math.Max(float64(i)/256, math.Sqrt2/2)
+		hi := math.Min(float64(i+1)/256, math.Sqrt2)
+		for j := 0; j < 200; j++ {
+			var m float64
+			switch j {
+			case 0:
+				m = lo
+			case 1:
+				m = math.Nextafter(hi, 0)
+			default:
+				m = lo + (hi-lo)*s.Float64()
+			}
+			if m < math.Sqrt2/2 || int(m*256) != i {
+				continue
+			}
+			exact := new(big.Float).SetPrec(200).SetFloat64(m)
+			exact.Mul(exact, big.NewFloat(c)).Sub(exact, one)
+			tt := math.FMA(m, c, -1)
+			if exact.Cmp(big.NewFloat(tt)) != 0 {
+				t.Fatalf("m = %v, c = %v: m·c − 1 is not exact in float64", m, c)
+			}
+			if math.Abs(tt) >= 0x1p-7 {
+				t.Fatalf("m = %v, c = %v: |t| = %g is not below 2⁻⁷", m, c, math.Abs(tt))
+			}
+			check(m)
+			check(m / 2)
+			check(math.Ldexp(m, int(s.Uint32()%2000)-1000))
+		}
+	}
+	fallbacks := 0
+	const draws = 1_000_000
+	for i := 0; i < draws; i++ {
+		x := s.Float64()
+		if x == 0 {
+			continue
+		}
+		check(x)
+		r := logFast(x)
+		e := math.Abs(r.hi) * 0x1p-63
+		if r.hi+(r.lo-e) != r.hi+(r.lo+e) {
+			fallbacks++
+		}
+	}
+	t.Logf("worst error %.3g (2^%.1f) of the result; %d of %d uniform draws fell back to the series", worst, math.Log2(worst), fallbacks, draws)
+	if fallbacks > draws/100 {
+		t.Errorf("%d of %d draws fell back to the slow series", fallbacks, draws)
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
 )
 
@@ -110,7 +111,7 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
 		if !ok {
 			return nil
 		}
-		d := mat.NewDense(int(k), int(k), nil)
+		d := mem.Dense(int(k), int(k))
 		for i := 0; i < int(k); i++ {
 			d.Set(i, i, 1)
 		}
@@ -120,14 +121,12 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
 	if !ok {
 		return nil
 	}
-	d := mat.NewDense(rows, cols, nil)
+	d := mem.Dense(rows, cols)
 	raw := d.RawMatrix().Data
 	src := fmt.Sprintf("%s(%d, %d)", form, rows, cols)
 	switch form {
 	case "randn":
-		for i := range raw {
-			raw[i] = r.Norm()
-		}
+		r.NormFill(raw)
 	case "rand":
 		for i := range raw {
 			raw[i] = r.Float64()
@@ -373,7 +372,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 	out := mat.NewDense(int(rows), int(cols), data)
 	if h.Fortran && len(h.Shape) == 2 {
 		// column-major on disk: element (i, j) is at j·rows + i
-		out = mat.NewDense(int(rows), int(cols), nil)
+		out = mem.Dense(int(rows), int(cols))
 		for j := 0; j < int(cols); j++ {
 			for i := 0; i < int(rows); i++ {
 				out.Set(i, j, data[j*int(rows)+i])
