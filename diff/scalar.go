@@ -147,8 +147,10 @@ func RunFunction(fn *spec.Function) *Function {
 	for _, v := range fn.Vars {
 		out.Derivs = append(out.Derivs, Derive(fn.Expr, v))
 	}
+	nv := len(fn.Vars)
+	partials := make([]Derivative, len(fn.Points)*nv) // one allocation, sliced per point
 	for pi, at := range fn.Points {
-		pt := Point{At: at, Partials: make([]Derivative, len(fn.Vars))}
+		pt := Point{At: at, Partials: partials[pi*nv : (pi+1)*nv : (pi+1)*nv]}
 		pt.Value, _ = sf.value(at)
 		for i := range fn.Vars {
 			sf.tr.recordSides()
@@ -239,9 +241,20 @@ func RunChain(c *spec.Chain) *Function {
 			}
 		}
 		at := make([]float64, 1)
+		// one allocation each for the chunk's points, link values and
+		// derivatives, which the points take slices of
+		nl, nd := len(links), 1
+		if c.Order == 2 {
+			nd = 2
+		}
+		ats := make([]float64, hi-lo)
+		lvs := make([]LinkValue, (hi-lo)*nl)
+		ders := make([]Derivative, (hi-lo)*nd)
 		for pi := lo; pi < hi; pi++ {
 			x := c.Points[pi]
-			pt := Point{At: []float64{x}, Links: make([]LinkValue, len(links))}
+			k := pi - lo
+			ats[k] = x
+			pt := Point{At: ats[k : k+1 : k+1], Links: lvs[k*nl : (k+1)*nl : (k+1)*nl]}
 			in := x
 			exact, numeric := 1.0, 1.0
 			exact2, numeric2 := 0.0, 0.0
@@ -307,14 +320,16 @@ func RunChain(c *spec.Chain) *Function {
 			if crossed != nil {
 				crossing(&d, crossed)
 			}
-			pt.Partials = []Derivative{d}
+			ders[k*nd] = d
+			pt.Partials = ders[k*nd : k*nd+1 : k*nd+1]
 			if c.Order == 2 {
 				d2 := newDerivative("x,x", exact2)
 				if s.Method != "none" {
 					d2.Numeric = numeric2
 				}
 				judge(&d2, s.Tolerance, kink, s.Method, problem, numProblem)
-				pt.Second = []Derivative{d2}
+				ders[k*nd+1] = d2
+				pt.Second = ders[k*nd+1 : k*nd+2 : k*nd+2]
 			}
 			out.Points[pi] = pt
 		}

@@ -45,11 +45,23 @@ func num(v float64) string {
 // PointLabel is a point as the CSV writes it: "x=2" or "x=1;y=2", variables
 // sorted by name.
 func PointLabel(vars []string, at []float64) string {
-	parts := make([]string, len(vars))
+	return string(appendPointLabel(nil, vars, at))
+}
+
+// appendPointLabel appends PointLabel(vars, at) to b. A label never needs
+// quoting in CSV: variable names are identifiers and numbers hold no comma.
+func appendPointLabel(b []byte, vars []string, at []float64) []byte {
 	for i, v := range vars {
-		parts[i] = v + "=" + num(at[i])
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, v...)
+		b = append(b, '=')
+		if !math.IsNaN(at[i]) {
+			b = strconv.AppendFloat(b, at[i], 'g', -1, 64)
+		}
 	}
-	return strings.Join(parts, ";")
+	return b
 }
 
 // CSV is the results as CSV: a header line (CSVColumns), then one row per
@@ -85,7 +97,7 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 					if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
 						for i := 0; i < rows; i++ {
 							for j := 0; j < cols; j++ {
-								row(g.Name, "gradient", "", g.Value, diff.Derivative{Wrt: elementName(m.Name, i, j),
+								row(g.Name, "gradient", nil, g.Value, diff.Derivative{Wrt: elementName(m.Name, i, j),
 									Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK,
 									Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()}, "1")
 							}
@@ -94,11 +106,11 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 					continue
 				}
 				for _, e := range m.Elements {
-					row(g.Name, "gradient", "", g.Value, e.Derivative, "1")
+					row(g.Name, "gradient", nil, g.Value, e.Derivative, "1")
 				}
 			}
 			for _, d := range g.Directions {
-				row(g.Name, "gradient", "", g.Value, d.Derivative, "1")
+				row(g.Name, "gradient", nil, g.Value, d.Derivative, "1")
 			}
 		}
 	}
@@ -112,12 +124,13 @@ func writeFunctionRows(w io.Writer, f *diff.Function) error {
 	const block = 20_000
 	n := len(f.Points)
 	return par.Ordered((n+block-1)/block, func(k int, buf []byte) []byte {
-		if need := 128 * block * max(1, len(f.Vars)); cap(buf) < need { // a row is about 100 bytes
+		if need := 128 * (min(n, (k+1)*block) - k*block) * max(1, len(f.Vars)); cap(buf) < need { // a row is about 100 bytes
 			buf = make([]byte, 0, need)
 		}
 		c := &csvWriter{b: buf}
+		var label []byte
 		for _, p := range f.Points[k*block : min(n, (k+1)*block)] {
-			label := PointLabel(f.Vars, p.At)
+			label = appendPointLabel(label[:0], f.Vars, p.At)
 			for _, d := range p.Partials {
 				c.row(f.Name, f.Kind, label, p.Value, d, "1")
 			}
@@ -133,10 +146,11 @@ func writeFunctionRows(w io.Writer, f *diff.Function) error {
 }
 
 // row writes one derivative's row.
-func (w *csvWriter) row(item, kind, point string, value float64, d diff.Derivative, order string) {
+func (w *csvWriter) row(item, kind string, point []byte, value float64, d diff.Derivative, order string) {
 	w.field(0, item)
 	w.field(1, kind)
-	w.field(2, point)
+	w.sep()
+	w.b = append(w.b, point...)
 	w.field(3, d.Wrt)
 	w.num(value)
 	w.num(d.Exact)
@@ -234,7 +248,7 @@ func WriteMatrixCSV(w io.Writer, m *mat.Dense) error {
 	raw := m.RawMatrix()
 	block := max(1, 200_000/max(c, 1)) // about 4 MB of text a block
 	return par.Ordered((r+block-1)/block, func(k int, b []byte) []byte {
-		if need := 25 * c * block; cap(b) < need { // 24 bytes a number at most, and a comma
+		if need := 25 * c * (min(r, (k+1)*block) - k*block); cap(b) < need { // 24 bytes a number at most, and a comma
 			b = make([]byte, 0, need)
 		}
 		for i := k * block; i < min(r, (k+1)*block); i++ {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -95,11 +97,12 @@ func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
 			align[i] = tw.AlignRight
 		}
 	}
-	t := tablewriter.NewTable(b,
-		tablewriter.WithRenderer(renderer.NewMarkdown()),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	slot := tables.Get().(*tableSlot)
+	defer tables.Put(slot)
+	t := slot.t
+	t.Reset()
+	slot.out.Reset()
+	t.Options(
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 	)
@@ -116,8 +119,36 @@ func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
 		_ = t.Append(cells...)
 	}
 	_ = t.Render()
+	b.Write(slot.out.Bytes())
 	b.WriteByte('\n')
 }
+
+// tables are tablewriter tables kept for reuse: making one allocates a
+// cache for 10,240 entries, which cost more than the tables a report
+// draws. Every cell is a string, so the cache is not needed (noCache).
+var tables = sync.Pool{New: func() any {
+	s := &tableSlot{}
+	s.t = tablewriter.NewTable(&s.out,
+		tablewriter.WithRenderer(renderer.NewMarkdown()),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithStringerCacheCustom(noCache{}),
+	)
+	return s
+}}
+
+type tableSlot struct {
+	t   *tablewriter.Table
+	out bytes.Buffer
+}
+
+// noCache is a stringer cache that keeps nothing.
+type noCache struct{}
+
+func (noCache) Add(reflect.Type, reflect.Value) bool        { return false }
+func (noCache) Get(reflect.Type) (v reflect.Value, ok bool) { return v, false }
+func (noCache) Purge()                                      {}
 
 func methodText(s spec.Settings) string {
 	switch s.Method {

@@ -115,7 +115,7 @@ func WriteFileAtomic(path string, f File) (err error) {
 	if f.write == nil {
 		_, err = writeAll(tmp, f.Data)
 	} else {
-		bw := bufio.NewWriterSize(seam{tmp}, 1<<20)
+		bw := bufio.NewWriterSize(seam{tmp}, 256<<10)
 		if _, err = f.WriteTo(bw); err == nil {
 			err = bw.Flush()
 		}

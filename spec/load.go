@@ -743,8 +743,9 @@ func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
 	if !ok || !good {
 		return nil
 	}
-	for _, p := range pts {
-		c.Points = append(c.Points, p[0])
+	c.Points = make([]float64, len(pts))
+	for i, p := range pts {
+		c.Points[i] = p[0]
 	}
 	return c
 }

@@ -170,12 +170,17 @@ func (l *loader) pointMapping(n *yaml.Node, vars []string, what string, product 
 	if !l.limit(n, int(math.Min(total, math.MaxInt32)), what) {
 		return nil, false
 	}
+	nv := len(vars)
 	pts := make([][]float64, 0, int(total))
-	cur := make([]float64, len(vars))
+	flat := make([]float64, int(total)*nv) // one allocation, sliced per point
+	cur := make([]float64, nv)
 	var rec func(int)
 	rec = func(d int) {
 		if d == len(axes) {
-			pts = append(pts, append([]float64(nil), cur...))
+			k := len(pts)
+			p := flat[k*nv : (k+1)*nv : (k+1)*nv]
+			copy(p, cur)
+			pts = append(pts, p)
 			return
 		}
 		for _, v := range axes[d].vals {
