@@ -248,7 +248,7 @@ func matmul(a, b *node, keep bool) *node {
 	ar, ac := a.val.Dims()
 	_, bc := b.val.Dims()
 	out := &node{needs: a.needs || b.needs, val: mem.Dense(ar, bc)}
-	out.val.Mul(a.val, b.val)
+	mul(out.val, a.val, b.val)
 	out.flops = 2 * float64(ar) * float64(ac) * float64(bc)
 	out.back = func(g *mat.Dense) {
 		if keep {
@@ -258,12 +258,12 @@ func matmul(a, b *node, keep bool) *node {
 		}
 		if a.needs {
 			d := mem.Dense(ar, ac)
-			d.Mul(g, b.val.T())
+			mul(d, g, b.val.T())
 			a.accumulate(d)
 		}
 		if b.needs {
 			d := mem.Dense(ac, bc)
-			d.Mul(a.val.T(), g)
+			mul(d, a.val.T(), g)
 			b.accumulate(d)
 		}
 	}

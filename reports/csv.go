@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/internal/par"
 )
 
@@ -125,7 +126,7 @@ func writeFunctionRows(w io.Writer, f *diff.Function) error {
 	n := len(f.Points)
 	return par.Ordered((n+block-1)/block, func(k int, buf []byte) []byte {
 		if need := 128 * (min(n, (k+1)*block) - k*block) * max(1, len(f.Vars)); cap(buf) < need { // a row is about 100 bytes
-			buf = make([]byte, 0, need)
+			buf = mem.Bytes(need)
 		}
 		c := &csvWriter{b: buf}
 		var label []byte
@@ -249,7 +250,7 @@ func WriteMatrixCSV(w io.Writer, m *mat.Dense) error {
 	block := max(1, 200_000/max(c, 1)) // about 4 MB of text a block
 	return par.Ordered((r+block-1)/block, func(k int, b []byte) []byte {
 		if need := 25 * c * (min(r, (k+1)*block) - k*block); cap(b) < need { // 24 bytes a number at most, and a comma
-			b = make([]byte, 0, need)
+			b = mem.Bytes(need)
 		}
 		for i := k * block; i < min(r, (k+1)*block); i++ {
 			for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {

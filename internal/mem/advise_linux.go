@@ -5,14 +5,12 @@ import (
 	"unsafe"
 )
 
-const hugePage = 2 << 20
-
-// advise marks the whole 2 MiB pages inside b for transparent huge pages.
-// An error (a kernel without them) is ignored: the pages stay small.
-func advise(b []float64) {
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	start := (p + hugePage - 1) &^ (hugePage - 1)
-	end := (p + uintptr(len(b))*8) &^ (hugePage - 1)
+// advise marks the whole 2 MiB pages of the n bytes at p for transparent
+// huge pages. An error (a kernel without them) is ignored: the pages stay
+// small.
+func advise(p unsafe.Pointer, n uintptr) {
+	start := uintptr(p)
+	end := (start + n) &^ (hugePage - 1)
 	if end > start {
 		syscall.Syscall(syscall.SYS_MADVISE, start, end-start, 14) // MADV_HUGEPAGE
 	}

@@ -1,6 +1,9 @@
 package mem
 
-import "testing"
+import (
+	"testing"
+	"unsafe"
+)
 
 // TestFloats: arrays small and large come back zeroed, of the length asked
 // for, and writable end to end (the huge-page advice must not cut them).
@@ -21,6 +24,25 @@ func TestFloats(t *testing.T) {
 				t.Fatalf("Floats(%d)[%d] reads back %v", n, i, b[i])
 			}
 		}
+	}
+	for _, n := range []int{0, 10, HugeMin - 1, HugeMin, 3*HugeMin + 5} {
+		b := Bytes(n)
+		if len(b) != 0 || cap(b) != n {
+			t.Fatalf("Bytes(%d) has length %d, capacity %d", n, len(b), cap(b))
+		}
+		b = b[:n]
+		for i := range b {
+			if b[i] != 0 {
+				t.Fatalf("Bytes(%d)[%d] = %v", n, i, b[i])
+			}
+			b[i] = byte(i)
+		}
+		if n >= HugeMin && align(unsafe.Pointer(unsafe.SliceData(b))) != 0 {
+			t.Errorf("Bytes(%d) does not start on a 2 MiB boundary", n)
+		}
+	}
+	if f := Floats(HugeMin); align(unsafe.Pointer(unsafe.SliceData(f))) != 0 {
+		t.Errorf("Floats(%d) does not start on a 2 MiB boundary", HugeMin)
 	}
 	if r, c := Dense(3, 4).Dims(); r != 3 || c != 4 {
 		t.Errorf("Dense(3, 4) is %d×%d", r, c)
