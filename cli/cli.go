@@ -442,12 +442,26 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		}
 		return status, dir
 	}
-	for _, f := range files {
-		p := filepath.Join(dir, f.Name)
-		if err := reports.WriteFileAtomic(p, f); err != nil {
-			fmt.Fprintf(stderr, "%s: cannot write the report: %v\n", p, err)
-			return ExitInvalid, dir
+	// the files are written at once, so that one file's wait for the disk
+	// (fsync) overlaps the formatting of the next
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = reports.WriteFileAtomic(filepath.Join(dir, f.Name), f)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: cannot write the report: %v\n", filepath.Join(dir, files[i].Name), err)
+			status = ExitInvalid
 		}
+	}
+	if status == ExitInvalid {
+		return status, dir
 	}
 	fmt.Fprintf(stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))
 	return status, dir

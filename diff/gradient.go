@@ -35,17 +35,21 @@ const (
 // SampleDirections directional derivatives.
 func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	s := g.Settings
-	// the numeric check and a sweep perturb the matrices, so they work on
-	// copies; exact gradients alone read the inputs as they are
-	perturbs := s.Method != "none" || g.Sweep != nil
+	// The inputs are never changed: a check that must change a matrix's
+	// elements (a sweep, or an element check that cannot be done
+	// incrementally) changes a copy of its own, made when first needed.
 	leaves := map[string]*mat.Dense{}
 	inputs := map[string]*mat.Dense{}
 	for _, m := range matrices {
 		inputs[m.Name] = m.Value
 		leaves[m.Name] = m.Value
-		if perturbs {
-			leaves[m.Name] = mat.DenseCopyOf(m.Value)
+	}
+	owned := map[string]bool{}
+	own := func(name string) *mat.Dense {
+		if !owned[name] {
+			leaves[name], owned[name] = mat.DenseCopyOf(leaves[name]), true
 		}
+		return leaves[name]
 	}
 	eval := func(withGrad bool) (*tape, *node) {
 		t := &tape{leaves: leaves, wrt: map[string]*node{}, keep: withGrad && g.Explain}
@@ -58,13 +62,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	t.backward(root)
 	out := &Gradient{Name: g.Name, Src: g.Src, Settings: s, Value: root.val.At(0, 0)}
 	if g.Explain {
-		// the values, local derivatives and gradients of this very walk; the
-		// leaves' values are copied, as the numeric check perturbs them
+		// the values, local derivatives and gradients of this very walk (the
+		// checks below change no matrix the tape holds)
 		out.Explain = explainTape(t, root, g.Name, g.Wrt)
-		for i := range out.Explain.Steps {
-			st := &out.Explain.Steps[i]
-			st.Value = mat.DenseCopyOf(st.Value)
-		}
 	}
 	kink := t.tr.kink
 	flops := 0.0
@@ -92,7 +92,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		total += int(size(leaves[w]))
 	}
 	if sw := g.Sweep; sw != nil {
-		out.Sweep = sweep(sw, leaves[sw.Matrix], out, value)
+		out.Sweep = sweep(sw, own(sw.Matrix), out, value)
 		numProblem = "" // what the sweep met is not the numeric check's
 	}
 	if s.Method == "none" {
@@ -105,13 +105,12 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	src := rng.New(SampleSeed)
 	for k := range out.Wrt {
 		mg := &out.Wrt[k]
-		leaf := leaves[mg.Name]
 		var idx []Index
 		if out.Sampled {
-			idx = sampleIndices(src, leaf)
+			idx = sampleIndices(src, leaves[mg.Name])
 		} else {
 			mg.Full = true
-			r, c := leaf.Dims()
+			r, c := leaves[mg.Name].Dims()
 			for i := 0; i < r; i++ {
 				for j := 0; j < c; j++ {
 					idx = append(idx, Index{i, j})
@@ -119,13 +118,21 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			}
 		}
 		for _, ix := range idx {
-			x0 := leaf.At(ix.I, ix.J)
+			x0 := leaves[mg.Name].At(ix.I, ix.J)
 			d := Derivative{Wrt: fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), Exact: mg.Exact.At(ix.I, ix.J)}
 			d.Numeric, d.ErrEst = Numeric(func(v float64) float64 {
+				// only what the element changes is recomputed (incremental.go)
+				if l, p, ok := t.patchedValue(root, t.wrt[mg.Name], ix.I, ix.J, v); ok {
+					if numProblem == "" {
+						numProblem = p
+					}
+					return l
+				}
+				leaf := own(mg.Name)
 				leaf.Set(ix.I, ix.J, v)
+				defer leaf.Set(ix.I, ix.J, x0)
 				return value()
 			}, x0, s.Method, s.Step)
-			leaf.Set(ix.I, ix.J, x0)
 			judgeGradient(&d, s, kink, problem, numProblem)
 			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
 		}
@@ -168,54 +175,77 @@ func sampleIndices(src *rng.Source, m *mat.Dense) []Index {
 
 // directions checks ∇L·V = Σ_M ⟨∂L/∂M, V_M⟩ against d/dt L(M + t·V_M) at
 // t = 0, for SampleDirections directions V of standard normal draws scaled
-// to unit length (the Frobenius norm over all the matrices together).
+// to unit length (the Frobenius norm over all the matrices together). The
+// evaluations read M + t·V_M from matrices of their own, in leaves' place.
 func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool, problem string, numProblem *string) []Direction {
 	var out []Direction
 	base := map[string]*mat.Dense{}
+	moved := map[string]*mat.Dense{}
 	for _, mg := range g.Wrt {
-		base[mg.Name] = mat.DenseCopyOf(leaves[mg.Name])
+		base[mg.Name] = leaves[mg.Name]
+		r, c := base[mg.Name].Dims()
+		moved[mg.Name] = mem.Dense(r, c)
 	}
+	defer func() {
+		for name, m := range base {
+			leaves[name] = m
+		}
+	}()
 	for k := 0; k < SampleDirections; k++ {
-		v := map[string]*mat.Dense{}
+		v := map[string][]float64{}
 		norm2 := 0.0
 		for _, mg := range g.Wrt {
 			r, c := base[mg.Name].Dims()
-			d := mem.Dense(r, c)
-			raw := d.RawMatrix().Data
-			for i := range raw {
-				raw[i] = src.Norm()
-				norm2 += raw[i] * raw[i]
+			d := mem.Floats(r * c)
+			src.NormFill(d)
+			for _, x := range d {
+				norm2 += x * x
 			}
 			v[mg.Name] = d
 		}
 		// unit length over all the matrices together, so that h is the
 		// length of the step whatever the matrices' size
-		exact := 0.0
+		scale := 1 / math.Sqrt(norm2)
+		var exact, comp float64 // Σ ∂L/∂M ⊙ V, compensated (Neumaier)
 		for _, mg := range g.Wrt {
-			v[mg.Name].Scale(1/math.Sqrt(norm2), v[mg.Name])
-			exact += mat.Sum(mulElem(mg.Exact, v[mg.Name]))
+			vm := v[mg.Name]
+			for i := range vm {
+				vm[i] *= scale
+			}
+			raw := mg.Exact.RawMatrix()
+			r, c := mg.Exact.Dims()
+			for i := 0; i < r; i++ {
+				for j, gv := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+					x := gv * vm[i*c+j]
+					t := exact + x
+					if math.Abs(exact) >= math.Abs(x) {
+						comp += (exact - t) + x
+					} else {
+						comp += (x - t) + exact
+					}
+					exact = t
+				}
+			}
 		}
+		exact += comp
 		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: exact}
 		dd.Numeric, dd.ErrEst = Numeric(func(t float64) float64 {
 			for _, mg := range g.Wrt {
-				leaves[mg.Name].Scale(t, v[mg.Name])
-				leaves[mg.Name].Add(leaves[mg.Name], base[mg.Name])
+				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]
+				r, c := base[mg.Name].Dims()
+				for i := 0; i < r; i++ {
+					for j := 0; j < c; j++ {
+						// float64(·): t·v is rounded before the sum, never fused
+						m.Data[i*m.Stride+j] = b.Data[i*b.Stride+j] + float64(t*vm[i*c+j])
+					}
+				}
+				leaves[mg.Name] = moved[mg.Name]
 			}
 			return value()
 		}, 0, s.Method, s.Step)
-		for _, mg := range g.Wrt {
-			leaves[mg.Name].Copy(base[mg.Name])
-		}
 		judgeGradient(&dd, s, kink, problem, *numProblem)
 		out = append(out, Direction{dd})
 	}
-	return out
-}
-
-func mulElem(a, b *mat.Dense) *mat.Dense {
-	r, c := a.Dims()
-	out := mem.Dense(r, c)
-	out.MulElem(a, b)
 	return out
 }
 

@@ -32,6 +32,10 @@ type node struct {
 	ins    []*node
 	locals []*mat.Dense
 	leaf   string // the matrix's name, for a leaf
+
+	// a sum's input's total on the tape, kept for incremental re-evaluation
+	sum     float64
+	haveSum bool
 }
 
 // tape records nodes in the order they are built, so inputs come before
