@@ -120,18 +120,23 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		for _, ix := range idx {
 			x0 := leaves[mg.Name].At(ix.I, ix.J)
 			d := Derivative{Wrt: fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), Exact: mg.Exact.At(ix.I, ix.J)}
+			// L's change as the element moves from x0 to v: only what the
+			// element changes is recomputed (incremental.go); a difference
+			// formula's weights sum to zero, so the derivative of the change
+			// is the derivative of L
+			base, _, incremental := t.patches(t.wrt[mg.Name], ix.I, ix.J, x0)
 			d.Numeric, d.ErrEst = Numeric(func(v float64) float64 {
-				// only what the element changes is recomputed (incremental.go)
-				if l, p, ok := t.patchedValue(root, t.wrt[mg.Name], ix.I, ix.J, v); ok {
+				if incremental {
+					ps, p, _ := t.patches(t.wrt[mg.Name], ix.I, ix.J, v)
 					if numProblem == "" {
 						numProblem = p
 					}
-					return l
+					return delta(root, ps, base)
 				}
 				leaf := own(mg.Name)
 				leaf.Set(ix.I, ix.J, v)
 				defer leaf.Set(ix.I, ix.J, x0)
-				return value()
+				return value() - out.Value
 			}, x0, s.Method, s.Step)
 			judgeGradient(&d, s, kink, problem, numProblem)
 			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})

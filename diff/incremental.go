@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -12,13 +13,14 @@ import (
 //
 // Perturbing M[i,j] changes few of the values on the tape: row i of M @ B,
 // column j of A @ M, the same row or column of everything element-wise
-// after them, and a sum by the change in that row or column. patchedValue
+// after them, and a sum by the change in that row or column. patches
 // recomputes only those, against the values the tape already holds: for a
 // 2048×2048 layer, one row product (2·n² flops) instead of a full one
 // (2·n³), about n times less work. Where a change spreads to a whole matrix
 // (a product of two changed matrices, a column change on the left of @), the
 // value is computed in full, so the result is always L at the perturbed
-// point; it differs from a full evaluation's only by rounding.
+// point; it differs from a full evaluation's only by rounding. The numeric
+// check differentiates delta, L's change, rather than L.
 
 // patch is a node's value under a perturbation: the tape's value (val)
 // except in rows × cols, where it is vals. row (col) is one index, or −1
@@ -60,13 +62,14 @@ func materialize(n *node, p *patch) *mat.Dense {
 	return m
 }
 
-// patchedValue is L (the root's 1×1 value) with element (i, j) of the
+// patches are the changed values on the tape with element (i, j) of the
 // matrix the gradient is taken for, leaf, set to v and everything else as
 // the tape holds it. The first problem (an overflow, a value outside a
-// domain) met in what it recomputes is returned with it; ok is false for a
-// tape with an operation this does not know, which needs a full evaluation.
-func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float64, problem string, ok bool) {
-	ps := map[*node]*patch{leaf: {row: i, col: j, vals: mat.NewDense(1, 1, []float64{v})}}
+// domain) met in what it recomputes is returned with them; ok is false for
+// a tape with an operation this does not know, which needs a full
+// evaluation.
+func (t *tape) patches(leaf *node, i, j int, v float64) (ps map[*node]*patch, problem string, ok bool) {
+	ps = map[*node]*patch{leaf: {row: i, col: j, vals: mat.NewDense(1, 1, []float64{v})}}
 	note := func(s string) {
 		if problem == "" {
 			problem = s
@@ -75,11 +78,53 @@ func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float6
 	for _, n := range t.nodes {
 		p, known := t.repatch(n, ps, note)
 		if !known {
-			return 0, "", false
+			return nil, "", false
 		}
 		if p != nil {
 			ps[n] = p
 		}
+	}
+	return ps, problem, true
+}
+
+// delta is L(after) − L(before) for two sets of patches of the same
+// element. Where L is a sum (or mean) it is the compensated sum of the
+// changed elements' differences, which never forms L itself: a sum of
+// millions of terms is large, and rounding it would cost the difference
+// quotient ulp(L)/h, more than the whole tolerance at n = 2048 (a 2048×2048
+// layer's L ≈ 2·10⁶ has ulp 5·10⁻¹⁰). Both sets come from the same code, so
+// what rounding the recomputation does cancels.
+func delta(root *node, after, before map[*node]*patch) float64 {
+	if bad(root.val.At(0, 0)) {
+		return math.NaN() // L is not defined, nor is its change
+	}
+	pa, pb := after[root], before[root]
+	if pa == nil || pb == nil {
+		return 0 // the element does not reach L
+	}
+	if e, ok := root.expr.(*expr.Call); ok && (e.Name == "sum" || e.Name == "mean") {
+		in := root.ins[0]
+		qa, qb := after[in], before[in]
+		if qa != nil && qb != nil && qa.row == qb.row && qa.col == qb.col {
+			r, c := qa.vals.Dims()
+			diffs := mat.NewDense(r, c, nil)
+			diffs.Sub(qa.vals, qb.vals)
+			d := Sum(diffs)
+			if e.Name == "mean" {
+				ir, ic := in.val.Dims()
+				d /= float64(ir * ic)
+			}
+			return d
+		}
+	}
+	return pa.vals.At(0, 0) - pb.vals.At(0, 0)
+}
+
+// patchedValue is L with element (i, j) of leaf set to v (see patches).
+func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float64, problem string, ok bool) {
+	ps, problem, ok := t.patches(leaf, i, j, v)
+	if !ok {
+		return 0, "", false
 	}
 	if p := ps[root]; p != nil {
 		return p.vals.At(0, 0), problem, true

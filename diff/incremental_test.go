@@ -92,10 +92,40 @@ func check(t *testing.T, src string) {
 				if math.Abs(got-want) > 1e-13*math.Max(1, math.Abs(want)) {
 					t.Errorf("%s with %s[%d,%d] = %v: incremental %.17g, full %.17g", g.Src, w, i, j, v, got, want)
 				}
+				// the change of L, against the difference of two full values
+				after, _, _ := tp.patches(tp.wrt[w], i, j, v)
+				before, _, _ := tp.patches(tp.wrt[w], i, j, x0)
+				if d, want := delta(root, after, before), want-root.val.At(0, 0); math.Abs(d-want) > 1e-13*math.Max(1, math.Abs(root.val.At(0, 0))) {
+					t.Errorf("%s with %s[%d,%d] = %v: change %.17g, full values differ by %.17g", g.Src, w, i, j, v, d, want)
+				}
+				if d := delta(root, before, before); d != 0 {
+					t.Errorf("%s: %s[%d,%d] unchanged gives a change of %g", g.Src, w, i, j, d)
+				}
 			}
 		}
 	}
 	if l := full(); l != root.val.At(0, 0) {
 		t.Errorf("%s: the tape's value changed: %v, now %v", g.Src, root.val.At(0, 0), l)
+	}
+}
+
+// TestCheckIgnoresRoundingOfL: L = sum(X @ W + 1e4) is linear in X, so a
+// central difference has no truncation error and ∂L/∂X[i,j] = Σₗ W[j,l]
+// exactly; but L ≈ 9·10⁶, whose rounding (ulp 2·10⁻⁹) divided by 2h would
+// be 10⁻⁶, above the tolerance. The check differentiates L's change,
+// summed from the changed elements, and must agree to 10⁻⁸.
+func TestCheckIgnoresRoundingOfL(t *testing.T) {
+	e := load(t, "random: {seed: 2}\nmatrices:\n  X: {randn: [30, 30]}\n  W: {randn: [30, 30]}\n"+
+		"gradients:\n  - {name: L, expr: sum(X @ W + 1e4), wrt: [X]}\n")
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	if math.Abs(g.Value) < 8e6 {
+		t.Fatalf("L = %v, expected about 9e6", g.Value)
+	}
+	w := e.Matrices[1].Value
+	for _, el := range g.Wrt[0].Elements {
+		want := mat.Sum(w.RowView(el.J))
+		if math.Abs(el.Numeric-want) > 1e-8 || el.Status != OK {
+			t.Errorf("%s: numeric %.17g, exact Σ W[%d,:] = %.17g (%s)", el.Wrt, el.Numeric, el.J, want, el.Status)
+		}
 	}
 }
