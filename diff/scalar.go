@@ -7,6 +7,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/spec"
 )
@@ -143,12 +144,12 @@ func RunFunction(fn *spec.Function) *Function {
 	s := fn.Settings
 	sf := newScalarFn(fn.Expr, fn.Vars)
 	out := &Function{Name: fn.Name, Kind: "function", Src: fn.Src, Vars: fn.Vars, Settings: s, Order: fn.Order,
-		Points: make([]Point, len(fn.Points)), Formula: fn.Expr}
+		Points: mem.Make[Point](len(fn.Points)), Formula: fn.Expr}
 	for _, v := range fn.Vars {
 		out.Derivs = append(out.Derivs, Derive(fn.Expr, v))
 	}
 	nv := len(fn.Vars)
-	partials := make([]Derivative, len(fn.Points)*nv) // one allocation, sliced per point
+	partials := mem.Make[Derivative](len(fn.Points) * nv) // one allocation, sliced per point
 	for pi, at := range fn.Points {
 		pt := Point{At: at, Partials: partials[pi*nv : (pi+1)*nv : (pi+1)*nv]}
 		pt.Value, _ = sf.value(at)
@@ -222,7 +223,7 @@ func newDerivative(wrt string, exact float64) Derivative {
 func RunChain(c *spec.Chain) *Function {
 	s := c.Settings
 	links := make([]*scalarFn, len(c.Links))
-	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Order: c.Order, Points: make([]Point, len(c.Points)), Explained: c.Explain}
+	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Order: c.Order, Points: mem.Make[Point](len(c.Points)), Explained: c.Explain}
 	for i, l := range c.Links {
 		links[i] = newScalarFn(l.Expr, []string{"x"})
 		out.Links = append(out.Links, l.Src)
@@ -247,9 +248,9 @@ func RunChain(c *spec.Chain) *Function {
 		if c.Order == 2 {
 			nd = 2
 		}
-		ats := make([]float64, hi-lo)
-		lvs := make([]LinkValue, (hi-lo)*nl)
-		ders := make([]Derivative, (hi-lo)*nd)
+		ats := mem.Make[float64](hi - lo)
+		lvs := mem.Make[LinkValue]((hi - lo) * nl)
+		ders := mem.Make[Derivative]((hi - lo) * nd)
 		for pi := lo; pi < hi; pi++ {
 			x := c.Points[pi]
 			k := pi - lo

@@ -14,6 +14,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
 )
 
@@ -743,7 +744,7 @@ func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
 	if !ok || !good {
 		return nil
 	}
-	c.Points = make([]float64, len(pts))
+	c.Points = mem.Make[float64](len(pts))
 	for i, p := range pts {
 		c.Points[i] = p[0]
 	}

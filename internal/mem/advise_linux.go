@@ -5,12 +5,12 @@ import (
 	"unsafe"
 )
 
-// advise marks the whole 2 MiB pages of the n bytes at p for transparent
-// huge pages. An error (a kernel without them) is ignored: the pages stay
-// small.
+// advise marks the whole 2 MiB pages among the n bytes at p for
+// transparent huge pages. An error (a kernel without them) is ignored: the
+// pages stay small.
 func advise(p unsafe.Pointer, n uintptr) {
-	start := uintptr(p)
-	end := (start + n) &^ (hugePage - 1)
+	start := (uintptr(p) + hugePage - 1) &^ (hugePage - 1)
+	end := (uintptr(p) + n) &^ (hugePage - 1)
 	if end > start {
 		syscall.Syscall(syscall.SYS_MADVISE, start, end-start, 14) // MADV_HUGEPAGE
 	}

@@ -51,6 +51,18 @@ func align(p unsafe.Pointer) int {
 	return int((a+hugePage-1)&^(hugePage-1) - a)
 }
 
+// Make is make([]T, n), with the whole 2 MiB pages inside a large one
+// (HugeMin bytes or more) marked for huge pages: for the long arrays of
+// results a sweep over a million points keeps.
+func Make[T any](n int) []T {
+	s := make([]T, n)
+	var zero T
+	if size := uintptr(n) * unsafe.Sizeof(zero); size >= HugeMin {
+		advise(unsafe.Pointer(unsafe.SliceData(s)), size)
+	}
+	return s
+}
+
 // Dense is a new zeroed r×c matrix whose storage comes from Floats.
 func Dense(r, c int) *mat.Dense {
 	return mat.NewDense(r, c, Floats(r*c))

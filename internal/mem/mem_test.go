@@ -44,6 +44,22 @@ func TestFloats(t *testing.T) {
 	if f := Floats(HugeMin); align(unsafe.Pointer(unsafe.SliceData(f))) != 0 {
 		t.Errorf("Floats(%d) does not start on a 2 MiB boundary", HugeMin)
 	}
+	type pair struct {
+		s string
+		x float64
+	}
+	for _, n := range []int{0, 3, HugeMin/24 + 7} {
+		p := Make[pair](n)
+		if len(p) != n {
+			t.Fatalf("Make(%d) has length %d", n, len(p))
+		}
+		for i := range p {
+			if p[i] != (pair{}) {
+				t.Fatalf("Make(%d)[%d] = %v", n, i, p[i])
+			}
+			p[i] = pair{"x", float64(i)}
+		}
+	}
 	if r, c := Dense(3, 4).Dims(); r != 3 || c != 4 {
 		t.Errorf("Dense(3, 4) is %d×%d", r, c)
 	}
