@@ -54,10 +54,12 @@ func (c *counter) Write(p []byte) (int, error) {
 
 // Render is every file written for r: NAME.md, NAME.csv, the full gradient
 // of each large matrix, and the plots (functions and chains over a range,
-// step studies, gradient sweeps).
+// step studies, gradient sweeps). The Markdown and the CSVs are formatted
+// as they are written (File.WriteTo), so files written at once are
+// formatted at once.
 func Render(r *diff.Results) []File {
 	files := []File{
-		{Name: r.Name + ".md", Data: Markdown(r)},
+		{Name: r.Name + ".md", write: func(w io.Writer) error { _, err := w.Write(Markdown(r)); return err }},
 		{Name: r.Name + ".csv", write: func(w io.Writer) error { return WriteCSV(w, r) }},
 	}
 	for _, it := range r.Items {
