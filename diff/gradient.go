@@ -60,7 +60,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	}
 	t, root := eval(true)
 	t.backward(root)
-	out := &Gradient{Name: g.Name, Src: g.Src, Settings: s, Value: root.val.At(0, 0)}
+	out := &Gradient{Name: g.Name, Src: g.Src, Settings: s, Value: root.val.At(0, 0), FullGradients: g.FullGradients}
 	if g.Explain {
 		// the values, local derivatives and gradients of this very walk (the
 		// checks below change no matrix the tape holds)

@@ -147,6 +147,9 @@ type Gradient struct {
 	Reference *Reference
 	Sweep     *Sweep
 	Explain   *Explanation
+	// FullGradients: the report writes the full gradient of each large
+	// matrix beside it (the experiment's full_gradients:).
+	FullGradients bool
 }
 
 // Reference is a gradient's results compared with printed values.

@@ -597,7 +597,11 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			{"max |" + d + "|", fmtNum(maxAbs)},
 		}
 		if Large(m.Exact) {
-			rows = append(rows, []string{"full gradient", fmt.Sprintf("[%s](%s)", GradientFile(name, g.Name, m.Name), GradientFile(name, g.Name, m.Name))})
+			full := fmt.Sprintf("[%s](%s)", GradientFile(name, g.Name, m.Name), GradientFile(name, g.Name, m.Name))
+			if !g.FullGradients {
+				full = "not written (full_gradients: false)"
+			}
+			rows = append(rows, []string{"full gradient", full})
 		}
 		table(b, []string{"", "value"}, []bool{false, true}, rows)
 		if len(m.Elements) > 0 {

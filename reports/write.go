@@ -78,7 +78,7 @@ func Render(r *diff.Results) []File {
 				files = append(files, File{Name: SweepFile(r.Name, g.Name), Data: svg})
 			}
 		}
-		if g := it.Gradient; g != nil {
+		if g := it.Gradient; g != nil && g.FullGradients {
 			for _, m := range g.Wrt {
 				if Large(m.Exact) {
 					files = append(files, File{Name: GradientFile(r.Name, g.Name, m.Name),

@@ -393,12 +393,12 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 }
 
 func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
-	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep"}, "expr")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep", "full_gradients"}, "expr")
 	if !ok {
 		return nil
 	}
 	name := it.Name
-	g := &Gradient{Item: it}
+	g := &Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
 	if g.Settings.Method == "complex-step" {
 		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
 		return nil

@@ -213,6 +213,9 @@ type Gradient struct {
 	Wrt       []string
 	Reference *Reference
 	Sweep     *Sweep
+	// FullGradients: write the full gradient of each matrix too large for
+	// the Markdown beside the report, as CSV (full_gradients:, default true).
+	FullGradients bool
 }
 
 // Sweep asks for L as one element of a matrix sweeps From … To, the rest
