@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -292,5 +293,46 @@ func TestNoFullGradients(t *testing.T) {
 		if has != full || strings.Contains(md, "not written (full_gradients: false)") == full {
 			t.Errorf("full_gradients %v: files %v; Markdown:\n%s", full, names, md)
 		}
+	}
+}
+
+// TestWriteLongStream writes a stream of 20 MB, past several early
+// writebacks, and reads back exactly its bytes; Same agrees, and notices a
+// changed byte and a missing last byte.
+func TestWriteLongStream(t *testing.T) {
+	f := File{Name: "long.csv", write: func(w io.Writer) error {
+		line := make([]byte, 0, 64)
+		for i := 0; i < 1_000_000; i++ {
+			line = strconv.AppendInt(line[:0], int64(i)*7919, 10)
+			line = append(line, ",0.5,-1e-300\n"...)
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	path := filepath.Join(t.TempDir(), f.Name)
+	if err := WriteFileAtomic(path, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := f.Bytes()
+	if len(want) < 20<<20 || !bytes.Equal(got, want) {
+		t.Fatalf("wrote %d bytes, read back %d (equal: %v)", len(want), len(got), bytes.Equal(got, want))
+	}
+	if same, err := Same(path, f); !same || err != nil {
+		t.Errorf("Same: %v, %v", same, err)
+	}
+	got[len(got)/2] ^= 1
+	os.WriteFile(path, got, 0o644)
+	if same, _ := Same(path, f); same {
+		t.Error("Same missed a changed byte")
+	}
+	os.WriteFile(path, want[:len(want)-1], 0o644)
+	if same, _ := Same(path, f); same {
+		t.Error("Same missed a missing last byte")
 	}
 }

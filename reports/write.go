@@ -117,7 +117,7 @@ func WriteFileAtomic(path string, f File) (err error) {
 	if f.write == nil {
 		_, err = writeAll(tmp, f.Data)
 	} else {
-		bw := bufio.NewWriterSize(seam{tmp}, 256<<10)
+		bw := bufio.NewWriterSize(&seam{f: tmp}, 256<<10)
 		if _, err = f.WriteTo(bw); err == nil {
 			err = bw.Flush()
 		}
@@ -140,9 +140,25 @@ func WriteFileAtomic(path string, f File) (err error) {
 // writeAll is a seam for tests that fail a write part way.
 var writeAll = func(f *os.File, data []byte) (int, error) { return f.Write(data) }
 
-type seam struct{ f *os.File }
+// seam writes a stream to its file, and every writebackEvery bytes asks
+// the system to start writing what it has to disk (startWriteback), so
+// that the sync at the end waits for the last part, not the whole file.
+type seam struct {
+	f          *os.File
+	done, sent int64 // bytes written; bytes handed to writeback
+}
 
-func (s seam) Write(p []byte) (int, error) { return writeAll(s.f, p) }
+const writebackEvery = 8 << 20
+
+func (s *seam) Write(p []byte) (int, error) {
+	n, err := writeAll(s.f, p)
+	s.done += int64(n)
+	if s.done-s.sent >= writebackEvery {
+		startWriteback(s.f, s.sent, s.done-s.sent)
+		s.sent = s.done
+	}
+	return n, err
+}
 
 // Same reports whether the file at path holds exactly f's bytes, reading
 // both as streams.
