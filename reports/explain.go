@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -35,12 +34,9 @@ func stepValue(m *mat.Dense) string {
 	if r <= MaxExplainDim && c <= MaxExplainDim {
 		return matrixG(m, r, c)
 	}
-	maxAbs := 0.0
-	for _, v := range m.RawMatrix().Data {
-		maxAbs = math.Max(maxAbs, math.Abs(v))
-	}
+	norm, maxAbs := frobeniusMax(m)
 	cr, cc := min(cornerDim, r), min(cornerDim, c)
-	return fmt.Sprintf("%d×%d, ‖·‖ = %s, max \\|·\\| = %s, corner %s", r, c, fmtNum(mat.Norm(m, 2)), fmtNum(maxAbs), matrixG(m, cr, cc)+"…")
+	return fmt.Sprintf("%d×%d, ‖·‖ = %s, max \\|·\\| = %s, corner %s", r, c, fmtNum(norm), fmtNum(maxAbs), matrixG(m, cr, cc)+"…")
 }
 
 // matrixG writes the top-left r×c of m with 4 significant digits.

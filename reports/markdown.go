@@ -17,6 +17,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -587,13 +588,10 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			}
 			continue
 		}
-		maxAbs := 0.0
-		for _, v := range m.Exact.RawMatrix().Data {
-			maxAbs = math.Max(maxAbs, math.Abs(v))
-		}
+		norm, maxAbs := frobeniusMax(m.Exact)
 		rows := [][]string{
 			{"shape", fmt.Sprintf("%d×%d", r, c)},
-			{"‖" + d + "‖ (Frobenius)", fmtNum(mat.Norm(m.Exact, 2))},
+			{"‖" + d + "‖ (Frobenius)", fmtNum(norm)},
 			{"max |" + d + "|", fmtNum(maxAbs)},
 		}
 		if Large(m.Exact) {
@@ -649,4 +647,57 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		table(b, []string{"quantity", "printed", fmt.Sprintf("computed, rounded to %d", ref.Decimals), "max difference", "agrees"},
 			[]bool{false, false, false, true, false}, rr)
 	}
+}
+
+// frobeniusMax is m's Frobenius norm √(Σ mᵢⱼ²) and its largest |mᵢⱼ|, in two
+// passes over blocks of rows in parallel: the largest first, then the sum of
+// the squares scaled by it, so that neither overflows nor underflows. The
+// blocks are fixed (64 rows) and their sums added in order, so the result
+// does not depend on the number of processors. NaN if m holds a NaN.
+func frobeniusMax(m *mat.Dense) (norm, maxAbs float64) {
+	r, c := m.Dims()
+	raw := m.RawMatrix()
+	const block = 64
+	n := (r + block - 1) / block
+	parts := make([]float64, n)
+	each := func(f func(k int, row []float64)) {
+		par.For(n, func(k int) {
+			for i := k * block; i < min(r, (k+1)*block); i++ {
+				f(k, raw.Data[i*raw.Stride:i*raw.Stride+c])
+			}
+		})
+	}
+	each(func(k int, row []float64) {
+		for _, v := range row {
+			if a := math.Abs(v); a > parts[k] || a != a {
+				parts[k] = a
+			}
+		}
+	})
+	for _, p := range parts {
+		if p > maxAbs || p != p {
+			maxAbs = p
+		}
+	}
+	if maxAbs == 0 || math.IsNaN(maxAbs) || math.IsInf(maxAbs, 0) {
+		return maxAbs, maxAbs
+	}
+	clear(parts)
+	inv := 1 / maxAbs
+	each(func(k int, row []float64) {
+		var acc float64
+		for _, v := range row {
+			s := v * inv
+			if math.IsInf(inv, 0) { // maxAbs below 2⁻¹⁰²⁴: divide instead
+				s = v / maxAbs
+			}
+			acc += s * s
+		}
+		parts[k] += acc
+	})
+	sum := 0.0
+	for _, p := range parts {
+		sum += p
+	}
+	return maxAbs * math.Sqrt(sum), maxAbs
 }

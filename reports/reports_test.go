@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,8 +15,11 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -334,5 +338,33 @@ func TestWriteLongStream(t *testing.T) {
 	os.WriteFile(path, want[:len(want)-1], 0o644)
 	if same, _ := Same(path, f); same {
 		t.Error("Same missed a missing last byte")
+	}
+}
+
+// TestFrobeniusMax checks the report's norm and largest element against
+// gonum's (LAPACK's dlange) and a plain loop, for ordinary values, values
+// whose squares overflow or underflow, zeros, and NaN.
+func TestFrobeniusMax(t *testing.T) {
+	s := rng.New(4)
+	for _, scale := range []float64{1, 1e200, 1e-200, 1e-310} {
+		m := mat.NewDense(300, 7, nil)
+		s.NormFill(m.RawMatrix().Data)
+		m.Scale(scale, m)
+		norm, mx := frobeniusMax(m)
+		want := 0.0
+		for _, v := range m.RawMatrix().Data {
+			want = math.Max(want, math.Abs(v))
+		}
+		if mx != want || math.Abs(norm-mat.Norm(m, 2)) > 1e-13*norm || norm == 0 {
+			t.Errorf("scale %g: norm %v (gonum %v), max %v (%v)", scale, norm, mat.Norm(m, 2), mx, want)
+		}
+	}
+	if n, m := frobeniusMax(mat.NewDense(3, 3, nil)); n != 0 || m != 0 {
+		t.Errorf("zeros: %v, %v", n, m)
+	}
+	nan := mat.NewDense(130, 2, nil)
+	nan.Set(129, 1, math.NaN())
+	if n, m := frobeniusMax(nan); !math.IsNaN(n) || !math.IsNaN(m) {
+		t.Errorf("NaN: %v, %v", n, m)
 	}
 }
