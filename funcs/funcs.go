@@ -119,8 +119,13 @@ func Sigmoid(x float64) float64 {
 }
 
 // SigmoidPrime is σ'(x) = σ(x)(1 − σ(x)) = σ(x)·σ(−x); the second form keeps
-// its precision where σ(x) rounds to 1 (x ≳ 37).
-func SigmoidPrime(x float64) float64 { return Sigmoid(x) * Sigmoid(-x) }
+// its precision where σ(x) rounds to 1 (x ≳ 37). Both factors share
+// e = e^(−|x|): they are 1/(1 + e) and e/(1 + e), exactly as Sigmoid
+// computes them, from one exponential instead of two.
+func SigmoidPrime(x float64) float64 {
+	e := math.Exp(-math.Abs(x))
+	return (1 / (1 + e)) * (e / (1 + e))
+}
 
 // sigmoidSecond is σ”(x) = σ'(x)(1 − 2σ(x)) = σ(x)σ(−x)(σ(−x) − σ(x)).
 func sigmoidSecond(x float64) float64 {
