@@ -43,32 +43,46 @@ func rows(m [][]float64) string {
 	return b.String() + "]"
 }
 
+// torchCase is one expression of the PyTorch fixture with its results.
+type torchCase struct {
+	Expr  string
+	Value float64
+	Grads map[string][][]float64
+}
+
+// torchFile is the PyTorch fixture: the input matrices and the cases.
+type torchFile struct {
+	Matrices map[string][][]float64
+	Cases    []torchCase
+}
+
+// torchFixture reads ../testdata/ref/torch.json (written by gen_torch.py
+// beside it): its cases, and its matrices as the matrices: section of an
+// experiment file.
+func torchFixture(t *testing.T) (fx torchFile, decl string) {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/ref/torch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &fx); err != nil {
+		t.Fatal(err)
+	}
+	var d strings.Builder
+	for _, name := range []string{"X", "W", "B", "Y", "W1", "W2", "C", "R", "P", "Q"} {
+		fmt.Fprintf(&d, "  %s: %s\n", name, rows(fx.Matrices[name]))
+	}
+	return fx, d.String()
+}
+
 // TestGradientsAgainstTorch compares L and every gradient with PyTorch
 // autograd in float64 (../testdata/ref/torch.json, written by gen_torch.py
 // beside it). Both sides compute in float64 but sum in different orders, so
 // agreement is asked to 1e-12 relative to the largest gradient element.
 func TestGradientsAgainstTorch(t *testing.T) {
-	b, err := os.ReadFile("../testdata/ref/torch.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fx struct {
-		Matrices map[string][][]float64
-		Cases    []struct {
-			Expr  string
-			Value float64
-			Grads map[string][][]float64
-		}
-	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
-	var decl strings.Builder
-	for _, name := range []string{"X", "W", "B", "Y", "W1", "W2", "C", "R", "P", "Q"} {
-		fmt.Fprintf(&decl, "  %s: %s\n", name, rows(fx.Matrices[name]))
-	}
+	fx, decl := torchFixture(t)
 	for _, c := range fx.Cases {
-		e := load(t, "matrices:\n"+decl.String()+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
+		e := load(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
 		g := RunGradient(e.Gradients[0], e.Matrices)
 		if math.Abs(g.Value-c.Value) > 1e-12*math.Max(1, math.Abs(c.Value)) {
 			t.Errorf("%s: L = %.17g, torch %.17g", c.Expr, g.Value, c.Value)

@@ -211,7 +211,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 		// unit length over all the matrices together, so that h is the
 		// length of the step whatever the matrices' size
 		scale := 1 / math.Sqrt(norm2)
-		var exact, comp float64 // Σ ∂L/∂M ⊙ V, compensated (Neumaier)
+		var dot neumaier // Σ ∂L/∂M ⊙ V, compensated
 		for _, mg := range g.Wrt {
 			vm := v[mg.Name]
 			for i := range vm {
@@ -221,19 +221,11 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 			r, c := mg.Exact.Dims()
 			for i := 0; i < r; i++ {
 				for j, gv := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-					x := gv * vm[i*c+j]
-					t := exact + x
-					if math.Abs(exact) >= math.Abs(x) {
-						comp += (exact - t) + x
-					} else {
-						comp += (x - t) + exact
-					}
-					exact = t
+					dot.add(gv * vm[i*c+j])
 				}
 			}
 		}
-		exact += comp
-		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: exact}
+		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.sum()}
 		dd.Numeric, dd.ErrEst = Numeric(func(t float64) float64 {
 			for _, mg := range g.Wrt {
 				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]

@@ -30,6 +30,18 @@ type patch struct {
 	vals     *mat.Dense
 }
 
+// index is the element of the whole matrix that the patch's element (i, j)
+// stands for.
+func (p *patch) index(i, j int) (int, int) {
+	if p.row >= 0 {
+		i = p.row
+	}
+	if p.col >= 0 {
+		j = p.col
+	}
+	return i, j
+}
+
 // at is element (i, j) of n's value under p (nil: unchanged).
 func at(n *node, p *patch, i, j int) float64 {
 	if p != nil && (p.row < 0 || i == p.row) && (p.col < 0 || j == p.col) {
@@ -186,13 +198,7 @@ func mapPatch(pa *patch, f func(x float64, i, j int) float64) *patch {
 	out := &patch{row: pa.row, col: pa.col, vals: mat.NewDense(r, c, nil)}
 	for i := 0; i < r; i++ {
 		for j := 0; j < c; j++ {
-			ii, jj := i, j
-			if pa.row >= 0 {
-				ii = pa.row
-			}
-			if pa.col >= 0 {
-				jj = pa.col
-			}
+			ii, jj := pa.index(i, j)
 			out.vals.Set(i, j, f(pa.vals.At(i, j), ii, jj))
 		}
 	}
@@ -211,13 +217,7 @@ func sumPatch(n, a *node, pa *patch, mean bool) *patch {
 		diffs := mat.NewDense(r, c, nil)
 		for i := 0; i < r; i++ {
 			for j := 0; j < c; j++ {
-				ii, jj := i, j
-				if pa.row >= 0 {
-					ii = pa.row
-				}
-				if pa.col >= 0 {
-					jj = pa.col
-				}
+				ii, jj := pa.index(i, j)
 				diffs.Set(i, j, pa.vals.At(i, j)-a.val.At(ii, jj))
 			}
 		}
@@ -312,13 +312,7 @@ func elementwisePatch(op byte, a *node, pa *patch, b *node, pb *patch, r, c int,
 	out := &patch{row: row, col: col, vals: mat.NewDense(rows, cols, nil)}
 	for i := 0; i < rows; i++ {
 		for j := 0; j < cols; j++ {
-			ii, jj := i, j
-			if row >= 0 {
-				ii = row
-			}
-			if col >= 0 {
-				jj = col
-			}
+			ii, jj := out.index(i, j)
 			x, y := at(a, pa, bidx(ar, ii), bidx(ac, jj)), at(b, pb, bidx(br, ii), bidx(bc, jj))
 			z := f(x, y)
 			if bad(z) && !bad(x) && !bad(y) {

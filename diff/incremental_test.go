@@ -1,11 +1,7 @@
 package diff
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
-	"os"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -21,27 +17,13 @@ import (
 // incrementally on a tape that has been through its backward walk, equals
 // L computed from scratch with the element changed, to rounding.
 func TestPatchedValueMatchesFull(t *testing.T) {
-	b, err := os.ReadFile("../testdata/ref/torch.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fx struct {
-		Matrices map[string][][]float64
-		Cases    []struct{ Expr string }
-	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
-	var decl strings.Builder
-	for _, name := range []string{"X", "W", "B", "Y", "W1", "W2", "C", "R", "P", "Q"} {
-		fmt.Fprintf(&decl, "  %s: %s\n", name, rows(fx.Matrices[name]))
-	}
+	fx, decl := torchFixture(t)
 	exprs := []string{}
 	for _, c := range fx.Cases {
 		exprs = append(exprs, c.Expr)
 	}
 	for _, src := range exprs {
-		check(t, "matrices:\n"+decl.String()+"gradients:\n  - name: L\n    expr: \""+src+"\"\n")
+		check(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+src+"\"\n")
 	}
 	// larger shapes, so that a changed row or column is one of many
 	big := "random: {seed: 3}\nmatrices:\n  X: {randn: [7, 5]}\n  W: {randn: [5, 6]}\n  B: {randn: [1, 6]}\n  Y: {rand: [7, 6]}\ngradients:\n"

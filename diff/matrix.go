@@ -202,20 +202,30 @@ func rowBlocks(r, c int) int {
 func Sum(m *mat.Dense) float64 {
 	raw := m.RawMatrix()
 	r, c := m.Dims()
-	var s, comp float64
+	var acc neumaier
 	for i := 0; i < r; i++ {
 		for _, x := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-			t := s + x
-			if math.Abs(s) >= math.Abs(x) {
-				comp += (s - t) + x
-			} else {
-				comp += (x - t) + s
-			}
-			s = t
+			acc.add(x)
 		}
 	}
-	return s + comp
+	return acc.sum()
 }
+
+// neumaier is a running sum with Neumaier's compensation: s, and comp the
+// rounding errors of the additions so far.
+type neumaier struct{ s, comp float64 }
+
+func (a *neumaier) add(x float64) {
+	t := a.s + x
+	if math.Abs(a.s) >= math.Abs(x) {
+		a.comp += (a.s - t) + x
+	} else {
+		a.comp += (x - t) + a.s
+	}
+	a.s = t
+}
+
+func (a neumaier) sum() float64 { return a.s + a.comp }
 
 // reduce is ΣA (or its mean): ∂L/∂A = ∂L/∂out · ones (divided by the count
 // for the mean).
