@@ -98,48 +98,50 @@ func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
 			align[i] = tw.AlignRight
 		}
 	}
-	slot := tables.Get().(*tableSlot)
-	defer tables.Put(slot)
-	t := slot.t
-	t.Reset()
-	slot.out.Reset()
-	t.Options(
-		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	)
 	h := make([]any, len(header))
 	for i, s := range header {
 		h[i] = escape(s)
 	}
-	t.Header(h...)
-	for _, r := range rows {
-		cells := make([]any, len(r))
+	cells := make([][]any, len(rows))
+	for k, r := range rows {
+		cells[k] = make([]any, len(r))
 		for i, s := range r {
-			cells[i] = escape(s)
+			cells[k][i] = escape(s)
 		}
-		_ = t.Append(cells...)
+	}
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.t == nil {
+		shared.t = tablewriter.NewTable(&shared.out,
+			tablewriter.WithRenderer(renderer.NewMarkdown()),
+			tablewriter.WithHeaderAutoFormat(tw.Off),
+			tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+			tablewriter.WithRowAutoWrap(tw.WrapNone),
+			tablewriter.WithStringerCacheCustom(noCache{}),
+		)
+	}
+	t := shared.t
+	t.Reset()
+	shared.out.Reset()
+	t.Options(
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	t.Header(h...)
+	for _, c := range cells {
+		_ = t.Append(c...)
 	}
 	_ = t.Render()
-	b.Write(slot.out.Bytes())
+	b.Write(shared.out.Bytes())
 	b.WriteByte('\n')
 }
 
-// tables are tablewriter tables kept for reuse: making one allocates a
-// cache for 10,240 entries, which cost more than the tables a report
-// draws. Every cell is a string, so the cache is not needed (noCache).
-var tables = sync.Pool{New: func() any {
-	s := &tableSlot{}
-	s.t = tablewriter.NewTable(&s.out,
-		tablewriter.WithRenderer(renderer.NewMarkdown()),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithStringerCacheCustom(noCache{}),
-	)
-	return s
-}}
-
-type tableSlot struct {
+// shared is the one tablewriter table every report draws with, in turn:
+// making a table allocates a cache for 10,240 entries, which costs more
+// than drawing the tables of a report. Every cell is a string, so the
+// cache is not needed (noCache).
+var shared struct {
+	sync.Mutex
 	t   *tablewriter.Table
 	out bytes.Buffer
 }
