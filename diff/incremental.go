@@ -102,10 +102,11 @@ func (t *tape) patches(leaf *node, i, j int, v float64) (ps map[*node]*patch, pr
 // delta is L(after) − L(before) for two sets of patches of the same
 // element. Where L is a sum (or mean) it is the compensated sum of the
 // changed elements' differences, which never forms L itself: a sum of
-// millions of terms is large, and rounding it would cost the difference
-// quotient ulp(L)/h, more than the whole tolerance at n = 2048 (a 2048×2048
-// layer's L ≈ 2·10⁶ has ulp 5·10⁻¹⁰). Both sets come from the same code, so
-// what rounding the recomputation does cancels.
+// millions of terms is large, and rounding it would cost a central
+// difference ulp(L)/2h (a 2048×2048 layer's L ≈ 2·10⁶ has ulp 5·10⁻¹⁰, so
+// 2·10⁻⁷ at h = 10⁻³: more than the tolerance of a small gradient element).
+// Both sets come from the same code, so what rounding the recomputation
+// does cancels.
 func delta(root *node, after, before map[*node]*patch) float64 {
 	if bad(root.val.At(0, 0)) {
 		return math.NaN() // L is not defined, nor is its change
