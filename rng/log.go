@@ -9,9 +9,10 @@ import "math"
 // library's nearly correctly rounded log) prints. Log is therefore
 // correctly rounded, in two steps (Ziv's strategy):
 //
-//  1. a fast approximation with a proven error below 2⁻⁶⁵·|ln x|
-//     (logFast); when that interval rounds to one float64, that is the
-//     answer, as it is for all but about 1 in 500 inputs;
+//  1. a fast approximation whose error is below 2⁻⁶⁵·|ln x| (logFast,
+//     which says why; TestLogFastBound measures at most 2⁻⁶⁹); Log allows
+//     2⁻⁶³, and when that interval rounds to one float64, that is the
+//     answer, as it is for all but about 1 in 700 inputs;
 //  2. otherwise the slow series in double-double arithmetic (about 100
 //     bits, logSlow) decides.
 func Log(x float64) float64 {
