@@ -133,18 +133,6 @@ func delta(root *node, after, before map[*node]*patch) float64 {
 	return pa.vals.At(0, 0) - pb.vals.At(0, 0)
 }
 
-// patchedValue is L with element (i, j) of leaf set to v (see patches).
-func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float64, problem string, ok bool) {
-	ps, problem, ok := t.patches(leaf, i, j, v)
-	if !ok {
-		return 0, "", false
-	}
-	if p := ps[root]; p != nil {
-		return p.vals.At(0, 0), problem, true
-	}
-	return root.val.At(0, 0), problem, true
-}
-
 // repatch is n's patch given its inputs' patches (nil when none changed);
 // known is false for an operation it does not know.
 func (t *tape) repatch(n *node, ps map[*node]*patch, note func(string)) (p *patch, known bool) {

@@ -111,3 +111,15 @@ func TestCheckIgnoresRoundingOfL(t *testing.T) {
 		}
 	}
 }
+
+// patchedValue is L with element (i, j) of leaf set to v (see patches).
+func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float64, problem string, ok bool) {
+	ps, problem, ok := t.patches(leaf, i, j, v)
+	if !ok {
+		return 0, "", false
+	}
+	if p := ps[root]; p != nil {
+		return p.vals.At(0, 0), problem, true
+	}
+	return root.val.At(0, 0), problem, true
+}

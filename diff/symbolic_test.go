@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/runner-dev/runner/expr"
-	"github.com/runner-dev/runner/funcs"
 )
 
 // evalTree evaluates a derivative tree, including its display-only calls.
@@ -85,7 +84,6 @@ func TestSymbolicMatchesAD(t *testing.T) {
 			}
 		}
 	}
-	_ = funcs.Sigmoid
 }
 
 func TestSimplify(t *testing.T) {

@@ -21,46 +21,32 @@ const HugeMin = 4 << 20
 
 const hugePage = 2 << 20
 
-// Floats is a new zeroed []float64 of length n.
-func Floats(n int) []float64 {
-	if n*8 < HugeMin {
-		return make([]float64, n)
+// Make is make([]T, n); a large one (HugeMin bytes or more) starts at the
+// first 2 MiB boundary of a slightly longer allocation and is marked for
+// huge pages.
+func Make[T any](n int) []T {
+	var zero T
+	size := unsafe.Sizeof(zero)
+	if size == 0 || uintptr(n)*size < HugeMin {
+		return make([]T, n)
 	}
-	b := make([]float64, n+hugePage/8)
-	off := align(unsafe.Pointer(unsafe.SliceData(b))) / 8
-	b = b[off : off+n : off+n]
-	advise(unsafe.Pointer(unsafe.SliceData(b)), uintptr(n)*8)
-	return b
+	s := make([]T, n+int(hugePage/size)+1)
+	off := (align(unsafe.Pointer(unsafe.SliceData(s))) + int(size) - 1) / int(size)
+	s = s[off : off+n : off+n]
+	advise(unsafe.Pointer(unsafe.SliceData(s)), uintptr(n)*size)
+	return s
 }
 
-// Bytes is a new zeroed []byte of length 0 and capacity n.
-func Bytes(n int) []byte {
-	if n < HugeMin {
-		return make([]byte, 0, n)
-	}
-	b := make([]byte, n+hugePage)
-	off := align(unsafe.Pointer(unsafe.SliceData(b)))
-	b = b[off : off+n : off+n]
-	advise(unsafe.Pointer(unsafe.SliceData(b)), uintptr(n))
-	return b[:0]
-}
+// Floats is a new zeroed []float64 of length n (Make).
+func Floats(n int) []float64 { return Make[float64](n) }
+
+// Bytes is a new zeroed []byte of length 0 and capacity n (Make).
+func Bytes(n int) []byte { return Make[byte](n)[:0] }
 
 // align is how many bytes past p the next 2 MiB boundary is.
 func align(p unsafe.Pointer) int {
 	a := uintptr(p)
 	return int((a+hugePage-1)&^(hugePage-1) - a)
-}
-
-// Make is make([]T, n), with the whole 2 MiB pages inside a large one
-// (HugeMin bytes or more) marked for huge pages: for the long arrays of
-// results a sweep over a million points keeps.
-func Make[T any](n int) []T {
-	s := make([]T, n)
-	var zero T
-	if size := uintptr(n) * unsafe.Sizeof(zero); size >= HugeMin {
-		advise(unsafe.Pointer(unsafe.SliceData(s)), size)
-	}
-	return s
 }
 
 // Dense is a new zeroed r×c matrix whose storage comes from Floats.
