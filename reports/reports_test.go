@@ -20,7 +20,7 @@ import (
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/rng"
-	"github.com/runner-dev/runner/spec"
+	"github.com/runner-dev/runner/spec/load"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden from this run")
@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal("no inputs")
 	}
 	for _, in := range inputs {
-		e, err := spec.Load(in, spec.DefaultOptions)
+		e, err := load.Load(in, load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func firstDiff(a, b []byte) string {
 // TestDeterministic renders the same results twice, and from two separate
 // runs, and asks for the same bytes.
 func TestDeterministic(t *testing.T) {
-	e, err := spec.Load("testdata/matrix.yaml", spec.DefaultOptions)
+	e, err := load.Load("testdata/matrix.yaml", load.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestCSVColumnsAndRows(t *testing.T) {
-	e, err := spec.Load("testdata/two-vars.yaml", spec.DefaultOptions)
+	e, err := load.Load("testdata/two-vars.yaml", load.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func csvExact(t *testing.T, data []byte) map[string]float64 {
 // computation, not a second one for display).
 func TestStepTablesAreTheEnginesNumbers(t *testing.T) {
 	for _, in := range []string{"../experiments/05-matrix-sum.yaml", "../experiments/04-matrix-product.yaml", "../experiments/03-multiple-inputs.yaml", "testdata/matrix.yaml"} {
-		e, err := spec.Load(in, spec.DefaultOptions)
+		e, err := load.Load(in, load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +243,7 @@ func TestExplainOff(t *testing.T) {
 		"functions:\n  - {name: f, expr: x^2, at: 1, explain: false}\n",
 		"explain: false\nmatrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: sum(X)}\n",
 	} {
-		e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
+		e, err := load.Parse("t.yaml", []byte(src), load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +251,7 @@ func TestExplainOff(t *testing.T) {
 			t.Errorf("explanation shown for:\n%s", src)
 		}
 	}
-	e, _ := spec.Parse("t.yaml", []byte("functions:\n  - {name: f, expr: x^2, at: 1}\n"), spec.DefaultOptions)
+	e, _ := load.Parse("t.yaml", []byte("functions:\n  - {name: f, expr: x^2, at: 1}\n"), load.DefaultOptions)
 	if md := string(Markdown(diff.Run(e))); !strings.Contains(md, "```mermaid") {
 		t.Errorf("no graph by default")
 	}
@@ -262,7 +262,7 @@ func TestExplainOff(t *testing.T) {
 // tree: exp(2 * x) after sigmoid is exp(2 * u1), not a text replacement of
 // every letter x (which once gave "eu1p").
 func TestChainStepsSubstitute(t *testing.T) {
-	e, err := spec.Parse("t.yaml", []byte("chains:\n  - {name: c, of: [sigmoid, 'exp(2 * x)', 'leaky_relu(x, 0.1)'], at: 0.5}\n"), spec.DefaultOptions)
+	e, err := load.Parse("t.yaml", []byte("chains:\n  - {name: c, of: [sigmoid, 'exp(2 * x)', 'leaky_relu(x, 0.1)'], at: 0.5}\n"), load.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +283,7 @@ func TestNoFullGradients(t *testing.T) {
 		if !full {
 			src += ", full_gradients: false"
 		}
-		e, err := spec.Parse("big.yaml", []byte(src+"}\n"), spec.DefaultOptions)
+		e, err := load.Parse("big.yaml", []byte(src+"}\n"), load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
