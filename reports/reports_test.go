@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,11 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
-	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec/load"
 )
 
@@ -341,30 +337,14 @@ func TestWriteLongStream(t *testing.T) {
 	}
 }
 
-// TestFrobeniusMax checks the report's norm and largest element against
-// gonum's (LAPACK's dlange) and a plain loop, for ordinary values, values
-// whose squares overflow or underflow, zeros, and NaN.
-func TestFrobeniusMax(t *testing.T) {
-	s := rng.New(4)
-	for _, scale := range []float64{1, 1e200, 1e-200, 1e-310} {
-		m := mat.NewDense(300, 7, nil)
-		s.NormFill(m.RawMatrix().Data)
-		m.Scale(scale, m)
-		norm, mx := frobeniusMax(m)
-		want := 0.0
-		for _, v := range m.RawMatrix().Data {
-			want = math.Max(want, math.Abs(v))
-		}
-		if mx != want || math.Abs(norm-mat.Norm(m, 2)) > 1e-13*norm || norm == 0 {
-			t.Errorf("scale %g: norm %v (gonum %v), max %v (%v)", scale, norm, mat.Norm(m, 2), mx, want)
-		}
-	}
-	if n, m := frobeniusMax(mat.NewDense(3, 3, nil)); n != 0 || m != 0 {
-		t.Errorf("zeros: %v, %v", n, m)
-	}
-	nan := mat.NewDense(130, 2, nil)
-	nan.Set(129, 1, math.NaN())
-	if n, m := frobeniusMax(nan); !math.IsNaN(n) || !math.IsNaN(m) {
-		t.Errorf("NaN: %v, %v", n, m)
+// BenchmarkTable draws a small three-row table as reports do.
+func BenchmarkTable(b *testing.B) {
+	header := []string{"x", "value", "status"}
+	right := []bool{true, true, false}
+	rows := [][]string{{"1", "2", "ok"}, {"3", "4", "ok"}, {"5", "6", "fail"}}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		table(&buf, header, right, rows)
 	}
 }
