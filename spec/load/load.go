@@ -21,7 +21,6 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
-	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -754,7 +753,7 @@ func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
 	if !ok || !good {
 		return nil
 	}
-	c.Points = mem.Make[float64](len(pts))
+	c.Points = make([]float64, len(pts))
 	for i, p := range pts {
 		c.Points[i] = p[0]
 	}

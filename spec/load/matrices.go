@@ -19,7 +19,6 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
-	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -112,7 +111,7 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 		if !ok {
 			return nil
 		}
-		d := mem.Dense(int(k), int(k))
+		d := mat.NewDense(int(k), int(k), nil)
 		for i := 0; i < int(k); i++ {
 			d.Set(i, i, 1)
 		}
@@ -122,7 +121,7 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 	if !ok {
 		return nil
 	}
-	d := mem.Dense(rows, cols)
+	d := mat.NewDense(rows, cols, nil)
 	raw := d.RawMatrix().Data
 	src := fmt.Sprintf("%s(%d, %d)", form, rows, cols)
 	switch form {
@@ -373,7 +372,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 	out := mat.NewDense(int(rows), int(cols), data)
 	if h.Fortran && len(h.Shape) == 2 {
 		// column-major on disk: element (i, j) is at j·rows + i
-		out = mem.Dense(int(rows), int(cols))
+		out = mat.NewDense(int(rows), int(cols), nil)
 		for j := 0; j < int(cols); j++ {
 			for i := 0; i < int(rows); i++ {
 				out.Set(i, j, data[j*int(rows)+i])
