@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -169,7 +170,7 @@ func worse(a, b Element) bool {
 // describeElement is "[i,j]: claimed c, exact e" with the note when there is one.
 func describeElement(e Element) string {
 	s := fmt.Sprintf("[%d,%d]: claimed %s, exact %s", e.Row, e.Col, fmtNum(e.Claimed), fmtNum(e.Exact))
-	if e.Note != "" {
+	if e.Note != "" && !strings.HasPrefix(e.Note, "claimed is") { // the claimed value is printed already
 		s += " (" + e.Note + ")"
 	}
 	return s

@@ -151,7 +151,7 @@ func factorRule(claimed, exact []float64, tol Tolerance, dims []Dim, unit string
 	if f.Rounded == -1 {
 		d.Kind = KindSign
 		d.Summary = fmt.Sprintf("the sign is flipped: claimed = −exact (%s)", every)
-		d.Markdown = fmt.Sprintf("**The sign is flipped.** At %s the claim is the exact value times −1: claimed = −exact.\n", every)
+		d.Markdown = fmt.Sprintf("**The sign is flipped:** claimed = −exact at %s.\n", every)
 		return d, true
 	}
 	eq := fmt.Sprintf("claimed = %s × exact", fmtRounded(f.Rounded))
@@ -170,8 +170,7 @@ func factorRule(claimed, exact []float64, tol Tolerance, dims []Dim, unit string
 		why = append(why, n+" = "+strings.Join(names, " = ")+": "+hint)
 	}
 	d.Summary = fmt.Sprintf("%s (%s)", eq, every)
-	d.Markdown = fmt.Sprintf("**Off by a constant factor.** At %s the claim is %s × the exact value: %s.",
-		every, fmtRounded(f.Rounded), eq)
+	d.Markdown = fmt.Sprintf("**Off by a constant factor:** %s at %s.", eq, every)
 	switch len(why) {
 	case 1:
 		d.Summary += "; " + why[0]

@@ -86,38 +86,43 @@ func failingRegions(xs, claimed, exact []float64, tol Tolerance) []Interval {
 // regionsDiagnosis words where a scalar claim fails.
 func regionsDiagnosis(xs, claimed, exact []float64, tol Tolerance, v Verdict) Diagnosis {
 	regions := failingRegions(xs, claimed, exact, tol)
-	where, allIntervals := make([]string, len(regions)), true
+	pieces, allIntervals := make([]string, len(regions)), true
 	for k, r := range regions {
 		if r.Points == 1 {
-			where[k], allIntervals = "x = "+fmtNum(r.Lo), false
+			pieces[k], allIntervals = "x = "+fmtNum(r.Lo), false
 		} else {
-			where[k] = fmt.Sprintf("[%s, %s]", fmtNum(r.Lo), fmtNum(r.Hi))
+			pieces[k] = fmt.Sprintf("[%s, %s]", fmtNum(r.Lo), fmtNum(r.Hi))
 		}
 	}
-	var s string
+	var where string // "fails for x in [-3, -0.5] and [2, 3]; right elsewhere"
 	switch {
+	case v.Disagree == v.Total && v.Total == 1:
+		where = "fails at x = " + fmtNum(xs[0])
 	case v.Disagree == v.Total:
-		s = fmt.Sprintf("fails at all %d points", v.Total)
-		if v.Total == 1 {
-			s = "fails at x = " + fmtNum(xs[0])
-		}
+		where = fmt.Sprintf("fails at all %d points", v.Total)
 	case allIntervals:
-		s = "fails for x in " + joinAnd(where) + "; right elsewhere"
+		where = "fails for x in " + joinAnd(pieces) + "; right elsewhere"
 	default:
-		for k := range where {
-			if strings.HasPrefix(where[k], "[") {
-				where[k] = "x in " + where[k]
+		for k := range pieces {
+			if strings.HasPrefix(pieces[k], "[") {
+				pieces[k] = "x in " + pieces[k]
 			}
 		}
-		s = "fails at " + joinAnd(where) + "; right elsewhere"
+		where = "fails at " + joinAnd(pieces) + "; right elsewhere"
+	}
+	count := countOf(v.Disagree, v.Total, "point") + " disagree"
+	if v.NonFinite > 0 {
+		count += fmt.Sprintf(", %s NaN or infinite", plural(v.NonFinite, "claimed value is", "claimed values are"))
 	}
 	worst := v.Worst[0]
-	s += fmt.Sprintf(" (%s disagree; worst x = %s: claimed %s, exact %s)",
-		countOf(v.Disagree, v.Total, "point"), fmtNum(xs[worst.Row]), fmtNum(worst.Claimed), fmtNum(worst.Exact))
-	if v.NonFinite > 0 {
-		s += fmt.Sprintf("; %s NaN or infinite", plural(v.NonFinite, "claimed value is", "claimed values are"))
+	s := fmt.Sprintf("%s (%s; worst x = %s: claimed %s, exact %s)",
+		where, count, fmtNum(xs[worst.Row]), fmtNum(worst.Claimed), fmtNum(worst.Exact))
+	head, rest, _ := strings.Cut(where, "; ")
+	md := fmt.Sprintf("**The claim %s**", head)
+	if rest != "" {
+		md += "; it is " + rest
 	}
-	label := func(e Element) string { return "x = " + fmtNum(xs[e.Row]) }
-	return Diagnosis{Kind: KindRegions, Regions: regions, Summary: s,
-		Markdown: fmt.Sprintf("**The claim %s.** The worst points:\n\n", s) + worstTable(v.Worst, "x", label)}
+	md += fmt.Sprintf(". %s; the worst:\n\n", upperFirst(count))
+	label := func(e Element) string { return fmtNum(xs[e.Row]) }
+	return Diagnosis{Kind: KindRegions, Regions: regions, Summary: s, Markdown: md + worstTable(v.Worst, "x", label)}
 }
