@@ -297,12 +297,17 @@ func ruleKinks(f *facts) (Diagnosis, bool) {
 	if len(at) > MaxWorst {
 		at = append(at[:MaxWorst], "…")
 	}
-	s := fmt.Sprintf("right except at kinks: the %s that disagree (%s) %s at kinks, where the derivative is not defined",
-		countOf(f.v.Disagree, f.v.Total, "element"), strings.Join(at, ", "), isAre(f.v.Disagree))
+	verb := "disagrees"
+	if f.v.Disagree > 1 {
+		verb = "disagree"
+	}
+	which := plural(f.v.Disagree, "element", "elements")
+	s := fmt.Sprintf("right except at kinks: only %s of %d %s (%s), all at kinks, where the derivative is not defined",
+		which, f.v.Total, verb, strings.Join(at, ", "))
 	return Diagnosis{Kind: KindKinks, Summary: s,
-		Markdown: fmt.Sprintf("**Right except at kinks.** The claim agrees everywhere except at %s (%s), "+
+		Markdown: fmt.Sprintf("**Right except at kinks.** Only %s of %d %s with the exact value (%s), "+
 			"all at kinks of the function, where the derivative is not defined and the exact value is a convention.\n",
-			plural(f.v.Disagree, "element", "elements"), strings.Join(at, ", "))}, true
+			which, f.v.Total, verb, strings.Join(at, ", "))}, true
 }
 
 // ruleElements fires on any failed claim: how many disagree, and the worst.
@@ -316,6 +321,7 @@ func ruleElements(f *facts) (Diagnosis, bool) {
 			upperFirst(countOf(f.v.Disagree, f.v.Total, "element"))) + worstTable(f.v.Worst, "element", label)}, true
 }
 
+// isAre is "is" for one, "are" for more.
 func isAre(n int) string {
 	if n == 1 {
 		return "is"
@@ -323,6 +329,7 @@ func isAre(n int) string {
 	return "are"
 }
 
+// upperFirst capitalises the first (ASCII) letter of s.
 func upperFirst(s string) string {
 	if s == "" {
 		return s

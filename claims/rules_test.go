@@ -283,7 +283,7 @@ func TestRuleKinks(t *testing.T) {
 	c := mat.DenseCopyOf(ex)
 	c.Set(1, 1, 0) // relu'(0) taken as 0 by the claim, as 1 by exact
 	assertFires(t, ruleKinks, ruleCase{"one kink wrong", c, ex, Context{Kinks: kinks}}, KindKinks,
-		"right except at kinks", "1 of 12 element", "([1,1]) is at kinks")
+		"right except at kinks: only 1 element of 12 disagrees ([1,1]), all at kinks")
 	assertSilent(t, "kinks", ruleKinks)
 	c.Set(0, 0, 5) // and one element that is no kink
 	if _, ok := ruleKinks(factsOf(c, ex, Context{Kinks: kinks})); ok {
@@ -319,6 +319,27 @@ func TestDiagnoseNoise(t *testing.T) {
 		}
 		if d.Verdict.OK {
 			t.Errorf("%s: noise agrees", c.name)
+		}
+	}
+}
+
+// TestDiagnoseNeverPanics puts every pair of awkward matrices through
+// Diagnose: empty, nil, NaN, Inf, one element, a row, a column.
+func TestDiagnoseNeverPanics(t *testing.T) {
+	ms := []*mat.Dense{nil, {}, dense(1, 1, math.NaN()), dense(1, 1, 0), dense(1, 2, math.Inf(1), 1),
+		dense(2, 1, 0, 0), dense(2, 2, 1, math.NaN(), 0, 0), exactGrad(), transpose(exactGrad())}
+	kinks := Context{Kinks: func(i, j int) bool { return i == 0 }, Dims: []Dim{{"n", 2}, {"", 0}}}
+	for a, cl := range ms {
+		for b, ex := range ms {
+			d := Diagnose(cl, ex, Tolerance{}, kinks)
+			if d.Kind == "" || d.Summary == "" || d.Markdown == "" {
+				t.Errorf("claim %d against %d: empty diagnosis %+v", a, b, d)
+			}
+			ra, ca := dims(cl)
+			rb, cb := dims(ex)
+			if (ra != rb || ca != cb) && d.Verdict.OK {
+				t.Errorf("claim %d against %d: shapes differ but OK", a, b)
+			}
 		}
 	}
 }
