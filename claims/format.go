@@ -7,18 +7,9 @@ import (
 	"strings"
 )
 
-// fmtNum formats a value for a learner: 6 significant digits, no trailing zeros.
-func fmtNum(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "NaN"
-	case math.IsInf(x, 1):
-		return "+Inf"
-	case math.IsInf(x, -1):
-		return "-Inf"
-	}
-	return strconv.FormatFloat(x, 'g', 6, 64)
-}
+// fmtNum formats a value for a learner: 6 significant digits, no trailing
+// zeros; NaN, +Inf and -Inf as Go spells them.
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
 // fmtRounded formats a value already rounded to its significant digits, in
 // the shortest form that reads it back ("10", "0.1", "2.5e-07").
