@@ -147,7 +147,7 @@ func write(b *strings.Builder, n Node, outer int) {
 			}
 			write(b, a, 0)
 		}
-		if n.Op != nil {
+		if n.Op != nil || n.Fn != nil && len(n.Args) == 1 { // resolved: the parameters with defaults
 			for _, v := range n.Params {
 				b.WriteString(", ")
 				b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))

@@ -476,7 +476,7 @@ func elementwise(op *Op, e *Elem) *Op {
 	op.Patch = func(c *Ctx, _ *Call, in []Mat, ps []*Patch, O Mat, _ *Saved) *Patch {
 		return elementwisePatch(c, op.Name, e, in[0], ps[0], in[1], ps[1], O.R, O.C)
 	}
-	if op.Show == nil {
+	if op.Show == nil && !isName(op.Name) { // an operator: A + B
 		op.Show = func(in []string, _ *Call) string { return in[0] + " " + op.Name + " " + in[1] }
 	}
 	return op
