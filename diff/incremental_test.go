@@ -46,7 +46,11 @@ func TestPatchedValueMatchesFull(t *testing.T) {
 	}
 }
 
-func check(t *testing.T, src string) {
+func check(t *testing.T, src string) { t.Helper(); checkWith(t, src, nil) }
+
+// checkWith is check, with prep (if not nil) applied to the tape after its
+// forward pass.
+func checkWith(t *testing.T, src string, prep func(*tape)) {
 	t.Helper()
 	e := load(t, src)
 	g := e.Gradients[0]
@@ -59,6 +63,9 @@ func check(t *testing.T, src string) {
 		tp.wrt[w] = &node{val: leaves[w], needs: true}
 	}
 	root := tp.forward(g.Expr)
+	if prep != nil {
+		prep(tp)
+	}
 	tp.backward(root)
 	full := func() float64 {
 		ft := &tape{leaves: leaves, wrt: map[string]*node{}}

@@ -1,10 +1,7 @@
 package diff
 
 import (
-	"encoding/json"
-	"fmt"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -16,18 +13,7 @@ import (
 // matrices as the matrices: section of an experiment file.
 func opsFixture(t *testing.T) (fx torchFile, decl string) {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/ref/ops.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
-	var d strings.Builder
-	for _, name := range []string{"X", "T", "U", "W", "R", "C", "Y"} {
-		fmt.Fprintf(&d, "  %s: %s\n", name, rows(fx.Matrices[name]))
-	}
-	return fx, d.String()
+	return fixture(t, "../testdata/ref/ops.json", []string{"X", "T", "U", "W", "R", "C", "Y"})
 }
 
 // TestMaximumMinimumAgainstTorch compares L and every gradient, zeros
@@ -140,42 +126,19 @@ func TestMaximumExplained(t *testing.T) {
 
 // TestPatchFallsBackToFullEvaluation: an operation without a patch is
 // recomputed in full from its inputs' patched values, and L with one
-// element changed still equals L computed from scratch. Every node's patch
-// is taken away here, so that each operation's full recomputation is used.
+// element changed still equals L computed from scratch (check). Every
+// node's patch is taken away here, so that each operation's full
+// recomputation is used.
 func TestPatchFallsBackToFullEvaluation(t *testing.T) {
-	e := load(t, "random: {seed: 4}\nmatrices:\n  X: {randn: [3, 3]}\n  W: {randn: [3, 5]}\n  B: {randn: [1, 5]}\n"+
-		"gradients:\n  - {name: L, expr: \"mean(maximum(tanh(X @ W), B) - transpose(transpose(B) @ B @ transpose(W)))\", wrt: [X, W]}\n")
-	g := e.Gradients[0]
-	leaves := map[string]*mat.Dense{}
-	for _, m := range e.Matrices {
-		leaves[m.Name] = m.Value
-	}
-	tp := &tape{leaves: leaves, wrt: map[string]*node{}}
-	for _, w := range g.Wrt {
-		tp.wrt[w] = &node{val: leaves[w], needs: true}
-	}
-	root := tp.forward(g.Expr)
-	for _, n := range tp.nodes {
-		if n.op != nil {
-			op := *n.op
-			op.Patch = nil
-			n.op = &op
-		}
-	}
-	for _, w := range g.Wrt {
-		m := leaves[w]
-		r, c := m.Dims()
-		for i := 0; i < r; i++ {
-			for j := 0; j < c; j++ {
-				x0 := m.At(i, j)
-				got, _, ok := tp.patchedValue(root, tp.wrt[w], i, j, x0+0.5)
-				m.Set(i, j, x0+0.5)
-				want := (&tape{leaves: leaves, wrt: map[string]*node{}}).forward(g.Expr).val.At(0, 0)
-				m.Set(i, j, x0)
-				if !ok || got != want {
-					t.Errorf("%s[%d,%d]: full recomputation gives %.17g (%v), from scratch %.17g", w, i, j, got, ok, want)
+	checkWith(t, "random: {seed: 4}\nmatrices:\n  X: {randn: [3, 3]}\n  W: {randn: [3, 5]}\n  B: {randn: [1, 5]}\n"+
+		"gradients:\n  - {name: L, expr: \"mean(maximum(tanh(X @ W), B) - transpose(transpose(B) @ B @ transpose(W)))\", wrt: [X, W]}\n",
+		func(tp *tape) {
+			for _, n := range tp.nodes {
+				if n.op != nil {
+					op := *n.op
+					op.Patch = nil
+					n.op = &op
 				}
 			}
-		}
-	}
+		})
 }

@@ -205,29 +205,10 @@ var table = []*Op{
 		Rules: func([]string, []bool, *Call) []string { return []string{"transpose the gradient"} },
 		LaTeX: func(t TeX, _ *Call) string { return t.Power(0, `\top`) },
 	},
-	elementwise(&Op{Name: "maximum", Doc: "the larger of A and B, element by element, with broadcasting (a tie is a kink)",
-		Step: func([]string, *Call) string { return "Max" },
-		Rules: perElement(func(in []string) [2]string {
-			return [2]string{winner(in[0], ">", in[1]), winner(in[1], ">", in[0])}
-		}),
-		LaTeX: func(t TeX, _ *Call) string { return `\max` + t.Paren(t.Arg(0, 0)+", "+t.Arg(1, 0)) },
-	}, &Elem{
-		F: func(x, y float64) float64 { return pick(x, y, x > y) },
-		D: func(x, y, _ float64) (float64, float64) { return share(x > y, x < y) },
-		// the gradient goes to the larger; a tie shares it, as PyTorch does
-		Kink: func(x, y float64) bool { return x == y },
-	}),
-	elementwise(&Op{Name: "minimum", Doc: "the smaller of A and B, element by element, with broadcasting (a tie is a kink)",
-		Step: func([]string, *Call) string { return "Min" },
-		Rules: perElement(func(in []string) [2]string {
-			return [2]string{winner(in[0], "<", in[1]), winner(in[1], "<", in[0])}
-		}),
-		LaTeX: func(t TeX, _ *Call) string { return `\min` + t.Paren(t.Arg(0, 0)+", "+t.Arg(1, 0)) },
-	}, &Elem{
-		F:    func(x, y float64) float64 { return pick(x, y, x < y) },
-		D:    func(x, y, _ float64) (float64, float64) { return share(x < y, x > y) },
-		Kink: func(x, y float64) bool { return x == y },
-	}),
+	// the gradient goes to the larger (smaller); a tie is a kink and shares
+	// it, as PyTorch does
+	extremum("maximum", "larger", "Max", `\max`, ">", func(x, y float64) bool { return x > y }),
+	extremum("minimum", "smaller", "Min", `\min`, "<", func(x, y float64) bool { return x < y }),
 }
 
 // apply is a registry function f(x; p) element by element:
@@ -394,6 +375,23 @@ func perElement(partials func(in []string) [2]string) func([]string, []bool, *Ca
 		}
 		return out
 	}
+}
+
+// extremum is maximum or minimum: A where wins(A, B), else B, element by
+// element with broadcasting; the gradient goes to the winner, half to each
+// at a tie, which is a kink.
+func extremum(name, what, step, tex, cmp string, wins func(x, y float64) bool) *Op {
+	return elementwise(&Op{Name: name, Doc: "the " + what + " of A and B, element by element, with broadcasting (a tie is a kink)",
+		Step: func([]string, *Call) string { return step },
+		Rules: perElement(func(in []string) [2]string {
+			return [2]string{winner(in[0], cmp, in[1]), winner(in[1], cmp, in[0])}
+		}),
+		LaTeX: func(t TeX, _ *Call) string { return tex + t.Paren(t.Arg(0, 0)+", "+t.Arg(1, 0)) },
+	}, &Elem{
+		F:    func(x, y float64) float64 { return pick(x, y, wins(x, y)) },
+		D:    func(x, y, _ float64) (float64, float64) { return share(wins(x, y), wins(y, x)) },
+		Kink: func(x, y float64) bool { return x == y },
+	})
 }
 
 // winner is the rule of maximum (cmp ">") and minimum ("<") for input a.
