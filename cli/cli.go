@@ -25,6 +25,7 @@ import (
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/reports"
 	"github.com/runner-dev/runner/spec"
+	"github.com/runner-dev/runner/spec/load"
 )
 
 // Exit statuses.
@@ -110,7 +111,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			}
 			var override spec.Settings
 			if cmd.Flags().Changed("method") {
-				if msg := spec.CheckMethod(o.method); msg != "" {
+				if msg := load.CheckMethod(o.method); msg != "" {
 					return fmt.Errorf("--method: %s", strings.TrimPrefix(msg, "numeric.method "))
 				}
 				override.Method = o.method
@@ -134,7 +135,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 				return fmt.Errorf("-j: expected at least 1 worker, found %d", o.jobs)
 			}
 			r := &run{stdout: stdout, stderr: stderr, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
-				opts: spec.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
+				opts: load.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
 			*status = r.all(files)
 			return nil
 		},
@@ -147,8 +148,8 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.StringVar(&o.config, "config", "", "config `FILE` (default: ./runner.yaml when it exists)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "run `N` files at a time (reports are the same bytes for any N)")
 	f.StringVar(&o.shard, "shard", "", "run only the `K/N`-th share of the files (every N-th file from the K-th, in sorted order), to split a suite across CI jobs")
-	f.IntVar(&o.maxPoints, "max-points", spec.DefaultOptions.MaxPoints, "the most points one function or chain may have")
-	f.IntVar(&o.maxElements, "max-elements", spec.DefaultOptions.MaxElements, "the most elements one matrix may have")
+	f.IntVar(&o.maxPoints, "max-points", load.DefaultOptions.MaxPoints, "the most points one function or chain may have")
+	f.IntVar(&o.maxElements, "max-elements", load.DefaultOptions.MaxElements, "the most elements one matrix may have")
 	f.SortFlags = false
 	cmd.AddCommand(&cobra.Command{
 		Use:   "functions",
@@ -212,7 +213,7 @@ func defaultSettings(v *viper.Viper) (spec.Settings, error) {
 	s := spec.Defaults
 	if v.IsSet("method") {
 		m := v.GetString("method")
-		if msg := spec.CheckMethod(m); msg != "" {
+		if msg := load.CheckMethod(m); msg != "" {
 			return s, fmt.Errorf("method from RUNNER_METHOD or the config file: %s", msg)
 		}
 		s.Method = m
@@ -291,7 +292,7 @@ type run struct {
 	check          bool
 	jobs           int
 	override       spec.Settings
-	opts           spec.Options
+	opts           load.Options
 }
 
 func (r *run) all(files []string) int {
@@ -388,7 +389,7 @@ func (r *run) apply(s *spec.Settings) {
 // one runs one experiment file, writing what it says to stdout and stderr;
 // it returns the exit status and the reports folder it wrote (or checked).
 func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
-	e, err := spec.Load(path, r.opts)
+	e, err := load.Load(path, r.opts)
 	if err != nil {
 		var es spec.Errors
 		if errors.As(err, &es) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/internal/reftest"
-	"github.com/runner-dev/runner/spec"
+	specload "github.com/runner-dev/runner/spec/load"
 )
 
 // refs reads ../testdata/ref/funcs.csv (mpmath at 120+ digits, written by
@@ -38,7 +38,7 @@ func experiment(t *testing.T, c reftest.Func, method string, step float64) *Func
 		num += fmt.Sprintf(", step: %g", step)
 	}
 	src := fmt.Sprintf("functions:\n  - {name: f, expr: '%s', at: %v, order: 2, numeric: {%s}}\n", call, c.X, num)
-	e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
+	e, err := specload.Parse("t.yaml", []byte(src), specload.DefaultOptions)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}

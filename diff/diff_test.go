@@ -13,11 +13,12 @@ import (
 
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/spec"
+	specload "github.com/runner-dev/runner/spec/load"
 )
 
 func load(t *testing.T, src string) *spec.Experiment {
 	t.Helper()
-	e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
+	e, err := specload.Parse("t.yaml", []byte(src), specload.DefaultOptions)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
 	}
@@ -240,7 +241,7 @@ func TestSampledCheck(t *testing.T) {
 }
 
 func BenchmarkChainPoints(b *testing.B) {
-	e, _ := spec.Parse("b.yaml", []byte("chains:\n  - {name: c, of: [leaky_relu, square, sigmoid], at: {x: {from: -3, to: 3, count: 10000}}}\n"), spec.DefaultOptions)
+	e, _ := specload.Parse("b.yaml", []byte("chains:\n  - {name: c, of: [leaky_relu, square, sigmoid], at: {x: {from: -3, to: 3, count: 10000}}}\n"), specload.DefaultOptions)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		RunChain(e.Chains[0])

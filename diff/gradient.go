@@ -89,7 +89,8 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			r, c := leaves[w].Dims()
 			grad = mem.Dense(r, c)
 		}
-		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: inputs[w], Exact: grad})
+		norm, maxAbs := NormMax(grad)
+		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: inputs[w], Exact: grad, Norm: norm, MaxAbs: maxAbs})
 		total += int(size(leaves[w]))
 	}
 	if sw := g.Sweep; sw != nil {

@@ -119,6 +119,9 @@ type MatrixGradient struct {
 	Name  string
 	Input *mat.Dense
 	Exact *mat.Dense
+	// Norm is ‖Exact‖ (Frobenius) and MaxAbs its largest |element|, for
+	// summaries of matrices too large to print (NormMax).
+	Norm, MaxAbs float64
 	// Elements are the elements checked numerically, row-major; every
 	// element when Full.
 	Elements []Element

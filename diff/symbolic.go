@@ -1,18 +1,22 @@
 package diff
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
 )
 
-// Symbolic differentiation, for the formulas in reports. The trees it
-// returns use the expression language's nodes, plus display-only calls that
-// the registry lacks: Phi and phi (the standard normal CDF and density), H
-// (the Heaviside step: 1 for u > 0, 0 for u < 0) and sgn.
+// Symbolic differentiation, for the formulas in reports. A registry call's
+// derivative is its entry's Symbolic formula (funcs.Func.Symbolic), parsed
+// once; there is no rule per function here. The trees it returns use the
+// expression language's nodes, plus calls of the registry's helpers, which
+// experiments may not call: Phi and phi (the standard normal CDF and
+// density), H (the Heaviside step: 1 for u > 0, 0 for u < 0) and sgn.
 
 func num(v float64) *expr.Num {
 	return &expr.Num{Val: v, Text: strconv.FormatFloat(v, 'g', -1, 64)}
@@ -35,50 +39,80 @@ func isNum(n expr.Node, v float64) bool {
 	return ok && c.Val == v
 }
 
-// registryDerivative is f'(u) as a tree, for each registry function.
-func registryDerivative(c *expr.Call, u expr.Node) expr.Node {
-	p := c.Params
-	switch c.Name {
-	case "identity":
-		return num(1)
-	case "square":
-		return bin('*', num(2), u)
-	case "cube":
-		return bin('*', num(3), bin('^', u, num(2)))
-	case "pow":
-		return bin('*', num(p[0]), bin('^', u, num(p[0]-1)))
-	case "sqrt":
-		return bin('/', num(1), bin('*', num(2), call("sqrt", u)))
-	case "exp":
-		return call("exp", u)
-	case "log":
-		return bin('/', num(1), u)
-	case "sin":
-		return call("cos", u)
-	case "cos":
-		return &expr.Neg{X: call("sin", u)}
-	case "tan":
-		return bin('/', num(1), bin('^', call("cos", u), num(2)))
-	case "tanh":
-		return bin('-', num(1), bin('^', call("tanh", u), num(2)))
-	case "sigmoid":
-		return bin('*', call("sigmoid", u), bin('-', num(1), call("sigmoid", u)))
-	case "relu":
-		return call("H", u)
-	case "leaky_relu":
-		return bin('+', num(p[0]), bin('*', num(1-p[0]), call("H", u)))
-	case "elu":
-		return bin('+', call("H", u), bin('*', bin('*', num(p[0]), call("exp", u)), bin('-', num(1), call("H", u))))
-	case "softplus":
-		return call("sigmoid", u)
-	case "gelu":
-		return bin('+', call("Phi", u), bin('*', u, call("phi", u)))
-	case "silu":
-		return bin('+', call("sigmoid", u), bin('*', u, bin('*', call("sigmoid", u), bin('-', num(1), call("sigmoid", u)))))
-	case "abs":
-		return call("sgn", u)
+// symbolic holds each registry function's Symbolic formula, parsed once.
+var symbolic struct {
+	once  sync.Once
+	trees map[string]expr.Node
+	errs  map[string]error
+}
+
+// symbolicTree is f.Symbolic parsed, with its names checked: x, f's
+// parameters, and one-argument calls of registry functions and helpers.
+func symbolicTree(f *funcs.Func) (expr.Node, error) {
+	symbolic.once.Do(func() {
+		symbolic.trees, symbolic.errs = map[string]expr.Node{}, map[string]error{}
+		for _, g := range funcs.All() {
+			t, err := parseSymbolic(g)
+			symbolic.trees[g.Name], symbolic.errs[g.Name] = t, err
+		}
+	})
+	return symbolic.trees[f.Name], symbolic.errs[f.Name]
+}
+
+func parseSymbolic(f *funcs.Func) (expr.Node, error) {
+	if f.Symbolic == "" {
+		return nil, fmt.Errorf("%s has no Symbolic derivative", f.Name)
 	}
-	return nil
+	t, err := expr.Parse(f.Symbolic)
+	if err != nil {
+		return nil, fmt.Errorf("%s's Symbolic %q: %v", f.Name, f.Symbolic, err)
+	}
+	expr.Walk(t, func(n expr.Node) {
+		switch n := n.(type) {
+		case *expr.Ident:
+			if n.Name != "x" && paramIndex(f, n.Name) < 0 && err == nil {
+				err = fmt.Errorf("%s's Symbolic %q: col %d: %s is neither x nor a parameter", f.Name, f.Symbolic, n.Off+1, n.Name)
+			}
+		case *expr.Call:
+			if (funcs.LookupWithHelpers(n.Name) == nil || len(n.Args) != 1) && err == nil {
+				err = fmt.Errorf("%s's Symbolic %q: col %d: %s is not a one-argument registry function or helper", f.Name, f.Symbolic, n.Off+1, n.Name)
+			}
+			*n = *call(n.Name, n.Args[0]) // bound as derive's own calls are
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func paramIndex(f *funcs.Func, name string) int {
+	for i, p := range f.Params {
+		if p.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// registryDerivative is f'(u) as a tree, for the registry call c = f(u; p):
+// f's Symbolic formula with u for x and p's values for the parameters.
+func registryDerivative(c *expr.Call, u expr.Node) expr.Node {
+	f := funcs.Lookup(c.Name)
+	if f == nil {
+		return nil
+	}
+	t, err := symbolicTree(f)
+	if err != nil {
+		panic(err) // TestRegistryComplete keeps every entry parsing
+	}
+	p := f.Fill(c.Params)
+	return replace(t, func(name string) expr.Node {
+		if name == "x" {
+			return u
+		}
+		return num(p[paramIndex(f, name)])
+	})
 }
 
 // Derive is ∂n/∂v as a tree, simplified, for a resolved Scalar-mode
@@ -121,21 +155,32 @@ func derive(n expr.Node, v string) expr.Node {
 
 // Substitute replaces every x in n by u (copies; n is not changed).
 func Substitute(n expr.Node, u expr.Node) expr.Node {
+	return replace(n, func(name string) expr.Node {
+		if name == "x" {
+			return u
+		}
+		return nil
+	})
+}
+
+// replace copies n with each variable v replaced by by(v), or kept where
+// by(v) is nil.
+func replace(n expr.Node, by func(string) expr.Node) expr.Node {
 	switch n := n.(type) {
 	case *expr.Ident:
-		if n.Name == "x" {
-			return u
+		if r := by(n.Name); r != nil {
+			return r
 		}
 		return n
 	case *expr.Neg:
-		return &expr.Neg{X: Substitute(n.X, u)}
+		return &expr.Neg{X: replace(n.X, by)}
 	case *expr.Binary:
-		return bin(n.Op, Substitute(n.L, u), Substitute(n.R, u))
+		return bin(n.Op, replace(n.L, by), replace(n.R, by))
 	case *expr.Call:
 		c := *n
 		c.Args = make([]expr.Node, len(n.Args))
 		for i, a := range n.Args {
-			c.Args[i] = Substitute(a, u)
+			c.Args[i] = replace(a, by)
 		}
 		return &c
 	}

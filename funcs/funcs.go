@@ -1,7 +1,13 @@
 // Package funcs is the registry of one-variable functions that experiment
 // expressions may call. Each entry holds, in one place, the function's value,
-// its exact first derivative, its numeric parameters with their defaults, its
+// its exact first derivative, its derivative as a formula (Symbolic) and its
+// LaTeX form for reports, its numeric parameters with their defaults, its
 // domain, the points where it is not differentiable, and a one-line doc.
+//
+// To add a function, add one entry to registry below; TestRegistryComplete
+// in package diff checks that the entry is whole (value, derivative,
+// Symbolic that parses and agrees with the derivative, complex extension,
+// LaTeX form).
 //
 // The registry knows nothing of YAML, files or finite differences.
 package funcs
@@ -29,6 +35,22 @@ type Func struct {
 	Doc string
 	// Deriv is f' as a formula, for documentation.
 	Deriv string
+	// Symbolic is f'(x; p) in the expression language, for the derivative
+	// formulas in reports: x is the input, each parameter goes by its name,
+	// and it may call registry functions and the Helpers (H, sgn, Phi, phi),
+	// each with one argument. Package diff parses it once and substitutes
+	// the call's argument for x and the call's parameters for their names.
+	Symbolic string
+	// LaTeX is how reports write f(u), as a template: #1 stands for u, (#1)
+	// for u in brackets that grow with it, #2, #3, … for the values of the
+	// first, second, … parameter, and text in [ ] is left out when every
+	// parameter in it has its default. A template "#1^{…}" is a power of u.
+	// A template "OP(#1)" takes a power on its operator, \sin^{2}(u), as is
+	// conventional for named functions, unless PowerOutside.
+	LaTeX string
+	// PowerOutside writes a power of f(u) after the call, {σ(u)}^{2}, where
+	// the operator is a symbol that a power on it would misread.
+	PowerOutside bool
 	// Domain describes where f is defined ("" means every real x).
 	Domain string
 	// In reports whether x is in the domain; nil means every real x is.
@@ -233,21 +255,25 @@ func zeroKink([]float64) []float64 { return zero }
 
 var registry = []*Func{
 	{Name: "identity", Doc: "x", Deriv: "1",
+		Symbolic: "1", LaTeX: `#1`,
 		F:  func(x float64, _ []float64) float64 { return x },
 		D:  func(float64, []float64) float64 { return 1 },
 		D2: func(float64, []float64) float64 { return 0 },
 		C:  func(z complex128, _ []float64) complex128 { return z }},
 	{Name: "square", Doc: "x²", Deriv: "2x",
+		Symbolic: "2 * x", LaTeX: `#1^{2}`,
 		F:  func(x float64, _ []float64) float64 { return x * x },
 		D:  func(x float64, _ []float64) float64 { return 2 * x },
 		D2: func(float64, []float64) float64 { return 2 },
 		C:  func(z complex128, _ []float64) complex128 { return z * z }},
 	{Name: "cube", Doc: "x³", Deriv: "3x²",
+		Symbolic: "3 * x^2", LaTeX: `#1^{3}`,
 		F:  func(x float64, _ []float64) float64 { return x * x * x },
 		D:  func(x float64, _ []float64) float64 { return 3 * x * x },
 		D2: func(x float64, _ []float64) float64 { return 6 * x },
 		C:  func(z complex128, _ []float64) complex128 { return z * z * z }},
 	{Name: "pow", Params: []Param{{Name: "p"}}, Doc: "xᵖ", Deriv: "p·xᵖ⁻¹",
+		Symbolic: "p * x^(p - 1)", LaTeX: `#1^{#2}`,
 		F: func(x float64, p []float64) float64 { return math.Pow(x, p[0]) },
 		D: func(x float64, p []float64) float64 {
 			if p[0] == 0 {
@@ -262,49 +288,58 @@ var registry = []*Func{
 			return p[0] * (p[0] - 1) * math.Pow(x, p[0]-2)
 		},
 		C: func(z complex128, p []float64) complex128 { return CPow(z, p[0]) }},
-	{Name: "sqrt", Doc: "√x", Deriv: "1 / (2√x)", Domain: "x ≥ 0",
+	{Name: "sqrt", Doc: "√x", Deriv: "1 / (2√x)",
+		Symbolic: "1 / (2 * sqrt(x))", LaTeX: `\sqrt{#1}`, Domain: "x ≥ 0",
 		In: func(x float64, _ []float64) bool { return x >= 0 },
 		F:  func(x float64, _ []float64) float64 { return math.Sqrt(x) },
 		D:  func(x float64, _ []float64) float64 { return 0.5 / math.Sqrt(x) },
 		D2: func(x float64, _ []float64) float64 { return -0.25 / (x * math.Sqrt(x)) },
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Sqrt(z) }},
 	{Name: "exp", Doc: "eˣ", Deriv: "eˣ",
+		Symbolic: "exp(x)", LaTeX: `e^{#1}`,
 		F:  func(x float64, _ []float64) float64 { return math.Exp(x) },
 		D:  func(x float64, _ []float64) float64 { return math.Exp(x) },
 		D2: func(x float64, _ []float64) float64 { return math.Exp(x) },
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Exp(z) }},
-	{Name: "log", Doc: "ln x", Deriv: "1 / x", Domain: "x > 0",
+	{Name: "log", Doc: "ln x", Deriv: "1 / x",
+		Symbolic: "1 / x", LaTeX: `\ln(#1)`, Domain: "x > 0",
 		In: func(x float64, _ []float64) bool { return x > 0 },
 		F:  func(x float64, _ []float64) float64 { return math.Log(x) },
 		D:  func(x float64, _ []float64) float64 { return 1 / x },
 		D2: func(x float64, _ []float64) float64 { return -1 / (x * x) },
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Log(z) }},
 	{Name: "sin", Doc: "sin x", Deriv: "cos x",
+		Symbolic: "cos(x)", LaTeX: `\sin(#1)`,
 		F:  func(x float64, _ []float64) float64 { return math.Sin(x) },
 		D:  func(x float64, _ []float64) float64 { return math.Cos(x) },
 		D2: func(x float64, _ []float64) float64 { return -math.Sin(x) },
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Sin(z) }},
 	{Name: "cos", Doc: "cos x", Deriv: "−sin x",
+		Symbolic: "-sin(x)", LaTeX: `\cos(#1)`,
 		F:  func(x float64, _ []float64) float64 { return math.Cos(x) },
 		D:  func(x float64, _ []float64) float64 { return -math.Sin(x) },
 		D2: func(x float64, _ []float64) float64 { return -math.Cos(x) },
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Cos(z) }},
-	{Name: "tan", Doc: "tan x", Deriv: "1 / cos² x", Domain: "x ≠ π/2 + kπ",
+	{Name: "tan", Doc: "tan x", Deriv: "1 / cos² x",
+		Symbolic: "1 / cos(x)^2", LaTeX: `\tan(#1)`, Domain: "x ≠ π/2 + kπ",
 		F:  func(x float64, _ []float64) float64 { return math.Tan(x) },
 		D:  func(x float64, _ []float64) float64 { c := math.Cos(x); return 1 / (c * c) },
 		D2: func(x float64, _ []float64) float64 { c := math.Cos(x); return 2 * math.Tan(x) / (c * c) },
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Tan(z) }},
 	{Name: "tanh", Doc: "tanh x", Deriv: "1 − tanh² x = 1 / cosh² x",
+		Symbolic: "1 - tanh(x)^2", LaTeX: `\tanh(#1)`,
 		F:  func(x float64, _ []float64) float64 { return math.Tanh(x) },
 		D:  func(x float64, _ []float64) float64 { c := math.Cosh(x); return 1 / (c * c) },
 		D2: func(x float64, _ []float64) float64 { c := math.Cosh(x); return -2 * math.Tanh(x) / (c * c) },
 		C:  func(z complex128, _ []float64) complex128 { return cTanh(z) }},
 	{Name: "sigmoid", Doc: "σ(x) = 1 / (1 + e^(−x))", Deriv: "σ(x)(1 − σ(x))",
+		Symbolic: "sigmoid(x) * (1 - sigmoid(x))", LaTeX: `\sigma(#1)`, PowerOutside: true,
 		F:  func(x float64, _ []float64) float64 { return Sigmoid(x) },
 		D:  func(x float64, _ []float64) float64 { return SigmoidPrime(x) },
 		D2: func(x float64, _ []float64) float64 { return sigmoidSecond(x) },
 		C:  func(z complex128, _ []float64) complex128 { return CSigmoid(z) }},
-	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
+	{Name: "relu", Doc: "max(0, x)", Deriv: "0 if x < 0, 1 if x > 0",
+		Symbolic: "H(x)", LaTeX: `\operatorname{ReLU}(#1)`, Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
 		F: func(x float64, _ []float64) float64 { return math.Max(0, x) },
 		D: func(x float64, _ []float64) float64 {
 			if x > 0 {
@@ -320,7 +355,8 @@ var registry = []*Func{
 			return 0
 		}},
 	{Name: "leaky_relu", Params: []Param{{Name: "a", Default: 0.2, HasDefault: true}},
-		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
+		Doc: "max(a·x, x)", Deriv: "a if x < 0, 1 if x > 0",
+		Symbolic: "a + (1 - a) * H(x)", LaTeX: `\operatorname{LeakyReLU}_{#2}(#1)`, Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
 		F: func(x float64, p []float64) float64 {
 			if x > 0 {
 				return x
@@ -341,7 +377,8 @@ var registry = []*Func{
 			return complex(p[0], 0) * z
 		}},
 	{Name: "elu", Params: []Param{{Name: "a", Default: 1, HasDefault: true}},
-		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise", Piecewise: true,
+		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise",
+		Symbolic: "H(x) + a * exp(x) * (1 - H(x))", LaTeX: `\operatorname{ELU}[_{#2}](#1)`, Piecewise: true,
 		KinkDoc: "x = 0 when a ≠ 1",
 		Kinks: func(p []float64) []float64 {
 			if p[0] == 1 {
@@ -374,6 +411,7 @@ var registry = []*Func{
 			return complex(p[0], 0) * (cmplx.Exp(z) - 1)
 		}},
 	{Name: "softplus", Doc: "ln(1 + eˣ)", Deriv: "σ(x)",
+		Symbolic: "sigmoid(x)", LaTeX: `\operatorname{softplus}(#1)`,
 		F:  func(x float64, _ []float64) float64 { return Softplus(x) },
 		D:  func(x float64, _ []float64) float64 { return Sigmoid(x) },
 		D2: func(x float64, _ []float64) float64 { return SigmoidPrime(x) },
@@ -384,16 +422,19 @@ var registry = []*Func{
 			return cLog1p(cmplx.Exp(z))
 		}},
 	{Name: "gelu", Doc: "x·Φ(x), Φ the standard normal CDF", Deriv: "Φ(x) + x·φ(x)",
+		Symbolic: "Phi(x) + x * phi(x)", LaTeX: `\operatorname{GELU}(#1)`,
 		F:  func(x float64, _ []float64) float64 { return x * normCDF(x) },
 		D:  func(x float64, _ []float64) float64 { return normCDF(x) + x*normPDF(x) },
 		D2: func(x float64, _ []float64) float64 { return (2 - x*x) * normPDF(x) },
 		C:  func(z complex128, _ []float64) complex128 { return z * cNormCDF(z) }},
 	{Name: "silu", Doc: "x·σ(x) (swish)", Deriv: "σ(x) + x·σ(x)(1 − σ(x))",
+		Symbolic: "sigmoid(x) + x * (sigmoid(x) * (1 - sigmoid(x)))", LaTeX: `\operatorname{SiLU}(#1)`,
 		F:  func(x float64, _ []float64) float64 { return x * Sigmoid(x) },
 		D:  func(x float64, _ []float64) float64 { return Sigmoid(x) + x*SigmoidPrime(x) },
 		D2: func(x float64, _ []float64) float64 { return 2*SigmoidPrime(x) + x*sigmoidSecond(x) },
 		C:  func(z complex128, _ []float64) complex128 { return z * CSigmoid(z) }},
-	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0", Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
+	{Name: "abs", Doc: "|x|", Deriv: "−1 if x < 0, 1 if x > 0",
+		Symbolic: "sgn(x)", LaTeX: `\left|#1\right|`, Kinks: zeroKink, KinkDoc: "x = 0", Piecewise: true,
 		F:  func(x float64, _ []float64) float64 { return math.Abs(x) },
 		D:  func(x float64, _ []float64) float64 { return Sign(x) },
 		D2: func(float64, []float64) float64 { return 0 },
@@ -415,6 +456,35 @@ var byName = func() map[string]*Func {
 
 // Lookup returns the registry entry called name, or nil.
 func Lookup(name string) *Func { return byName[name] }
+
+// helpers are the functions that derivative formulas (Symbolic) may call but
+// experiments may not: they have a name, a doc and a LaTeX form only. A
+// formula that calls a new helper also needs its value in the evaluator of
+// package diff's tests (evalTree).
+var helpers = []*Func{
+	{Name: "H", Doc: "the Heaviside step: 1 for x > 0, 0 for x < 0", LaTeX: `H(#1)`},
+	{Name: "sgn", Doc: "the sign of x", LaTeX: `\operatorname{sgn}(#1)`},
+	{Name: "Phi", Doc: "Φ(x), the standard normal CDF", LaTeX: `\Phi(#1)`},
+	{Name: "phi", Doc: "φ(x) = e^(−x²/2) / √(2π), the standard normal density", LaTeX: `\varphi(#1)`},
+}
+
+// LookupWithHelpers returns the registry entry or helper called name (any
+// function a derivative formula may show), or nil.
+func LookupWithHelpers(name string) *Func {
+	if f := byName[name]; f != nil {
+		return f
+	}
+	for _, h := range helpers {
+		if h.Name == name {
+			return h
+		}
+	}
+	return nil
+}
+
+// Helpers returns the functions that derivative formulas may call besides
+// the registry's: H, sgn, Phi and phi.
+func Helpers() []*Func { return append([]*Func(nil), helpers...) }
 
 // All returns every registry entry, sorted by name.
 func All() []*Func {

@@ -34,7 +34,7 @@ func stepValue(m *mat.Dense) string {
 	if r <= MaxExplainDim && c <= MaxExplainDim {
 		return matrixG(m, r, c)
 	}
-	norm, maxAbs := frobeniusMax(m)
+	norm, maxAbs := diff.NormMax(m)
 	cr, cc := min(cornerDim, r), min(cornerDim, c)
 	return fmt.Sprintf("%d×%d, ‖·‖ = %s, max \\|·\\| = %s, corner %s", r, c, fmtNum(norm), fmtNum(maxAbs), matrixG(m, cr, cc)+"…")
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/spec"
+	"github.com/runner-dev/runner/spec/load"
 )
 
 // FuzzPipeline: no experiment file makes the loader, the engine or the
@@ -22,9 +23,9 @@ func FuzzPipeline(f *testing.F) {
 	}
 	f.Add([]byte("functions:\n  - {name: f, expr: log(x), at: [-1, 0, 1]}\n"))
 	f.Add([]byte("a: &a [1, 2]\nb: *a\n"))
-	opts := spec.Options{Defaults: spec.Defaults, MaxPoints: 200, MaxElements: 64}
+	opts := load.Options{Defaults: spec.Defaults, MaxPoints: 200, MaxElements: 64}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		e, err := spec.Parse(filepath.Join(t.TempDir(), "fuzz.yaml"), src, opts)
+		e, err := load.Parse(filepath.Join(t.TempDir(), "fuzz.yaml"), src, opts)
 		if err != nil {
 			return
 		}

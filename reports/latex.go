@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
 )
 
 // LaTeX writes an expression tree as LaTeX for a code host's math blocks,
-// with conventional symbols: σ for sigmoid, e^{u} for exp, ln, √, |u|,
-// ReLU, LeakyReLU_a, Φ and φ for the normal CDF and density, H for the
-// Heaviside step.
+// with conventional symbols: each function's form (σ for sigmoid, e^{u} for
+// exp, ln, √, |u|, ReLU, LeakyReLU_a, Φ and φ for the normal CDF and density,
+// H for the Heaviside step) is its LaTeX template in package funcs.
 func LaTeX(n expr.Node) string { return latex(n, 0) }
 
 // precedence levels: 1 sums, 2 products, 3 negation, 4 powers, 5 atoms
@@ -22,8 +23,7 @@ func level(n expr.Node) int {
 		}
 		return 5
 	case *expr.Call:
-		switch n.Name {
-		case "square", "cube", "pow":
+		if f := funcs.LookupWithHelpers(n.Name); f != nil && strings.HasPrefix(f.LaTeX, "#1^") {
 			return 4
 		}
 	}
@@ -67,12 +67,6 @@ func numText(v float64, text string) string {
 	return s
 }
 
-var named = map[string]string{
-	"sin": `\sin`, "cos": `\cos`, "tan": `\tan`, "tanh": `\tanh`, "log": `\ln`,
-	"sigmoid": `\sigma`, "Phi": `\Phi`, "phi": `\varphi`, "H": "H", "sgn": `\operatorname{sgn}`,
-	"relu": `\operatorname{ReLU}`, "softplus": `\operatorname{softplus}`, "gelu": `\operatorname{GELU}`, "silu": `\operatorname{SiLU}`,
-}
-
 func latexBare(n expr.Node) string {
 	switch n := n.(type) {
 	case *expr.Num:
@@ -88,32 +82,8 @@ func latexBare(n expr.Node) string {
 	}
 	if n, ok := n.(*expr.Call); ok {
 		u := n.Args[0]
-		switch n.Name {
-		case "identity":
-			return latex(u, 0)
-		case "square":
-			return power(u, "2")
-		case "cube":
-			return power(u, "3")
-		case "pow":
-			return power(u, numText(n.Params[0], ""))
-		case "exp":
-			return "e^{" + latex(u, 0) + "}"
-		case "sqrt":
-			return `\sqrt{` + latex(u, 0) + "}"
-		case "abs":
-			return `\left|` + latex(u, 0) + `\right|`
-		case "leaky_relu":
-			return `\operatorname{LeakyReLU}_{` + numText(n.Params[0], "") + "}" + paren(latex(u, 0))
-		case "elu":
-			sub := ""
-			if n.Params[0] != 1 {
-				sub = "_{" + numText(n.Params[0], "") + "}"
-			}
-			return `\operatorname{ELU}` + sub + paren(latex(u, 0))
-		}
-		if s, ok := named[n.Name]; ok {
-			return s + paren(latex(u, 0))
+		if f := funcs.LookupWithHelpers(n.Name); f != nil {
+			return fill(f, n)
 		}
 		return `\operatorname{` + n.Name + "}" + paren(latex(u, 0))
 	}
@@ -143,8 +113,8 @@ func isNumber(n expr.Node) bool {
 // a named function's power goes on its name: \cos^{2}(x).
 func power(base expr.Node, exp string) string {
 	if c, ok := base.(*expr.Call); ok {
-		if s, ok := named[c.Name]; ok && c.Name != "sigmoid" {
-			return s + "^{" + exp + "}" + paren(latex(c.Args[0], 0))
+		if f := funcs.LookupWithHelpers(c.Name); f != nil && operator(f) != "" && !f.PowerOutside {
+			return operator(f) + "^{" + exp + "}" + paren(latex(c.Args[0], 0))
 		}
 	}
 	b := latex(base, 5)

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,12 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
-	"github.com/runner-dev/runner/rng"
-	"github.com/runner-dev/runner/spec"
+	"github.com/runner-dev/runner/spec/load"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden from this run")
@@ -35,7 +31,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal("no inputs")
 	}
 	for _, in := range inputs {
-		e, err := spec.Load(in, spec.DefaultOptions)
+		e, err := load.Load(in, load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +75,7 @@ func firstDiff(a, b []byte) string {
 // TestDeterministic renders the same results twice, and from two separate
 // runs, and asks for the same bytes.
 func TestDeterministic(t *testing.T) {
-	e, err := spec.Load("testdata/matrix.yaml", spec.DefaultOptions)
+	e, err := load.Load("testdata/matrix.yaml", load.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +88,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestCSVColumnsAndRows(t *testing.T) {
-	e, err := spec.Load("testdata/two-vars.yaml", spec.DefaultOptions)
+	e, err := load.Load("testdata/two-vars.yaml", load.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +220,7 @@ func csvExact(t *testing.T, data []byte) map[string]float64 {
 // computation, not a second one for display).
 func TestStepTablesAreTheEnginesNumbers(t *testing.T) {
 	for _, in := range []string{"../experiments/05-matrix-sum.yaml", "../experiments/04-matrix-product.yaml", "../experiments/03-multiple-inputs.yaml", "testdata/matrix.yaml"} {
-		e, err := spec.Load(in, spec.DefaultOptions)
+		e, err := load.Load(in, load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +269,7 @@ func TestExplainOff(t *testing.T) {
 		"functions:\n  - {name: f, expr: x^2, at: 1, explain: false}\n",
 		"explain: false\nmatrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: sum(X)}\n",
 	} {
-		e, err := spec.Parse("t.yaml", []byte(src), spec.DefaultOptions)
+		e, err := load.Parse("t.yaml", []byte(src), load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +277,7 @@ func TestExplainOff(t *testing.T) {
 			t.Errorf("explanation shown for:\n%s", src)
 		}
 	}
-	e, _ := spec.Parse("t.yaml", []byte("functions:\n  - {name: f, expr: x^2, at: 1}\n"), spec.DefaultOptions)
+	e, _ := load.Parse("t.yaml", []byte("functions:\n  - {name: f, expr: x^2, at: 1}\n"), load.DefaultOptions)
 	if md := string(Markdown(diff.Run(e))); !strings.Contains(md, "```mermaid") {
 		t.Errorf("no graph by default")
 	}
@@ -292,7 +288,7 @@ func TestExplainOff(t *testing.T) {
 // tree: exp(2 * x) after sigmoid is exp(2 * u1), not a text replacement of
 // every letter x (which once gave "eu1p").
 func TestChainStepsSubstitute(t *testing.T) {
-	e, err := spec.Parse("t.yaml", []byte("chains:\n  - {name: c, of: [sigmoid, 'exp(2 * x)', 'leaky_relu(x, 0.1)'], at: 0.5}\n"), spec.DefaultOptions)
+	e, err := load.Parse("t.yaml", []byte("chains:\n  - {name: c, of: [sigmoid, 'exp(2 * x)', 'leaky_relu(x, 0.1)'], at: 0.5}\n"), load.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +309,7 @@ func TestNoFullGradients(t *testing.T) {
 		if !full {
 			src += ", full_gradients: false"
 		}
-		e, err := spec.Parse("big.yaml", []byte(src+"}\n"), spec.DefaultOptions)
+		e, err := load.Parse("big.yaml", []byte(src+"}\n"), load.DefaultOptions)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -371,30 +367,14 @@ func TestWriteLongStream(t *testing.T) {
 	}
 }
 
-// TestFrobeniusMax checks the report's norm and largest element against
-// gonum's (LAPACK's dlange) and a plain loop, for ordinary values, values
-// whose squares overflow or underflow, zeros, and NaN.
-func TestFrobeniusMax(t *testing.T) {
-	s := rng.New(4)
-	for _, scale := range []float64{1, 1e200, 1e-200, 1e-310} {
-		m := mat.NewDense(300, 7, nil)
-		s.NormFill(m.RawMatrix().Data)
-		m.Scale(scale, m)
-		norm, mx := frobeniusMax(m)
-		want := 0.0
-		for _, v := range m.RawMatrix().Data {
-			want = math.Max(want, math.Abs(v))
-		}
-		if mx != want || math.Abs(norm-mat.Norm(m, 2)) > 1e-13*norm || norm == 0 {
-			t.Errorf("scale %g: norm %v (gonum %v), max %v (%v)", scale, norm, mat.Norm(m, 2), mx, want)
-		}
-	}
-	if n, m := frobeniusMax(mat.NewDense(3, 3, nil)); n != 0 || m != 0 {
-		t.Errorf("zeros: %v, %v", n, m)
-	}
-	nan := mat.NewDense(130, 2, nil)
-	nan.Set(129, 1, math.NaN())
-	if n, m := frobeniusMax(nan); !math.IsNaN(n) || !math.IsNaN(m) {
-		t.Errorf("NaN: %v, %v", n, m)
+// BenchmarkTable draws a small three-row table as reports do.
+func BenchmarkTable(b *testing.B) {
+	header := []string{"x", "value", "status"}
+	right := []bool{true, true, false}
+	rows := [][]string{{"1", "2", "ok"}, {"3", "4", "ok"}, {"5", "6", "fail"}}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		table(&buf, header, right, rows)
 	}
 }

@@ -1,8 +1,10 @@
-// Package spec reads experiment files (YAML, version 1 of the format in
-// experiment-format.md) into typed, validated experiments. Every value keeps
-// the file, line and column it came from, so that errors point at it.
+// Package spec is the typed, validated experiment: functions, chains,
+// matrices and gradients with their settings, each value keeping the file,
+// line and column it came from so that errors point at it. Package
+// spec/load makes one from a YAML file (experiment-format.md); diff and
+// reports take it from there.
 //
-// spec knows YAML and files; it knows nothing of derivatives.
+// spec knows neither YAML nor files nor derivatives: it is plain data.
 package spec
 
 import (
@@ -52,9 +54,9 @@ func (es Errors) Error() string {
 	return strings.Join(s, "\n")
 }
 
-// sorted orders es by position and drops repeats (an alias used many times
+// Sorted orders es by position and drops repeats (an alias used many times
 // can raise the same error at the same place).
-func (es Errors) sorted() Errors {
+func (es Errors) Sorted() Errors {
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i].Pos, es[j].Pos
 		if a.Line != b.Line {

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"errors"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
-	"github.com/runner-dev/runner/internal/mem"
 )
 
 func (l *loader) pointSets(n *yaml.Node) {
@@ -172,8 +171,8 @@ func (l *loader) pointMapping(n *yaml.Node, vars []string, what string, product 
 		return nil, false
 	}
 	nv := len(vars)
-	pts := mem.Make[[]float64](int(total))[:0]
-	flat := mem.Make[float64](int(total) * nv) // one allocation, sliced per point
+	pts := make([][]float64, 0, int(total))
+	flat := make([]float64, int(total)*nv) // one allocation, sliced per point
 	cur := make([]float64, nv)
 	var rec func(int)
 	rec = func(d int) {

@@ -1,4 +1,11 @@
-package spec
+// Package load reads experiment files (YAML, the format in
+// experiment-format.md) into typed, validated experiments (package spec):
+// it parses the YAML, resolves every expression against the function
+// registry, reads data files and draws random matrices, and reports every
+// problem with its file, line and column.
+//
+// load knows YAML and files; it knows nothing of derivatives.
+package load
 
 import (
 	"errors"
@@ -14,15 +21,15 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
-	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
+	"github.com/runner-dev/runner/spec"
 )
 
 // Options are the settings a file does not choose itself.
 type Options struct {
 	// Defaults apply where the file is silent (from the environment, the
 	// config file, or the format's own Defaults).
-	Defaults Settings
+	Defaults spec.Settings
 	// MaxPoints is the most points one function or chain may have.
 	MaxPoints int
 	// MaxElements is the most elements one matrix may have.
@@ -30,17 +37,17 @@ type Options struct {
 }
 
 // DefaultOptions are the format's defaults and the documented limits.
-var DefaultOptions = Options{Defaults: Defaults, MaxPoints: 10_000_000, MaxElements: 16_777_216}
+var DefaultOptions = Options{Defaults: spec.Defaults, MaxPoints: 10_000_000, MaxElements: 16_777_216}
 
 // Load reads and validates the experiment file at path. The error, when not
 // nil, is an Errors listing every problem found.
-func Load(path string, opts Options) (*Experiment, error) {
+func Load(path string, opts Options) (*spec.Experiment, error) {
 	if st, err := os.Stat(path); err == nil && st.Size() > MaxFileBytes {
-		return nil, Errors{{Pos: Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", st.Size(), MaxFileBytes)}}
+		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", st.Size(), MaxFileBytes)}}
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, Errors{{Pos: Pos{File: path}, Msg: "cannot read: " + describeIOError(err)}}
+		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: "cannot read: " + describeIOError(err)}}
 	}
 	return Parse(path, src, opts)
 }
@@ -61,19 +68,19 @@ var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // Parse validates an experiment file whose bytes are src; path names it in
 // errors and anchors relative data-file paths.
-func Parse(path string, src []byte, opts Options) (*Experiment, error) {
+func Parse(path string, src []byte, opts Options) (*spec.Experiment, error) {
 	if opts.MaxPoints == 0 {
 		opts.MaxPoints = DefaultOptions.MaxPoints
 	}
 	if opts.MaxElements == 0 {
 		opts.MaxElements = DefaultOptions.MaxElements
 	}
-	if opts.Defaults == (Settings{}) {
-		opts.Defaults = Defaults
+	if opts.Defaults == (spec.Settings{}) {
+		opts.Defaults = spec.Defaults
 	}
 	l := &loader{path: path, dir: filepath.Dir(path), lines: strings.Split(string(src), "\n"), opts: opts}
 	if len(src) > MaxFileBytes {
-		return nil, Errors{{Pos: Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", len(src), MaxFileBytes)}}
+		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", len(src), MaxFileBytes)}}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -81,7 +88,7 @@ func Parse(path string, src []byte, opts Options) (*Experiment, error) {
 		return nil, l.errs
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, Errors{{Pos: Pos{File: path}, Msg: "the file is empty: expected a mapping with at least one of functions, chains or gradients"}}
+		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: "the file is empty: expected a mapping with at least one of functions, chains or gradients"}}
 	}
 	root := deref(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
@@ -90,7 +97,7 @@ func Parse(path string, src []byte, opts Options) (*Experiment, error) {
 	}
 	e := l.experiment(root)
 	if len(l.errs) > 0 {
-		return nil, l.errs.sorted()
+		return nil, l.errs.Sorted()
 	}
 	return e, nil
 }
@@ -99,9 +106,9 @@ type loader struct {
 	path, dir string
 	lines     []string
 	opts      Options
-	errs      Errors
+	errs      spec.Errors
 	sets      map[string]*yaml.Node
-	matrices  map[string]*Matrix
+	matrices  map[string]*spec.Matrix
 	failed    map[string]bool // matrices that could not be read
 	explain   bool            // the file's explain:, the items' default
 }
@@ -120,14 +127,16 @@ func (l *loader) boolean(n *yaml.Node, what string, def bool) bool {
 	return v
 }
 
-func (l *loader) pos(n *yaml.Node) Pos { return Pos{File: l.path, Line: n.Line, Col: n.Column} }
-
-func (l *loader) errf(n *yaml.Node, format string, args ...any) {
-	l.errs = append(l.errs, &Error{Pos: l.pos(n), Msg: fmt.Sprintf(format, args...)})
+func (l *loader) pos(n *yaml.Node) spec.Pos {
+	return spec.Pos{File: l.path, Line: n.Line, Col: n.Column}
 }
 
-func (l *loader) errAt(p Pos, format string, args ...any) {
-	l.errs = append(l.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
+func (l *loader) errf(n *yaml.Node, format string, args ...any) {
+	l.errs = append(l.errs, &spec.Error{Pos: l.pos(n), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *loader) errAt(p spec.Pos, format string, args ...any) {
+	l.errs = append(l.errs, &spec.Error{Pos: p, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (l *loader) yamlError(err error) {
@@ -170,7 +179,7 @@ func (l *loader) yamlMessage(msg string) {
 		}
 	}
 	if line < 1 || line > len(l.lines) {
-		l.errAt(Pos{File: l.path}, "invalid YAML: %s", text)
+		l.errAt(spec.Pos{File: l.path}, "invalid YAML: %s", text)
 		return
 	}
 	src := l.lines[line-1]
@@ -180,7 +189,7 @@ func (l *loader) yamlMessage(msg string) {
 			col = i + 1
 		}
 	}
-	l.errAt(Pos{File: l.path, Line: line, Col: col}, "invalid YAML: %s", text)
+	l.errAt(spec.Pos{File: l.path, Line: line, Col: col}, "invalid YAML: %s", text)
 }
 
 func deref(n *yaml.Node) *yaml.Node {
@@ -284,10 +293,10 @@ func (l *loader) int(n *yaml.Node, what string, lo, hi int64) (int64, bool) {
 	return v, true
 }
 
-func (l *loader) experiment(root *yaml.Node) *Experiment {
+func (l *loader) experiment(root *yaml.Node) *spec.Experiment {
 	f, keys, _ := l.fields(root, "the experiment file", "title", "about", "numeric", "tolerance", "explain", "random", "points", "functions", "chains", "matrices", "gradients")
 	base := filepath.Base(l.path)
-	e := &Experiment{Path: l.path, Name: strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")}
+	e := &spec.Experiment{Path: l.path, Name: strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")}
 	e.Title = e.Name
 	if n := f["title"]; n != nil {
 		if s, ok := l.str(n, "title"); ok {
@@ -316,11 +325,11 @@ func (l *loader) experiment(root *yaml.Node) *Experiment {
 	if f["functions"] == nil && f["chains"] == nil && f["gradients"] == nil {
 		l.errf(root, "nothing to compute: the file needs at least one of functions, chains or gradients")
 	}
-	names := map[string]Pos{}
+	names := map[string]spec.Pos{}
 	for k := range l.sets {
 		names[k] = l.pos(keys["points"])
 	}
-	l.matrices, l.failed = map[string]*Matrix{}, map[string]bool{}
+	l.matrices, l.failed = map[string]*spec.Matrix{}, map[string]bool{}
 	if n := f["matrices"]; n != nil {
 		e.Matrices = l.matricesNode(n, rng.New(e.Seed))
 		for _, m := range e.Matrices {
@@ -353,8 +362,8 @@ func (l *loader) experiment(root *yaml.Node) *Experiment {
 		}
 	}
 	// Names are unique within a file: items, matrices and point sets.
-	seen := map[string]Pos{}
-	check := func(name string, p Pos) {
+	seen := map[string]spec.Pos{}
+	check := func(name string, p spec.Pos) {
 		if prev, ok := seen[name]; ok {
 			l.errAt(p, "the name %q is already used at line %d", name, prev.Line)
 			return
@@ -391,7 +400,7 @@ func (l *loader) list(n *yaml.Node, what string, fn func(int, *yaml.Node)) {
 }
 
 // settings reads numeric: and tolerance: mappings over base.
-func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings {
+func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spec.Settings {
 	s := base
 	if numeric != nil {
 		if f, _, ok := l.fields(numeric, "numeric", "method", "step"); ok {
@@ -443,16 +452,16 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings
 
 // CheckMethod returns "" when m is one of Methods, or what is wrong with it.
 func CheckMethod(m string) string {
-	for _, k := range Methods {
+	for _, k := range spec.Methods {
 		if k == m {
 			return ""
 		}
 	}
 	msg := fmt.Sprintf("unknown numeric.method %q", m)
-	if s := funcs.Closest(m, Methods); s != "" {
+	if s := funcs.Closest(m, spec.Methods); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else {
-		msg += fmt.Sprintf(" (expected one of %s)", strings.Join(Methods, ", "))
+		msg += fmt.Sprintf(" (expected one of %s)", strings.Join(spec.Methods, ", "))
 	}
 	return msg
 }
@@ -486,7 +495,7 @@ func (l *loader) require(f map[string]*yaml.Node, item *yaml.Node, what string, 
 }
 
 // exprPos is the file position of byte off of the expression in scalar n.
-func (l *loader) exprPos(n *yaml.Node, off int) Pos {
+func (l *loader) exprPos(n *yaml.Node, off int) spec.Pos {
 	p := l.pos(n)
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
@@ -574,27 +583,27 @@ func identOffset(tree expr.Node, name string) int {
 
 // item reads what every function, chain and gradient has: its keys (each
 // checked against keys, those in required present), its name and settings.
-func (l *loader) item(n *yaml.Node, kind string, base Settings, keys []string, required ...string) (map[string]*yaml.Node, Item, bool) {
+func (l *loader) item(n *yaml.Node, kind string, base spec.Settings, keys []string, required ...string) (map[string]*yaml.Node, spec.Item, bool) {
 	f, _, ok := l.fields(n, "a "+kind, append([]string{"name", "numeric", "tolerance", "explain"}, keys...)...)
 	if !ok {
-		return nil, Item{}, false
+		return nil, spec.Item{}, false
 	}
 	name, ok := l.itemName(f, n, "a "+kind)
 	if !ok || !l.require(f, n, kind+" "+name, required...) {
-		return nil, Item{}, false
+		return nil, spec.Item{}, false
 	}
-	it := Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base), Order: 1,
+	it := spec.Item{Name: name, Pos: l.pos(f["name"]), Settings: l.settings(f["numeric"], f["tolerance"], base), Order: 1,
 		Explain: l.boolean(f["explain"], kind+" "+name+": explain", l.explain)}
 	if o := f["order"]; o != nil {
 		v, ok := l.int(o, kind+" "+name+": order", 1, 2)
 		if !ok {
-			return nil, Item{}, false
+			return nil, spec.Item{}, false
 		}
 		it.Order = int(v)
 	}
 	if st := f["study"]; st != nil {
 		if it.Study = l.study(st, kind+" "+name); it.Study == nil {
-			return nil, Item{}, false
+			return nil, spec.Item{}, false
 		}
 	}
 	return f, it, true
@@ -602,12 +611,12 @@ func (l *loader) item(n *yaml.Node, kind string, base Settings, keys []string, r
 
 // study reads a step study: {at: X, from: 1e-1, to: 1e-13, per_decade: 2,
 // methods: [...]}.
-func (l *loader) study(n *yaml.Node, what string) *Study {
+func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 	f, _, ok := l.fields(n, what+": study", "at", "from", "to", "per_decade", "methods")
 	if !ok {
 		return nil
 	}
-	st := &Study{From: 1e-1, To: 1e-13, PerDecade: 2, Methods: StudyMethods}
+	st := &spec.Study{From: 1e-1, To: 1e-13, PerDecade: 2, Methods: spec.StudyMethods}
 	if f["at"] == nil {
 		l.errf(n, "%s: study: missing key at (the point to study, e.g. at: 1)", what)
 		return nil
@@ -676,13 +685,13 @@ func (l *loader) study(n *yaml.Node, what string) *Study {
 	return st
 }
 
-func (l *loader) function(item *yaml.Node, base Settings) *Function {
+func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
 	f, it, ok := l.item(item, "function", base, []string{"expr", "at", "order", "study"}, "expr", "at")
 	if !ok {
 		return nil
 	}
 	name := it.Name
-	fn := &Function{Item: it}
+	fn := &spec.Function{Item: it}
 	src, tree, ok := l.parseExpr(f["expr"], "function "+name+": expr", true)
 	if !ok {
 		return nil
@@ -708,13 +717,13 @@ func (l *loader) function(item *yaml.Node, base Settings) *Function {
 	return fn
 }
 
-func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
+func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
 	f, it, ok := l.item(item, "chain", base, []string{"of", "at", "order", "study"}, "of", "at")
 	if !ok {
 		return nil
 	}
 	name := it.Name
-	c := &Chain{Item: it}
+	c := &spec.Chain{Item: it}
 	of := f["of"]
 	if of.Kind != yaml.SequenceNode || len(of.Content) == 0 {
 		l.errf(of, "chain %s: of: expected a list of functions, first applied first, e.g. [square, sigmoid]; found %s", name, kindName(of))
@@ -738,13 +747,13 @@ func (l *loader) chain(item *yaml.Node, base Settings) *Chain {
 				good = false
 			}
 		}
-		c.Links = append(c.Links, Link{Src: src, Expr: tree})
+		c.Links = append(c.Links, spec.Link{Src: src, Expr: tree})
 	}
 	pts, ok := l.points(f["at"], []string{"x"}, "chain "+name, "", 0)
 	if !ok || !good {
 		return nil
 	}
-	c.Points = mem.Make[float64](len(pts))
+	c.Points = make([]float64, len(pts))
 	for i, p := range pts {
 		c.Points[i] = p[0]
 	}

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"math"
@@ -7,9 +7,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/runner-dev/runner/spec"
 )
 
-func parse(t *testing.T, src string) *Experiment {
+func parse(t *testing.T, src string) *spec.Experiment {
 	t.Helper()
 	e, err := Parse("x.yaml", []byte(src), DefaultOptions)
 	if err != nil {
@@ -59,7 +61,7 @@ func TestRangeNoAccumulation(t *testing.T) {
 
 func TestDefaultsAndTitle(t *testing.T) {
 	e := parse(t, "functions:\n  - {name: f, expr: sigmoid, at: 1}\n")
-	if e.Title != "x" || e.Settings != Defaults {
+	if e.Title != "x" || e.Settings != spec.Defaults {
 		t.Errorf("title %q settings %+v", e.Title, e.Settings)
 	}
 	f := e.Functions[0]
@@ -67,7 +69,7 @@ func TestDefaultsAndTitle(t *testing.T) {
 		t.Errorf("bare registry name: vars %v", f.Vars)
 	}
 	e = parse(t, "title: T\nnumeric: {method: forward}\ntolerance: {atol: 0.5}\nfunctions:\n  - {name: f, expr: x, at: 1, numeric: {step: 0.1}}\n")
-	want := Settings{Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance{1e-5, 0.5}}
+	want := spec.Settings{Numeric: spec.Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance: spec.Tolerance{Rtol: 1e-5, Atol: 0.5}}
 	if e.Functions[0].Settings != want || e.Settings.Step != 0.001 {
 		t.Errorf("item settings %+v, want %+v", e.Functions[0].Settings, want)
 	}
@@ -95,7 +97,7 @@ func TestMatrices(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "m.csv"), []byte("1, 2,3\n4,5,6\n"), 0o644)
 	for _, n := range []string{"m_f8_c.npy", "m_f8_fortran.npy", "m_f4.npy", "v_f8_1d.npy", "m_f8_big.npy"} {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", "ref", n))
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ref", n))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +156,7 @@ gradients:
 func TestNpyRefused(t *testing.T) {
 	for file, msg := range map[string]string{"m_i8.npy": "expected float64", "t_f8_3d.npy": "3 dimensions"} {
 		dir := t.TempDir()
-		b, _ := os.ReadFile(filepath.Join("..", "testdata", "ref", file))
+		b, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "ref", file))
 		os.WriteFile(filepath.Join(dir, file), b, 0o644)
 		os.WriteFile(filepath.Join(dir, "bad.npy"), []byte("not an npy file"), 0o644)
 		path := filepath.Join(dir, "x.yaml")

@@ -1,4 +1,4 @@
-package spec
+package load
 
 import (
 	"bufio"
@@ -19,21 +19,21 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
-	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/rng"
+	"github.com/runner-dev/runner/spec"
 )
 
 var matrixForms = []string{"randn", "rand", "uniform", "zeros", "ones", "full", "eye", "csv", "npy"}
 
 // matricesNode reads matrices: in declaration order, drawing random ones
 // from the file's one stream r.
-func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*Matrix {
+func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*spec.Matrix {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
 		l.errf(n, "matrices: expected a mapping of names to matrices, found %s", kindName(n))
 		return nil
 	}
-	var out []*Matrix
+	var out []*spec.Matrix
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), deref(n.Content[i+1])
 		if !identRE.MatchString(k.Value) {
@@ -58,7 +58,7 @@ func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*Matrix {
 	return out
 }
 
-func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
+func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 	what := "matrix " + name
 	switch n.Kind {
 	case yaml.SequenceNode:
@@ -67,7 +67,7 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
 			return nil
 		}
 		rr, cc := d.Dims()
-		return &Matrix{Name: name, Source: fmt.Sprintf("literal %d×%d", rr, cc), Value: d}
+		return &spec.Matrix{Name: name, Source: fmt.Sprintf("literal %d×%d", rr, cc), Value: d}
 	case yaml.MappingNode:
 	default:
 		l.errf(n, "%s: expected literal rows like [[1, 2], [3, 4]] or a mapping like {randn: [3, 3]}, found %s", what, kindName(n))
@@ -111,17 +111,17 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
 		if !ok {
 			return nil
 		}
-		d := mem.Dense(int(k), int(k))
+		d := mat.NewDense(int(k), int(k), nil)
 		for i := 0; i < int(k); i++ {
 			d.Set(i, i, 1)
 		}
-		return &Matrix{Name: name, Source: fmt.Sprintf("eye(%d)", k), Value: d}
+		return &spec.Matrix{Name: name, Source: fmt.Sprintf("eye(%d)", k), Value: d}
 	}
 	rows, cols, ok := l.shape(f[form], what+": "+form)
 	if !ok {
 		return nil
 	}
-	d := mem.Dense(rows, cols)
+	d := mat.NewDense(rows, cols, nil)
 	raw := d.RawMatrix().Data
 	src := fmt.Sprintf("%s(%d, %d)", form, rows, cols)
 	switch form {
@@ -166,7 +166,7 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *Matrix {
 		}
 		src = fmt.Sprintf("full((%d, %d), %g)", rows, cols, v)
 	}
-	return &Matrix{Name: name, Source: src, Value: d}
+	return &spec.Matrix{Name: name, Source: src, Value: d}
 }
 
 // shape reads [rows, cols] (or [n], meaning 1×n) and checks the element
@@ -255,7 +255,7 @@ func (l *loader) dataPath(n *yaml.Node, what string) (string, string, bool) {
 	return p, full, true
 }
 
-func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *Matrix {
+func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
 	p, full, ok := l.dataPath(n, what+": csv")
 	if !ok {
 		return nil
@@ -284,7 +284,7 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *Matrix {
 		}
 		fields := strings.Split(text, ",")
 		if cols >= 0 && len(fields) != cols {
-			l.errAt(Pos{File: full, Line: line, Col: 1}, "%s: this row has %d values, the first row has %d", what, len(fields), cols)
+			l.errAt(spec.Pos{File: full, Line: line, Col: 1}, "%s: this row has %d values, the first row has %d", what, len(fields), cols)
 			return nil
 		}
 		cols = len(fields)
@@ -292,7 +292,7 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *Matrix {
 		for _, fld := range fields {
 			v, err := strconv.ParseFloat(strings.TrimSpace(fld), 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				l.errAt(Pos{File: full, Line: line, Col: col + len(fld) - len(strings.TrimLeft(fld, " \t"))}, "%s: expected a finite number, found %q", what, strings.TrimSpace(fld))
+				l.errAt(spec.Pos{File: full, Line: line, Col: col + len(fld) - len(strings.TrimLeft(fld, " \t"))}, "%s: expected a finite number, found %q", what, strings.TrimSpace(fld))
 				return nil
 			}
 			data = append(data, v)
@@ -312,10 +312,10 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *Matrix {
 		l.errf(n, "%s: %s has no numbers", what, p)
 		return nil
 	}
-	return &Matrix{Name: name, Source: "csv " + p, Value: mat.NewDense(rows, cols, data)}
+	return &spec.Matrix{Name: name, Source: "csv " + p, Value: mat.NewDense(rows, cols, data)}
 }
 
-func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
+func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
 	p, full, ok := l.dataPath(n, what+": npy")
 	if !ok {
 		return nil
@@ -372,7 +372,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 	out := mat.NewDense(int(rows), int(cols), data)
 	if h.Fortran && len(h.Shape) == 2 {
 		// column-major on disk: element (i, j) is at j·rows + i
-		out = mem.Dense(int(rows), int(cols))
+		out = mat.NewDense(int(rows), int(cols), nil)
 		for j := 0; j < int(cols); j++ {
 			for i := 0; i < int(rows); i++ {
 				out.Set(i, j, data[j*int(rows)+i])
@@ -389,16 +389,16 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *Matrix {
 	if h.Fortran {
 		order = ", Fortran order"
 	}
-	return &Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out}
+	return &spec.Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out}
 }
 
-func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
+func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep", "full_gradients"}, "expr")
 	if !ok {
 		return nil
 	}
 	name := it.Name
-	g := &Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
+	g := &spec.Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
 	if g.Settings.Method == "complex-step" {
 		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
 		return nil
@@ -487,7 +487,7 @@ var elementRE = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(\d+)\s*
 
 // sweep reads {element: "X[i,j]", from: A, to: B, count: N}; from and to
 // default to the element's value ∓ 1 (the seed's sweep), count to 101.
-func (l *loader) sweep(n *yaml.Node, g *Gradient) *Sweep {
+func (l *loader) sweep(n *yaml.Node, g *spec.Gradient) *spec.Sweep {
 	what := "gradient " + g.Name + ": sweep"
 	f, _, ok := l.fields(n, what, "element", "from", "to", "count")
 	if !ok {
@@ -523,7 +523,7 @@ func (l *loader) sweep(n *yaml.Node, g *Gradient) *Sweep {
 		return nil
 	}
 	x := mat.Value.At(i, j)
-	sw := &Sweep{Matrix: m[1], I: i, J: j, From: x - 1, To: x + 1, Count: 101}
+	sw := &spec.Sweep{Matrix: m[1], I: i, J: j, From: x - 1, To: x + 1, Count: 101}
 	if n := f["from"]; n != nil {
 		if sw.From, ok = l.pointValue(n, what+": from"); !ok {
 			return nil
@@ -548,12 +548,12 @@ func (l *loader) sweep(n *yaml.Node, g *Gradient) *Sweep {
 	return sw
 }
 
-func (l *loader) reference(n *yaml.Node, g *Gradient) *Reference {
+func (l *loader) reference(n *yaml.Node, g *spec.Gradient) *spec.Reference {
 	f, _, ok := l.fields(n, "reference", "source", "decimals", "value", "inputs", "gradient")
 	if !ok {
 		return nil
 	}
-	ref := &Reference{Decimals: 4}
+	ref := &spec.Reference{Decimals: 4}
 	if s := f["source"]; s != nil {
 		ref.Source, _ = l.str(s, "reference.source")
 	}
@@ -567,7 +567,7 @@ func (l *loader) reference(n *yaml.Node, g *Gradient) *Reference {
 			ref.Value = &x
 		}
 	}
-	named := func(key string, allowed func(string) bool) []NamedMatrix {
+	named := func(key string, allowed func(string) bool) []spec.NamedMatrix {
 		m := f[key]
 		if m == nil {
 			return nil
@@ -576,7 +576,7 @@ func (l *loader) reference(n *yaml.Node, g *Gradient) *Reference {
 			l.errf(m, "reference.%s: expected a mapping of matrix names to rows, found %s", key, kindName(m))
 			return nil
 		}
-		var out []NamedMatrix
+		var out []spec.NamedMatrix
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			k, v := deref(m.Content[i]), deref(m.Content[i+1])
 			if !allowed(k.Value) {
@@ -598,7 +598,7 @@ func (l *loader) reference(n *yaml.Node, g *Gradient) *Reference {
 				l.errf(v, "reference.%s.%s: %d×%d, but %s is %d×%d", key, k.Value, dr, dc, k.Value, wr, wc)
 				continue
 			}
-			out = append(out, NamedMatrix{Name: k.Value, Value: d})
+			out = append(out, spec.NamedMatrix{Name: k.Value, Value: d})
 		}
 		return out
 	}
