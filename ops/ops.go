@@ -49,7 +49,8 @@ type Call struct {
 	Params []float64
 }
 
-// Name is the name the call was written with.
+// name is the name the call was written with: the registry function's for
+// Apply, else the operation's.
 func (k *Call) name(op *Op) string {
 	if k != nil && k.Fn != nil {
 		return k.Fn.Name
@@ -287,7 +288,7 @@ func count(min, max int) string {
 	return fmt.Sprintf("%d to %d arguments", min, max)
 }
 
-// Name is the name under which k's operation was called.
+// CallName is the name under which op was called in k.
 func (op *Op) CallName(k *Call) string { return k.name(op) }
 
 var byName = map[string]*Op{}

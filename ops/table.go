@@ -3,11 +3,13 @@ package ops
 // The operation table. Adding an operation is one entry in this file plus
 // its tests: its arguments, shape rule, forward, backward (the
 // vector-Jacobian product for each input), optionally a patch for the
-// incremental check, the explanation's wording and its LaTeX. An
-// element-wise operation of two matrices with broadcasting needs only its
-// value and partial derivatives (see maximum); the resolver, the tape, the
-// check, the explanation, the LaTeX printer and `runner functions` find the
-// entry by name.
+// incremental check (without one the output is recomputed in full), the
+// explanation's wording and its LaTeX. An element-wise operation of two
+// matrices with broadcasting needs only its value and partial derivatives
+// (elementwise; see extremum for maximum and minimum). The resolver, the
+// shape rule, the tape, the check, the explanation, the LaTeX printer and
+// `runner functions` find the entry by name; none of them names an
+// operation.
 
 import (
 	"fmt"
