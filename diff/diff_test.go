@@ -62,7 +62,14 @@ type torchFile struct {
 // experiment file.
 func torchFixture(t *testing.T) (fx torchFile, decl string) {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/ref/torch.json")
+	return fixture(t, "../testdata/ref/torch.json", []string{"X", "W", "B", "Y", "W1", "W2", "C", "R", "P", "Q"})
+}
+
+// fixture reads a PyTorch fixture at path: its cases, and the matrices
+// named as the matrices: section of an experiment file.
+func fixture(t *testing.T, path string, names []string) (fx torchFile, decl string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +77,7 @@ func torchFixture(t *testing.T) (fx torchFile, decl string) {
 		t.Fatal(err)
 	}
 	var d strings.Builder
-	for _, name := range []string{"X", "W", "B", "Y", "W1", "W2", "C", "R", "P", "Q"} {
+	for _, name := range names {
 		fmt.Fprintf(&d, "  %s: %s\n", name, rows(fx.Matrices[name]))
 	}
 	return fx, d.String()

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/ops"
 )
 
 // Explanation is a computation laid out for a reader: its graph and, node by
@@ -43,8 +44,6 @@ type Local struct {
 	Value *mat.Dense
 }
 
-var opNames = map[byte]string{'@': "N", '+': "A", '-': "D", '*': "P", '/': "Q", '^': "U"}
-
 // explainTape lays out a gradient's tape after its backward walk: the same
 // values, local derivatives and gradients the engine computed.
 func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
@@ -80,35 +79,25 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 		}
 		return "?"
 	}
-	var ops []*node
+	var steps []*node
 	for _, n := range t.nodes {
 		if n.leaf != "" || n.ins == nil {
 			continue
 		}
-		ops = append(ops, n)
+		steps = append(steps, n)
 		if n == root {
 			names[n] = name
 			continue
 		}
-		switch e := n.expr.(type) {
-		case *expr.Binary:
-			names[n] = fresh(opNames[e.Op])
-		case *expr.Call:
-			switch e.Name {
-			case "transpose":
-				names[n] = fresh(label(n.ins[0]) + "ᵀ")
-			case "sum", "mean":
-				names[n] = fresh("M")
-			default:
-				names[n] = fresh(strings.ToUpper(e.Name[:1]))
-			}
-		case *expr.Neg:
-			names[n] = fresh("M")
+		in := make([]string, len(n.ins))
+		for k, a := range n.ins {
+			in[k] = label(a)
 		}
+		names[n] = fresh(n.op.Step(in, n.call))
 	}
 	ex := &Explanation{}
-	for i := len(ops) - 1; i >= 0; i-- {
-		n := ops[i]
+	for i := len(steps) - 1; i >= 0; i-- {
+		n := steps[i]
 		st := Step{Name: label(n), Value: n.val, Grad: n.grad}
 		in := make([]string, len(n.ins))
 		for k, a := range n.ins {
@@ -123,38 +112,19 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 			}
 			return nil
 		}
-		switch e := n.expr.(type) {
-		case *expr.Binary:
-			st.Expr = in[0] + " " + string(e.Op) + " " + in[1]
-			if e.Op == '@' {
-				st.Locals = []Local{
-					{Wrt: in[0], Rule: "right-multiply by " + in[1] + "ᵀ", Value: local(0)},
-					{Wrt: in[1], Rule: "left-multiply by " + in[0] + "ᵀ", Value: local(1)},
-				}
-			} else {
-				rules := map[byte][2]string{'+': {"1", "1"}, '-': {"1", "−1"}, '*': {in[1], in[0]},
-					'/': {"1/" + in[1], "−" + in[0] + "/" + in[1] + "²"}, '^': {in[1] + "·" + in[0] + "^(" + in[1] + "−1)", in[0] + "^" + in[1] + "·ln " + in[0]}}
-				for k := 0; k < 2; k++ {
-					if n.ins[k].needs {
-						st.Locals = append(st.Locals, Local{Wrt: in[k], Rule: rules[e.Op][k] + ", element by element", Value: local(k)})
-					}
-				}
+		if n.op.Show != nil {
+			st.Expr = n.op.Show(in, n.call)
+		} else {
+			st.Expr = n.op.CallName(n.call) + "(" + strings.Join(in, ", ") + ")"
+		}
+		needs := make([]bool, len(n.ins))
+		for k, a := range n.ins {
+			needs[k] = a.needs
+		}
+		for k, rule := range n.op.Rules(in, needs, n.call) {
+			if rule != "" {
+				st.Locals = append(st.Locals, Local{Wrt: in[k], Rule: rule, Value: local(k)})
 			}
-		case *expr.Call:
-			st.Expr = e.Name + "(" + in[0] + ")"
-			switch e.Name {
-			case "sum":
-				st.Locals = []Local{{Wrt: in[0], Rule: "ones (each element counts once)", Value: local(0)}}
-			case "mean":
-				st.Locals = []Local{{Wrt: in[0], Rule: "1/n for each of the n elements", Value: local(0)}}
-			case "transpose":
-				st.Locals = []Local{{Wrt: in[0], Rule: "transpose the gradient"}}
-			default:
-				st.Locals = []Local{{Wrt: in[0], Rule: e.Name + "′(" + in[0] + ") = " + inTermsOf(e.Fn.Deriv, in[0]) + ", element by element", Value: local(0)}}
-			}
-		case *expr.Neg:
-			st.Expr = "−" + in[0]
-			st.Locals = []Local{{Wrt: in[0], Rule: "−1"}}
 		}
 		ex.Steps = append(ex.Steps, st)
 	}
@@ -170,24 +140,6 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 		}
 	}
 	return ex
-}
-
-// inTermsOf writes a registry derivative's formula, given in x, in terms of the
-// input's name: σ(x)(1 − σ(x)) becomes σ(N)(1 − σ(N)).
-func inTermsOf(formula, name string) string {
-	r := []rune(formula)
-	var b strings.Builder
-	letter := func(i int) bool {
-		return i >= 0 && i < len(r) && (r[i] >= 'a' && r[i] <= 'z' || r[i] >= 'A' && r[i] <= 'Z')
-	}
-	for i, c := range r {
-		if c == 'x' && !letter(i-1) && !letter(i+1) {
-			b.WriteString(name)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // explainFunction traces a function at one point by forward mode, node by
@@ -264,7 +216,7 @@ func explainFunction(tree expr.Node, vars []string, at []float64, name string) *
 				}
 			}
 			st.Expr = a + " " + string(n.Op) + " " + b
-			da, db := opPartials(n.Op, ad[0].v, bd[0].v, ds[0].v)
+			da, db := ops.Operator(n.Op).Elem.D(ad[0].v, bd[0].v, ds[0].v)
 			st.Locals = []Local{{Wrt: a, Value: scalar(da)}, {Wrt: b, Value: scalar(db)}}
 			if _, ok := n.R.(*expr.Num); ok {
 				st.Locals = st.Locals[:1]

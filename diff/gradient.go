@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -212,7 +213,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 		// unit length over all the matrices together, so that h is the
 		// length of the step whatever the matrices' size
 		scale := 1 / math.Sqrt(norm2)
-		var dot neumaier // Σ ∂L/∂M ⊙ V, compensated
+		var dot ops.Neumaier // Σ ∂L/∂M ⊙ V, compensated
 		for _, mg := range g.Wrt {
 			vm := v[mg.Name]
 			for i := range vm {
@@ -222,11 +223,11 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 			r, c := mg.Exact.Dims()
 			for i := 0; i < r; i++ {
 				for j, gv := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-					dot.add(gv * vm[i*c+j])
+					dot.Add(gv * vm[i*c+j])
 				}
 			}
 		}
-		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.sum()}
+		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.Sum()}
 		dd.Numeric, dd.ErrEst = Numeric(func(t float64) float64 {
 			for _, mg := range g.Wrt {
 				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]

@@ -10,8 +10,9 @@ import (
 )
 
 // TestPatchedValueMatchesFull checks incremental re-evaluation against its
-// definition: for every expression of the PyTorch fixture (broadcast rows
-// and columns, transposes, a matrix times itself, every activation) and for
+// definition: for every expression of the PyTorch fixtures (broadcast rows
+// and columns, transposes, a matrix times itself, every activation, maximum
+// and minimum with ties) and for
 // larger random matrices, and for every element of every matrix the
 // gradient is taken for, L with that element changed, computed
 // incrementally on a tape that has been through its backward walk, equals
@@ -25,6 +26,11 @@ func TestPatchedValueMatchesFull(t *testing.T) {
 	for _, src := range exprs {
 		check(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+src+"\"\n")
 	}
+	// maximum and minimum, with broadcasting and ties (../testdata/ref/ops.json)
+	ofx, odecl := opsFixture(t)
+	for _, c := range ofx.Cases {
+		check(t, "matrices:\n"+odecl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
+	}
 	// larger shapes, so that a changed row or column is one of many
 	big := "random: {seed: 3}\nmatrices:\n  X: {randn: [7, 5]}\n  W: {randn: [5, 6]}\n  B: {randn: [1, 6]}\n  Y: {rand: [7, 6]}\ngradients:\n"
 	for _, src := range []string{
@@ -33,12 +39,18 @@ func TestPatchedValueMatchesFull(t *testing.T) {
 		"sum(X @ W @ transpose(W))",
 		"sum(transpose(X) @ X)",
 		"mean(softplus(-(X @ W)) * Y)",
+		"sum(maximum(X @ W, B) * Y)",
+		"mean(minimum(tanh(X @ W), transpose(maximum(transpose(Y), 0.5))))",
 	} {
 		check(t, big+"  - name: L\n    expr: \""+src+"\"\n")
 	}
 }
 
-func check(t *testing.T, src string) {
+func check(t *testing.T, src string) { t.Helper(); checkWith(t, src, nil) }
+
+// checkWith is check, with prep (if not nil) applied to the tape after its
+// forward pass.
+func checkWith(t *testing.T, src string, prep func(*tape)) {
 	t.Helper()
 	e := load(t, src)
 	g := e.Gradients[0]
@@ -51,6 +63,9 @@ func check(t *testing.T, src string) {
 		tp.wrt[w] = &node{val: leaves[w], needs: true}
 	}
 	root := tp.forward(g.Expr)
+	if prep != nil {
+		prep(tp)
+	}
 	tp.backward(root)
 	full := func() float64 {
 		ft := &tape{leaves: leaves, wrt: map[string]*node{}}

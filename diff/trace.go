@@ -2,10 +2,9 @@ package diff
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/ops"
 )
 
 // trace collects what an evaluation met: whether a registry function was
@@ -65,26 +64,18 @@ func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
 	tr.pos++
 }
 
-func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+// note keeps the first problem an evaluation met.
+func (tr *trace) note(s string) {
+	if tr.problem == "" {
+		tr.problem = s
+	}
+}
+
+func bad(x float64) bool { return ops.Bad(x) }
 
 // g formats a number for a problem's description.
-func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+func g(x float64) string { return ops.G(x) }
 
-func callProblem(f *funcs.Func, x float64, p []float64) string {
-	if f.In != nil && !f.In(x, p) {
-		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, g(x), f.Domain)
-	}
-	return fmt.Sprintf("%s(%s) overflows", f.Name, g(x))
-}
+func callProblem(f *funcs.Func, x float64, p []float64) string { return ops.CallProblem(f, x, p) }
 
-func opProblem(op byte, x, y float64) string {
-	switch {
-	case op == '/' && y == 0:
-		return fmt.Sprintf("division by zero: %s / 0", g(x))
-	case op == '^' && x < 0:
-		return fmt.Sprintf("%s^%s is not a real number", g(x), g(y))
-	case op == '^' && x == 0:
-		return fmt.Sprintf("0^%s is infinite", g(y))
-	}
-	return fmt.Sprintf("%s %c %s overflows", g(x), op, g(y))
-}
+func opProblem(op byte, x, y float64) string { return ops.OpProblem(op, x, y) }

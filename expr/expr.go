@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/ops"
 )
 
 // MaxDepth is how deeply an expression may nest (parentheses, calls, unary
@@ -67,14 +68,16 @@ type Binary struct {
 	Off  int
 }
 
-// Call is Name(Args...). After Resolve, a registry call has Fn set, one
-// argument (its input) and Params filled with defaults; a matrix function
-// (sum, mean, transpose) has Fn nil and one argument.
+// Call is Name(Args...). After Resolve, Op is its entry in the operation
+// table, Args are its matrix inputs and Params its numeric parameters with
+// defaults filled in; a registry call has Fn set, one input, and Op
+// ops.Apply().
 type Call struct {
 	Name   string
 	Args   []Node
 	Off    int
 	Fn     *funcs.Func
+	Op     *ops.Op
 	Params []float64
 }
 
@@ -144,7 +147,7 @@ func write(b *strings.Builder, n Node, outer int) {
 			}
 			write(b, a, 0)
 		}
-		if n.Fn != nil && len(n.Args) == 1 {
+		if n.Op != nil || n.Fn != nil && len(n.Args) == 1 { // resolved: the parameters with defaults
 			for _, v := range n.Params {
 				b.WriteString(", ")
 				b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
@@ -168,4 +171,19 @@ func Walk(n Node, fn func(Node)) {
 			Walk(a, fn)
 		}
 	}
+}
+
+// Operation is the table entry of a resolved operation node (unary minus,
+// a binary operator or a call), its call (registry function and
+// parameters) and its inputs; nil for a number or a name.
+func Operation(n Node) (*ops.Op, *ops.Call, []Node) {
+	switch n := n.(type) {
+	case *Neg:
+		return ops.Neg(), &ops.Call{}, []Node{n.X}
+	case *Binary:
+		return ops.Operator(n.Op), &ops.Call{}, []Node{n.L, n.R}
+	case *Call:
+		return n.Op, &ops.Call{Fn: n.Fn, Params: n.Params}, n.Args
+	}
+	return nil, nil, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/ops"
 )
 
 // Mode says what the names of an expression may stand for.
@@ -17,7 +18,8 @@ const (
 	// (functions and chains).
 	Scalar Mode = iota
 	// Matrix: names are the declared matrices, constants or functions,
-	// including the matrix functions sum, mean and transpose (gradients).
+	// including the operations of the operation table, such as sum, mean
+	// and transpose (gradients).
 	Matrix
 )
 
@@ -42,7 +44,7 @@ func resolve(n Node, mode Mode, matrices map[string]bool, used map[string]bool) 
 	switch n := n.(type) {
 	case *Num:
 	case *Ident:
-		if funcs.Lookup(n.Name) != nil || funcs.IsMatrixFunc(n.Name) {
+		if funcs.Lookup(n.Name) != nil || ops.Lookup(n.Name) != nil {
 			return errorf(n.Off, "%s is a function: call it with an argument, as %s(x)", n.Name, n.Name)
 		}
 		if mode == Matrix && !matrices[n.Name] {
@@ -73,19 +75,16 @@ func resolve(n Node, mode Mode, matrices map[string]bool, used map[string]bool) 
 		}
 		return resolve(n.R, mode, matrices, used)
 	case *Call:
-		if funcs.IsMatrixFunc(n.Name) {
+		if op := ops.Lookup(n.Name); op != nil {
 			if mode == Scalar {
 				return errorf(n.Off, "%s works on a matrix: use it in gradients", n.Name)
 			}
-			if len(n.Args) != 1 {
-				return errorf(n.Off, "%s takes one argument, got %d", n.Name, len(n.Args))
-			}
-			return resolve(n.Args[0], mode, matrices, used)
+			return resolveOp(n, op, mode, matrices, used)
 		}
 		f := funcs.Lookup(n.Name)
 		if f == nil {
 			msg := fmt.Sprintf("unknown function %q", n.Name)
-			if s := funcs.Suggest(n.Name); s != "" {
+			if s := funcs.Suggest(n.Name, ops.Names()...); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			return errorf(n.Off, "%s", msg)
@@ -102,9 +101,42 @@ func resolve(n Node, mode Mode, matrices map[string]bool, used map[string]bool) 
 			given = append(given, v)
 		}
 		n.Fn = f
+		n.Op = ops.Apply()
 		n.Params = f.Fill(given)
 		n.Args = n.Args[:1]
 		return resolve(n.Args[0], mode, matrices, used)
+	}
+	return nil
+}
+
+// resolveOp checks a call of a table operation against its entry: the
+// number of arguments, and that its parameters are numbers; it resolves the
+// inputs and fills the parameters' defaults.
+func resolveOp(n *Call, op *ops.Op, mode Mode, matrices map[string]bool, used map[string]bool) *Error {
+	inputs := op.Inputs()
+	var given []float64
+	for i, a := range n.Args {
+		if i < inputs {
+			continue
+		}
+		v, err := constValue(a)
+		if err != nil {
+			if i < len(op.Args) {
+				return errorf(a.Pos(), "%s's parameter %s must be a number: %s", op.Name, op.Args[i].Name, err.Msg)
+			}
+			break // too many arguments: said below
+		}
+		given = append(given, v)
+	}
+	params, msg := op.Fill(len(n.Args), given)
+	if msg != "" {
+		return errorf(n.Off, "%s", msg)
+	}
+	n.Op, n.Params, n.Args = op, params, n.Args[:inputs]
+	for _, a := range n.Args {
+		if err := resolve(a, mode, matrices, used); err != nil {
+			return err
+		}
 	}
 	return nil
 }

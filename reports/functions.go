@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/ops"
 )
 
 // Functions is the function registry as a Markdown table, generated from
@@ -37,8 +38,8 @@ func Functions() []byte {
 	table(&b, []string{"function", "value", "derivative", "parameters", "domain", "kinks"}, nil, rows)
 	b.WriteString("## Matrix functions (gradients only)\n\n")
 	rows = nil
-	for _, m := range funcs.MatrixFuncs {
-		rows = append(rows, []string{"`" + m.Name + "(M)`", m.Doc})
+	for _, op := range ops.Named() {
+		rows = append(rows, []string{"`" + op.Signature() + "`", op.Doc})
 	}
 	table(&b, []string{"function", "value"}, nil, rows)
 	b.WriteString("Constants: `pi`, `e`. Operators: `+ - * / ^` (also `**`) element by element with NumPy's broadcasting, `@` the matrix product.\n")

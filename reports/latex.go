@@ -17,27 +17,18 @@ func LaTeX(n expr.Node) string { return latex(n, 0) }
 // precedence levels: 1 sums, 2 products, 3 negation, 4 powers, 5 atoms
 func level(n expr.Node) int {
 	switch n := n.(type) {
-	case *expr.Binary:
-		switch n.Op {
-		case '+', '-':
-			return 1
-		case '*', '@':
-			return 2
-		case '/':
-			return 5 // \frac delimits itself
-		case '^':
-			return 4
-		}
-	case *expr.Neg:
-		return 3
 	case *expr.Num:
 		if n.Val < 0 {
 			return 3
 		}
+		return 5
 	case *expr.Call:
 		if f := funcs.LookupWithHelpers(n.Name); f != nil && strings.HasPrefix(f.LaTeX, "#1^") {
 			return 4
 		}
+	}
+	if op, _, _ := expr.Operation(n); op != nil && op.Level != 0 {
+		return op.Level
 	}
 	return 5
 }
@@ -85,40 +76,12 @@ func latexBare(n expr.Node) string {
 			return `\mathrm{` + strings.ReplaceAll(n.Name, "_", `\_`) + "}"
 		}
 		return n.Name
-	case *expr.Neg:
-		return "-" + latex(n.X, 3)
-	case *expr.Binary:
-		switch n.Op {
-		case '+':
-			return latex(n.L, 1) + " + " + latex(n.R, 1)
-		case '-':
-			return latex(n.L, 1) + " - " + latex(n.R, 2)
-		case '*':
-			l, r := latex(n.L, 2), latex(n.R, 2)
-			switch {
-			case r != "" && (r[0] >= '0' && r[0] <= '9' || r[0] == '-'):
-				return l + ` \cdot ` + r
-			case isNumber(n.L), isLetter(n.L) && isLetter(n.R):
-				return l + r
-			}
-			return l + `\,` + r
-		case '/':
-			return `\frac{` + latex(n.L, 0) + "}{" + latex(n.R, 0) + "}"
-		case '^':
-			return power(n.L, latex(n.R, 0))
-		case '@':
-			return latex(n.L, 2) + " " + latex(n.R, 2)
-		}
-	case *expr.Call:
+	}
+	if op, k, args := expr.Operation(n); op != nil && op.LaTeX != nil {
+		return op.LaTeX(tex(args), k)
+	}
+	if n, ok := n.(*expr.Call); ok {
 		u := n.Args[0]
-		switch n.Name {
-		case "sum":
-			return `\sum ` + latex(u, 5)
-		case "mean":
-			return `\operatorname{mean}` + paren(latex(u, 0))
-		case "transpose":
-			return power(u, `\top`)
-		}
 		if f := funcs.LookupWithHelpers(n.Name); f != nil {
 			return fill(f, n)
 		}
@@ -126,6 +89,15 @@ func latexBare(n expr.Node) string {
 	}
 	return ""
 }
+
+// tex is an operation's arguments, for its LaTeX.
+type tex []expr.Node
+
+func (t tex) Arg(k, outer int) string        { return latex(t[k], outer) }
+func (t tex) Power(k int, exp string) string { return power(t[k], exp) }
+func (t tex) Paren(s string) string          { return paren(s) }
+func (t tex) Number(k int) bool              { return isNumber(t[k]) }
+func (t tex) Letter(k int) bool              { return isLetter(t[k]) }
 
 func isLetter(n expr.Node) bool {
 	id, ok := n.(*expr.Ident)

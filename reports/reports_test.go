@@ -163,6 +163,36 @@ func TestLaTeX(t *testing.T) {
 	}
 }
 
+// TestMatrixLaTeX: the operation table's entries write the matrix
+// operations.
+func TestMatrixLaTeX(t *testing.T) {
+	for src, want := range map[string]string{
+		"sum(maximum(X @ W, B) * Y)":    `\sum \left(\max(X W, B)\,Y\right)`,
+		"mean(minimum(X, 0.5) ^ 2)":     `\operatorname{mean}\left({\min(X, 0.5)}^{2}\right)`,
+		"sum(transpose(W) @ X)":         `\sum \left(W^{\top} X\right)`,
+		"maximum(X, Y) - minimum(X, Y)": `\max(X, Y) - \min(X, Y)`,
+	} {
+		tree, _ := expr.Parse(src)
+		if _, err := expr.Resolve(tree, expr.Matrix, map[string]bool{"X": true, "W": true, "B": true, "Y": true}); err != nil {
+			t.Fatal(err)
+		}
+		if got := LaTeX(tree); got != want {
+			t.Errorf("LaTeX(%s) = %s, want %s", src, got, want)
+		}
+	}
+}
+
+// TestFunctionsListsOperations: runner functions lists the operation
+// table's named operations with their signatures.
+func TestFunctionsListsOperations(t *testing.T) {
+	out := string(Functions())
+	for _, want := range []string{"`maximum(A, B)`", "`minimum(A, B)`", "`sum(M)`", "`mean(M)`", "`transpose(M)`"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("runner functions does not list %s", want)
+		}
+	}
+}
+
 // csvExact maps item|point|wrt to the CSV's exact column, parsed.
 func csvExact(t *testing.T, data []byte) map[string]float64 {
 	t.Helper()
