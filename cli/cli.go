@@ -151,6 +151,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.IntVar(&o.maxPoints, "max-points", load.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", load.DefaultOptions.MaxElements, "the most elements one matrix may have")
 	f.SortFlags = false
+	addVersion(cmd, stdout)
 	cmd.AddCommand(&cobra.Command{
 		Use:   "functions",
 		Short: "Print the function registry as a Markdown table",
@@ -485,53 +486,10 @@ func summary(c diff.Counts) string {
 // reportFailures names each failing derivative (the first few per item) at
 // its item's position.
 func reportFailures(stderr io.Writer, e *spec.Experiment, res *diff.Results) {
-	pos := map[string]spec.Pos{}
-	for _, f := range e.Functions {
-		pos[f.Name] = f.Pos
-	}
-	for _, c := range e.Chains {
-		pos[c.Name] = c.Pos
-	}
-	for _, g := range e.Gradients {
-		pos[g.Name] = g.Pos
-	}
+	pos := itemPositions(e)
 	const most = 5
 	for _, it := range res.Items {
-		var bad []string
-		if f := it.Function; f != nil {
-			for _, p := range f.Points {
-				for _, d := range p.Partials {
-					if d.Status == diff.Fail {
-						bad = append(bad, fmt.Sprintf("at %s, ∂/∂%s: exact %g, numeric %g (%s)", reports.PointLabel(f.Vars, p.At), d.Wrt, d.Exact, d.Numeric, d.Note))
-					}
-				}
-			}
-		}
-		name := ""
-		if g := it.Gradient; g != nil {
-			name = g.Name
-			for _, m := range g.Wrt {
-				for _, el := range m.Elements {
-					if el.Status == diff.Fail {
-						bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", el.Wrt, el.Exact, el.Numeric, el.Note))
-					}
-				}
-			}
-			for _, d := range g.Directions {
-				if d.Status == diff.Fail {
-					bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", d.Wrt, d.Exact, d.Numeric, d.Note))
-				}
-			}
-			if g.Reference != nil {
-				for _, row := range g.Reference.Rows {
-					if !row.Agrees {
-						bad = append(bad, fmt.Sprintf("%s differs from %s by %.2g", row.What, g.Reference.Source, row.MaxDiff))
-					}
-				}
-			}
-		} else {
-			name = it.Function.Name
-		}
+		bad, name := reports.Problems(it), reports.ItemName(it)
 		for i, b := range bad {
 			if i == most {
 				fmt.Fprintf(stderr, "%s: %s: and %d more\n", pos[name], name, len(bad)-most)
