@@ -83,6 +83,7 @@ type options struct {
 	check               bool
 	maxPoints           int
 	maxElements         int
+	ci                  ciOptions
 }
 
 func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
@@ -134,9 +135,13 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			if o.jobs < 1 {
 				return fmt.Errorf("-j: expected at least 1 worker, found %d", o.jobs)
 			}
-			r := &run{stdout: stdout, stderr: stderr, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
+			c, err := newCIRun(o.ci, o.shard, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			r := &run{stdout: c.human, stderr: stderr, ci: c, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
 				opts: load.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
-			*status = r.all(files)
+			*status = c.finish(files, r.all(files))
 			return nil
 		},
 	}
@@ -150,6 +155,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.StringVar(&o.shard, "shard", "", "run only the `K/N`-th share of the files (every N-th file from the K-th, in sorted order), to split a suite across CI jobs")
 	f.IntVar(&o.maxPoints, "max-points", load.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", load.DefaultOptions.MaxElements, "the most elements one matrix may have")
+	addCIFlags(f, &o.ci)
 	f.SortFlags = false
 	addVersion(cmd, stdout)
 	cmd.AddCommand(&cobra.Command{
@@ -294,6 +300,7 @@ type run struct {
 	jobs           int
 	override       spec.Settings
 	opts           load.Options
+	ci             *ciRun // gathers results for --json, --junit, annotations, the total
 }
 
 func (r *run) all(files []string) int {
@@ -391,6 +398,7 @@ func (r *run) apply(s *spec.Settings) {
 // it returns the exit status and the reports folder it wrote (or checked).
 func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	e, err := load.Load(path, r.opts)
+	r.ci.record(path, e, nil, err)
 	if err != nil {
 		var es spec.Errors
 		if errors.As(err, &es) {
@@ -417,6 +425,7 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		r.apply(&g.Settings)
 	}
 	res := diff.Run(e)
+	r.ci.record(path, e, res, nil)
 	dir := r.out
 	if dir == "" {
 		dir = filepath.Join(filepath.Dir(path), "reports")
