@@ -158,6 +158,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	addCIFlags(f, &o.ci)
 	f.SortFlags = false
 	addVersion(cmd, stdout)
+	addIndex(cmd, stdout)
 	cmd.AddCommand(&cobra.Command{
 		Use:   "functions",
 		Short: "Print the function registry as a Markdown table",

@@ -174,3 +174,34 @@ func TestEmptyShard(t *testing.T) {
 		t.Errorf("shard 2/3: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestIndexCommand: runner index rebuilds a folder's README.md from the
+// reports in it, byte for byte the index a run writes (here: after the
+// reports of two shards are merged into one folder).
+func TestIndexCommand(t *testing.T) {
+	dir := t.TempDir()
+	a, b := write(t, dir, "a.yaml", good), write(t, dir, "b.yaml", good)
+	all, merged := filepath.Join(dir, "all"), filepath.Join(dir, "merged")
+	if code, _, stderr := invoke(t, "--out", all, a, b); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, k := range []string{"1/2", "2/2"} {
+		if code, _, stderr := invoke(t, "--out", merged, "--shard", k, a, b); code != ExitOK {
+			t.Fatalf("shard %s: exit %d\n%s", k, code, stderr)
+		}
+	}
+	if err := os.Remove(filepath.Join(merged, reports.IndexFile)); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := invoke(t, "index", merged); code != ExitOK || stdout != filepath.Join(merged, reports.IndexFile)+"\n" {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	want, _ := os.ReadFile(filepath.Join(all, reports.IndexFile))
+	got, _ := os.ReadFile(filepath.Join(merged, reports.IndexFile))
+	if len(want) == 0 || !bytes.Equal(got, want) || !strings.Contains(string(got), "[b](b.md)") {
+		t.Errorf("index after merging:\n%s\nwant\n%s", got, want)
+	}
+	if code, _, _ := invoke(t, "index"); code != ExitInvalid {
+		t.Errorf("index without a folder: exit %d", code)
+	}
+}
