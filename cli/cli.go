@@ -352,6 +352,7 @@ func (r *run) all(files []string) int {
 		sorted = append(sorted, d)
 	}
 	sort.Strings(sorted)
+	worse(r.tidy(sorted))
 	for _, d := range sorted {
 		worse(r.index(d))
 	}
@@ -438,6 +439,7 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		reportFailures(stderr, e, res)
 	}
 	files := reports.Render(res)
+	r.ci.wrote(dir, files)
 	if r.check {
 		for _, f := range files {
 			p := filepath.Join(dir, f.Name)

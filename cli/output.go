@@ -21,11 +21,13 @@ import (
 type ciOptions struct {
 	json, junit    string
 	quiet, verbose bool
+	prune          bool
 }
 
 func addCIFlags(f *pflag.FlagSet, o *ciOptions) {
 	f.StringVar(&o.json, "json", "", "also write every file's, item's and derivative's results as JSON to `FILE` (- for standard output); schema: reports/results.schema.json")
 	f.StringVar(&o.junit, "junit", "", "also write the results as JUnit XML to `FILE` (- for standard output): a test suite per experiment file, a test case per item")
+	f.BoolVar(&o.prune, "prune", false, "remove report files (of the runner's naming) that no experiment writes: a deleted item's plot, a deleted experiment's reports")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print errors only (no line per file, no total)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "also print a line per function, chain and gradient, at its place in the file")
 }
@@ -47,6 +49,9 @@ type ciRun struct {
 	shard    string
 	mu       sync.Mutex
 	recorded map[string]*reports.FileResult
+	// written holds, for each reports folder, the names of the files each
+	// experiment (by stem) that ran writes there (tidy)
+	written map[string]map[string]map[string]bool
 }
 
 func newCIRun(o ciOptions, shard string, stdout, stderr io.Writer) (*ciRun, error) {
