@@ -481,19 +481,7 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	return status, dir
 }
 
-func summary(c diff.Counts) string {
-	s := fmt.Sprintf("%d derivatives, %d ok", c.Total, c.OK)
-	if c.Fail > 0 {
-		s += fmt.Sprintf(", %d failed", c.Fail)
-	}
-	if c.Kink > 0 {
-		s += fmt.Sprintf(", %d at kinks", c.Kink)
-	}
-	if c.RefMismatch > 0 {
-		s += fmt.Sprintf(", %d reference values disagree", c.RefMismatch)
-	}
-	return s
-}
+func summary(c diff.Counts) string { return reports.CountsText(c, ", ") }
 
 // reportFailures names each failing derivative (the first few per item) at
 // its item's position.

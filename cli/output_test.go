@@ -2,16 +2,14 @@ package cli
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/runner-dev/runner/internal/testkit"
 	"github.com/runner-dev/runner/reports"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/ci/ (the JSON and JUnit of experiments/) from this run")
 
 // TestCIGolden runs experiments/ from the repository's root with --json
 // and --junit and compares both with testdata/ci/experiments.json and
@@ -35,19 +33,7 @@ func TestCIGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *update {
-				if err := os.WriteFile(g.golden, fresh, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(g.golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./cli -run CIGolden -update writes it)", err)
-			}
-			if !bytes.Equal(fresh, want) {
-				t.Errorf("-j %s: %s differs from a fresh run: %s", jobs, g.golden, firstDifference(want, fresh))
-			}
+			testkit.Golden(t, g.golden, fresh, "go test ./cli -run CIGolden -update")
 		}
 	}
 }
@@ -116,7 +102,7 @@ func TestQuietVerbose(t *testing.T) {
 		t.Errorf("-q: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
 	}
 	code, stdout, _ = invoke(t, "-v", "--out", dir, ok)
-	if code != ExitOK || !strings.Contains(stdout, ok+":2:12: function f: 1 derivatives, 1 ok\n") || !strings.HasSuffix(stdout, "1 file, 1 derivative: 1 ok\n") {
+	if code != ExitOK || !strings.Contains(stdout, ok+":2:12: function f: 1 derivative, 1 ok\n") || !strings.HasSuffix(stdout, "1 file, 1 derivative: 1 ok\n") {
 		t.Errorf("-v: exit %d\n%s", code, stdout)
 	}
 	if _, stdout, _ := invoke(t, "--out", dir, ok); strings.Contains(stdout, "function f:") {

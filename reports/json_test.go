@@ -15,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/internal/testkit"
 	"github.com/runner-dev/runner/spec"
 	"github.com/runner-dev/runner/spec/load"
 )
@@ -43,20 +44,7 @@ func loadResults(t *testing.T) []*FileResult {
 }
 
 func resultsSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ResultsSchema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(ResultsSchemaID, doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(ResultsSchemaID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testkit.Schema(t, ResultsSchemaID, ResultsSchema)
 }
 
 func writeJSON(t *testing.T, files []*FileResult) []byte {

@@ -62,15 +62,22 @@ func (t Totals) String() string {
 	if t.Invalid > 0 {
 		s += fmt.Sprintf(" (%d invalid)", t.Invalid)
 	}
-	s += fmt.Sprintf(", %d %s: %d ok", t.Total, plural(t.Total, "derivative", "derivatives"), t.OK)
-	if t.Fail > 0 {
-		s += fmt.Sprintf(", %d failed", t.Fail)
+	return s + ", " + CountsText(t.Counts, ": ")
+}
+
+// CountsText says what c counts: "27 derivatives" + sep + "26 ok, 1 failed,
+// 1 at kinks, 1 reference values disagree", naming only the statuses that
+// occur beyond ok.
+func CountsText(c diff.Counts, sep string) string {
+	s := fmt.Sprintf("%d %s%s%d ok", c.Total, plural(c.Total, "derivative", "derivatives"), sep, c.OK)
+	if c.Fail > 0 {
+		s += fmt.Sprintf(", %d failed", c.Fail)
 	}
-	if t.Kink > 0 {
-		s += fmt.Sprintf(", %d at kinks", t.Kink)
+	if c.Kink > 0 {
+		s += fmt.Sprintf(", %d at kinks", c.Kink)
 	}
-	if t.RefMismatch > 0 {
-		s += fmt.Sprintf(", %d reference values disagree", t.RefMismatch)
+	if c.RefMismatch > 0 {
+		s += fmt.Sprintf(", %d reference values disagree", c.RefMismatch)
 	}
 	return s
 }
