@@ -83,6 +83,7 @@ type options struct {
 	check               bool
 	maxPoints           int
 	maxElements         int
+	ci                  ciOptions
 }
 
 func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
@@ -134,9 +135,13 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			if o.jobs < 1 {
 				return fmt.Errorf("-j: expected at least 1 worker, found %d", o.jobs)
 			}
-			r := &run{stdout: stdout, stderr: stderr, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
+			c, err := newCIRun(o.ci, o.shard, stdout, stderr)
+			if err != nil {
+				return err
+			}
+			r := &run{stdout: c.human, stderr: stderr, ci: c, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
 				opts: load.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
-			*status = r.all(files)
+			*status = c.finish(files, r.all(files))
 			return nil
 		},
 	}
@@ -150,7 +155,10 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.StringVar(&o.shard, "shard", "", "run only the `K/N`-th share of the files (every N-th file from the K-th, in sorted order), to split a suite across CI jobs")
 	f.IntVar(&o.maxPoints, "max-points", load.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", load.DefaultOptions.MaxElements, "the most elements one matrix may have")
+	addCIFlags(f, &o.ci)
 	f.SortFlags = false
+	addVersion(cmd, stdout)
+	addIndex(cmd, stdout)
 	cmd.AddCommand(&cobra.Command{
 		Use:   "functions",
 		Short: "Print the function registry as a Markdown table",
@@ -293,6 +301,7 @@ type run struct {
 	jobs           int
 	override       spec.Settings
 	opts           load.Options
+	ci             *ciRun // gathers results for --json, --junit, annotations, the total
 }
 
 func (r *run) all(files []string) int {
@@ -343,6 +352,7 @@ func (r *run) all(files []string) int {
 		sorted = append(sorted, d)
 	}
 	sort.Strings(sorted)
+	worse(r.tidy(sorted))
 	for _, d := range sorted {
 		worse(r.index(d))
 	}
@@ -390,6 +400,7 @@ func (r *run) apply(s *spec.Settings) {
 // it returns the exit status and the reports folder it wrote (or checked).
 func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	e, err := load.Load(path, r.opts)
+	r.ci.record(path, e, nil, err)
 	if err != nil {
 		var es spec.Errors
 		if errors.As(err, &es) {
@@ -416,6 +427,7 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		r.apply(&g.Settings)
 	}
 	res := diff.Run(e)
+	r.ci.record(path, e, res, nil)
 	dir := r.out
 	if dir == "" {
 		dir = filepath.Join(filepath.Dir(path), "reports")
@@ -427,6 +439,7 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		reportFailures(stderr, e, res)
 	}
 	files := reports.Render(res)
+	r.ci.wrote(dir, files)
 	if r.check {
 		for _, f := range files {
 			p := filepath.Join(dir, f.Name)
@@ -468,70 +481,15 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	return status, dir
 }
 
-func summary(c diff.Counts) string {
-	s := fmt.Sprintf("%d derivatives, %d ok", c.Total, c.OK)
-	if c.Fail > 0 {
-		s += fmt.Sprintf(", %d failed", c.Fail)
-	}
-	if c.Kink > 0 {
-		s += fmt.Sprintf(", %d at kinks", c.Kink)
-	}
-	if c.RefMismatch > 0 {
-		s += fmt.Sprintf(", %d reference values disagree", c.RefMismatch)
-	}
-	return s
-}
+func summary(c diff.Counts) string { return reports.CountsText(c, ", ") }
 
 // reportFailures names each failing derivative (the first few per item) at
 // its item's position.
 func reportFailures(stderr io.Writer, e *spec.Experiment, res *diff.Results) {
-	pos := map[string]spec.Pos{}
-	for _, f := range e.Functions {
-		pos[f.Name] = f.Pos
-	}
-	for _, c := range e.Chains {
-		pos[c.Name] = c.Pos
-	}
-	for _, g := range e.Gradients {
-		pos[g.Name] = g.Pos
-	}
+	pos := itemPositions(e)
 	const most = 5
 	for _, it := range res.Items {
-		var bad []string
-		if f := it.Function; f != nil {
-			for _, p := range f.Points {
-				for _, d := range p.Partials {
-					if d.Status == diff.Fail {
-						bad = append(bad, fmt.Sprintf("at %s, ∂/∂%s: exact %g, numeric %g (%s)", reports.PointLabel(f.Vars, p.At), d.Wrt, d.Exact, d.Numeric, d.Note))
-					}
-				}
-			}
-		}
-		name := ""
-		if g := it.Gradient; g != nil {
-			name = g.Name
-			for _, m := range g.Wrt {
-				for _, el := range m.Elements {
-					if el.Status == diff.Fail {
-						bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", el.Wrt, el.Exact, el.Numeric, el.Note))
-					}
-				}
-			}
-			for _, d := range g.Directions {
-				if d.Status == diff.Fail {
-					bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", d.Wrt, d.Exact, d.Numeric, d.Note))
-				}
-			}
-			if g.Reference != nil {
-				for _, row := range g.Reference.Rows {
-					if !row.Agrees {
-						bad = append(bad, fmt.Sprintf("%s differs from %s by %.2g", row.What, g.Reference.Source, row.MaxDiff))
-					}
-				}
-			}
-		} else {
-			name = it.Function.Name
-		}
+		bad, name := reports.Problems(it), reports.ItemName(it)
 		for i, b := range bad {
 			if i == most {
 				fmt.Fprintf(stderr, "%s: %s: and %d more\n", pos[name], name, len(bad)-most)

@@ -93,26 +93,7 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 			}
 		}
 		if g := it.Gradient; g != nil {
-			for _, m := range g.Wrt {
-				if g.Settings.Method == "none" {
-					if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
-						for i := 0; i < rows; i++ {
-							for j := 0; j < cols; j++ {
-								row(g.Name, "gradient", nil, g.Value, diff.Derivative{Wrt: elementName(m.Name, i, j),
-									Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK,
-									Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()}, "1")
-							}
-						}
-					}
-					continue
-				}
-				for _, e := range m.Elements {
-					row(g.Name, "gradient", nil, g.Value, e.Derivative, "1")
-				}
-			}
-			for _, d := range g.Directions {
-				row(g.Name, "gradient", nil, g.Value, d.Derivative, "1")
-			}
+			gradientRows(g, func(r Row) { row(r.Item, r.Kind, nil, r.Value, r.Derivative, "1") })
 		}
 	}
 	_, err := w.Write(c.b)

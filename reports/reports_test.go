@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,10 +15,9 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/testkit"
 	"github.com/runner-dev/runner/spec/load"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden reports in testdata/golden from this run")
 
 // TestGolden runs each testdata/*.yaml and compares every file the runner
 // would write with testdata/golden/, byte for byte. The golden files are
@@ -36,40 +34,9 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range Render(diff.Run(e)) {
-			golden := filepath.Join("testdata", "golden", f.Name)
-			if *update {
-				if err := os.WriteFile(golden, f.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Errorf("%s: %v (run go test ./reports -update)", golden, err)
-				continue
-			}
-			if !bytes.Equal(f.Bytes(), want) {
-				t.Errorf("%s differs from a fresh run:\n%s", golden, firstDiff(want, f.Bytes()))
-			}
+			testkit.Golden(t, filepath.Join("testdata", "golden", f.Name), f.Bytes(), "go test ./reports -update")
 		}
 	}
-}
-
-func firstDiff(a, b []byte) string {
-	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
-	for i := range max(len(al), len(bl)) {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return fmt.Sprintf("line %d:", i+1) + "\n golden: " + x + "\n fresh:  " + y
-		}
-	}
-	return ""
 }
 
 // TestDeterministic renders the same results twice, and from two separate

@@ -10,23 +10,12 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
+
+	"github.com/runner-dev/runner/internal/testkit"
 )
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("experiment.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile("experiment.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testkit.Schema(t, "experiment.schema.json", Schema)
 }
 
 // asJSON reads a YAML file into the values JSON Schema validates (through a

@@ -1,0 +1,72 @@
+package reports
+
+import (
+	"math"
+
+	"github.com/runner-dev/runner/diff"
+)
+
+// Row is one derivative value as the CSV and the JSON list it: an item's
+// derivative with respect to Wrt at a point (functions and chains: Vars at
+// At; gradients: no point), of order 1 or 2.
+type Row struct {
+	Item, Kind string
+	Vars       []string
+	At         []float64
+	Value      float64
+	Order      int
+	diff.Derivative
+}
+
+// functionRows calls yield with each of f's rows, point by point: first
+// derivatives, then second.
+func functionRows(f *diff.Function, yield func(Row)) {
+	for _, p := range f.Points {
+		for _, d := range p.Partials {
+			yield(Row{f.Name, f.Kind, f.Vars, p.At, p.Value, 1, d})
+		}
+		for _, d := range p.Second {
+			yield(Row{f.Name, f.Kind, f.Vars, p.At, p.Value, 2, d})
+		}
+	}
+}
+
+// gradientRows calls yield with each of g's rows: the elements checked,
+// matrix by matrix, then the directional checks. With method none, there
+// being no numeric check, every element of a matrix of at most
+// MaxCSVElements is listed with its exact value.
+func gradientRows(g *diff.Gradient, yield func(Row)) {
+	row := func(d diff.Derivative) {
+		yield(Row{Item: g.Name, Kind: "gradient", Value: g.Value, Order: 1, Derivative: d})
+	}
+	for _, m := range g.Wrt {
+		if g.Settings.Method == "none" {
+			if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
+				for i := 0; i < rows; i++ {
+					for j := 0; j < cols; j++ {
+						row(diff.Derivative{Wrt: elementName(m.Name, i, j),
+							Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK,
+							Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()})
+					}
+				}
+			}
+			continue
+		}
+		for _, e := range m.Elements {
+			row(e.Derivative)
+		}
+	}
+	for _, d := range g.Directions {
+		row(d.Derivative)
+	}
+}
+
+// Rows calls yield with every row of an item, in the CSV's order.
+func Rows(it diff.Item, yield func(Row)) {
+	if it.Function != nil {
+		functionRows(it.Function, yield)
+	}
+	if it.Gradient != nil {
+		gradientRows(it.Gradient, yield)
+	}
+}
