@@ -283,6 +283,9 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}
+	if f.Surface != nil {
+		fmt.Fprintf(b, "![%s over (%s), with its gradient at each point](%s)\n\n", f.Name, strings.Join(f.Vars, ", "), CurveFile(name, f.Name))
+	}
 	if f.Explain != nil {
 		explainFunction(b, f)
 	}

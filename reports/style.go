@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
@@ -253,8 +254,10 @@ func (f figure) svg() ([]byte, error) {
 	for i, pn := range f.panels {
 		cell := draw.Crop(area, vg.Length(i)*w, -(n-vg.Length(i)-1)*w, 0, 0)
 		if pn.bar != nil {
-			bar := draw.Crop(cell, cell.Size().X-barWidth, 0, 0, 0)
+			bar := draw.Crop(cell, cell.Size().X-barWidth+pad, 0, 0, 0)
 			cell = draw.Crop(cell, 0, -barWidth, 0, 0)
+			data := pn.p.DataCanvas(cell) // the bar spans the data's height
+			bar.Min.Y, bar.Max.Y = data.Min.Y, data.Max.Y
 			pn.bar.Draw(bar)
 		}
 		pn.p.Draw(cell)
@@ -266,6 +269,9 @@ func (f figure) svg() ([]byte, error) {
 	out := bytes.ReplaceAll(b.Bytes(), []byte("font-family:Liberation Sans;"), []byte(sansFamily))
 	// vgsvg encodes images as PNG but labels them JPEG
 	out = bytes.ReplaceAll(out, []byte("data:image/jpg;base64,"), []byte("data:image/png;base64,"))
+	// and leave an image's aspect ratio to SVG's default, which letterboxes
+	// a heat map's cells into a square instead of filling the data area
+	out = bytes.ReplaceAll(out, []byte("<image "), []byte(`<image preserveAspectRatio="none" `))
 	return out, nil
 }
 
@@ -327,4 +333,67 @@ func wrap(st text.Style, s string, w vg.Length) []string {
 		line += word
 	}
 	return append(out, line)
+}
+
+// ramp is a colour map that runs through its stops evenly, interpolating
+// in sRGB: Min maps to the first stop and Max to the last.
+type ramp struct {
+	stops    []color.RGBA
+	min, max float64
+}
+
+// The colour maps: sequential for a function's values (light for low,
+// dark for high), diverging about 0 for gradients (Okabe–Ito blue for
+// negative, white for 0, vermillion for positive), and sequential for
+// errors (light for small, dark purple for large).
+var (
+	valueStops     = []color.RGBA{{0xFF, 0xFF, 0xE5, 0xFF}, {0xF0, 0xE4, 0x42, 0xFF}, okOrange, okVermillion, {0x7A, 0x2E, 0x00, 0xFF}}
+	divergingStops = []color.RGBA{{0x00, 0x3E, 0x62, 0xFF}, okBlue, {0xFF, 0xFF, 0xFF, 0xFF}, okVermillion, {0x74, 0x33, 0x00, 0xFF}}
+	errorStops     = []color.RGBA{{0xF7, 0xF7, 0xF7, 0xFF}, okPurple, {0x4A, 0x14, 0x3A, 0xFF}}
+	uncheckedGrey  = color.RGBA{0xBB, 0xBB, 0xBB, 0xFF}
+)
+
+// At is the colour of v.
+func (r *ramp) At(v float64) (color.Color, error) {
+	t := 0.0
+	if r.max > r.min {
+		t = (v - r.min) / (r.max - r.min)
+	}
+	t = math.Max(0, math.Min(1, t)) * float64(len(r.stops)-1)
+	k := min(int(t), len(r.stops)-2)
+	f := t - float64(k)
+	a, b := r.stops[k], r.stops[k+1]
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + f*(float64(y)-float64(x)))) }
+	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 0xFF}, nil
+}
+
+func (r *ramp) Max() float64     { return r.max }
+func (r *ramp) Min() float64     { return r.min }
+func (r *ramp) SetMax(v float64) { r.max = v }
+func (r *ramp) SetMin(v float64) { r.min = v }
+func (r *ramp) Alpha() float64   { return 1 }
+func (r *ramp) SetAlpha(float64) {}
+func (r *ramp) Palette(n int) palette.Palette {
+	cs := make([]color.Color, n)
+	for i := range cs {
+		cs[i], _ = r.At(r.min + float64(i)*(r.max-r.min)/float64(max(1, n-1)))
+	}
+	return colors(cs)
+}
+
+type colors []color.Color
+
+func (c colors) Colors() []color.Color { return c }
+
+// colourBar is a vertical colour bar for cm, its axis labelled by ticks.
+func colourBar(cm palette.ColorMap, label string, ticks plot.Ticker) *plot.Plot {
+	p := plot.New()
+	p.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
+	p.HideX()
+	p.Y.Tick.Marker = ticks
+	p.Y.Label.Text = label
+	p.Y.Label.TextStyle.Font = font.From(sans, 10)
+	p.Y.Tick.Label.Font = font.From(sans, 10)
+	p.X.Padding, p.Y.Padding = 0, 0
+	return p
 }

@@ -68,6 +68,11 @@ func Render(r *diff.Results) []File {
 				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
 			}
 		}
+		if f := it.Function; f != nil && f.Surface != nil {
+			if svg, err := ContourPlot(f); err == nil {
+				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
+			}
+		}
 		if f := it.Function; f != nil && f.Study != nil {
 			if svg, err := StudyPlot(f.Name, f.Study); err == nil {
 				files = append(files, File{Name: StudyFile(r.Name, f.Name), Data: svg})
