@@ -565,6 +565,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			if len(bad) > 0 {
 				b.WriteString(strings.Join(bad, "\n") + "\n\n")
 			}
+			heatmapLink(b, name, g, m)
 			continue
 		}
 		norm, maxAbs := m.Norm, m.MaxAbs
@@ -581,6 +582,9 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			rows = append(rows, []string{"full gradient", full})
 		}
 		table(b, []string{"", "value"}, []bool{false, true}, rows)
+		if !Large(m.Exact) {
+			heatmapLink(b, name, g, m)
+		}
 		if len(m.Elements) > 0 {
 			worst := worstElements(m.Elements, MaxShownElements)
 			fmt.Fprintf(b, "%d elements checked numerically (every row is in the CSV report); ", len(m.Elements))

@@ -173,9 +173,10 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 			[]plot.Thumbnailer{markKey(openEnd), markKey(closedEnd)}})
 	}
 	roundRange(&p.Y)
-	title := fmt.Sprintf("%s and its slope %s′: the dashed curve is the exact %s′", name, name, name)
+	p.X.Min, p.X.Max = c.X[0], c.X[len(c.X)-1] // the whole range, undefined stretches too
+	title := fmt.Sprintf("%s and its slope %s′ (dashed, exact)", name, name)
 	if len(xs) > 0 {
-		title += ", and the numeric slopes (circles) should sit on it"
+		title += ": the numeric slopes (circles) should sit on the dashed curve"
 	}
 	return figure{title: title, legend: legend, panels: []panel{{p: p}}}.svg()
 }

@@ -248,11 +248,14 @@ func (f figure) svg() ([]byte, error) {
 	}
 	top -= pad
 	top = f.drawLegend(dc, top)
-	area := draw.Crop(dc, 0, 0, 0, top-dc.Max.Y)
+	area := draw.Crop(dc, pad, -pad, pad/2, top-dc.Max.Y)
 	n := vg.Length(len(f.panels))
 	w := area.Size().X / n
 	for i, pn := range f.panels {
 		cell := draw.Crop(area, vg.Length(i)*w, -(n-vg.Length(i)-1)*w, 0, 0)
+		if i > 0 {
+			cell = draw.Crop(cell, 2*pad, 0, 0, 0)
+		}
 		if pn.bar != nil {
 			bar := draw.Crop(cell, cell.Size().X-barWidth+pad, 0, 0, 0)
 			cell = draw.Crop(cell, 0, -barWidth, 0, 0)
@@ -317,8 +320,22 @@ func (f figure) drawLegend(dc draw.Canvas, top vg.Length) vg.Length {
 	return top - pad
 }
 
-// wrap breaks s at spaces into lines no wider than w.
+// wrap breaks s at spaces into lines no wider than w, as even in length
+// as that many lines can be (no one-word last line).
 func wrap(st text.Style, s string, w vg.Length) []string {
+	lines := greedy(st, s, w)
+	for narrower := w * 0.95; narrower > w/4; narrower *= 0.95 {
+		l := greedy(st, s, narrower)
+		if len(l) != len(lines) {
+			break
+		}
+		lines = l
+	}
+	return lines
+}
+
+// greedy breaks s at spaces, filling each line as far as w allows.
+func greedy(st text.Style, s string, w vg.Length) []string {
 	var out []string
 	line := ""
 	for _, word := range strings.Fields(s) {

@@ -83,6 +83,15 @@ func Render(r *diff.Results) []File {
 				files = append(files, File{Name: SweepFile(r.Name, g.Name), Data: svg})
 			}
 		}
+		if g := it.Gradient; g != nil {
+			for i := range g.Wrt {
+				if m := &g.Wrt[i]; !Large(m.Exact) {
+					if svg, err := GradientHeatmap(g, m); err == nil {
+						files = append(files, File{Name: GradientPlotFile(r.Name, g.Name, m.Name), Data: svg})
+					}
+				}
+			}
+		}
 		if g := it.Gradient; g != nil && g.FullGradients {
 			for _, m := range g.Wrt {
 				if Large(m.Exact) {
