@@ -60,3 +60,17 @@ func surface(points [][]float64, f func(x, y float64) float64) *Surface {
 	}
 	return s
 }
+
+// Eigen2 is the eigen-decomposition of the symmetric 2×2 matrix
+// [[a, b], [b, c]] (a Hessian of two variables): its eigenvalues l1 ≥ l2
+// and unit eigenvectors v1, v2, with
+// l = (a + c)/2 ± √(((a − c)/2)² + b²).
+func Eigen2(a, b, c float64) (l1, l2 float64, v1, v2 [2]float64) {
+	m, r := (a+c)/2, math.Hypot((a-c)/2, b)
+	l1, l2 = m+r, m-r
+	// the angle θ of v1 satisfies tan 2θ = 2b/(a − c)
+	th := math.Atan2(2*b, a-c) / 2
+	v1 = [2]float64{math.Cos(th), math.Sin(th)}
+	v2 = [2]float64{-math.Sin(th), math.Cos(th)}
+	return l1, l2, v1, v2
+}

@@ -35,3 +35,38 @@ func TestSurface(t *testing.T) {
 		t.Error("a NaN coordinate should give no surface")
 	}
 }
+
+// TestEigen2 checks H·v = λ·v for each pair, λ1 ≥ λ2, unit vectors, on
+// matrices with known eigenvalues (diagonal; [[2, 1], [1, 2]] has 3 and 1).
+func TestEigen2(t *testing.T) {
+	cases := []struct{ a, b, c, l1, l2 float64 }{
+		{2, 1, 2, 3, 1},
+		{-1, 0, 4, 4, -1},
+		{5, 0, 5, 5, 5},
+		{0, 2, 0, 2, -2},
+		{-0.8414709848078965, 4, 2, 0, 0}, // g's Hessian at (1, 2): eigenvalues unknown, H·v = λv checked
+	}
+	for _, k := range cases {
+		l1, l2, v1, v2 := Eigen2(k.a, k.b, k.c)
+		if k.l1 != 0 || k.l2 != 0 {
+			if math.Abs(l1-k.l1) > 1e-12 || math.Abs(l2-k.l2) > 1e-12 {
+				t.Errorf("%v: eigenvalues %g, %g", k, l1, l2)
+			}
+		}
+		if l1 < l2 {
+			t.Errorf("%v: %g < %g", k, l1, l2)
+		}
+		for _, p := range []struct {
+			l float64
+			v [2]float64
+		}{{l1, v1}, {l2, v2}} {
+			hv := [2]float64{k.a*p.v[0] + k.b*p.v[1], k.b*p.v[0] + k.c*p.v[1]}
+			if math.Abs(hv[0]-p.l*p.v[0]) > 1e-12 || math.Abs(hv[1]-p.l*p.v[1]) > 1e-12 {
+				t.Errorf("%v: H·v = %v, λv = %v", k, hv, [2]float64{p.l * p.v[0], p.l * p.v[1]})
+			}
+			if math.Abs(math.Hypot(p.v[0], p.v[1])-1) > 1e-15 {
+				t.Errorf("%v: |v| = %g", k, math.Hypot(p.v[0], p.v[1]))
+			}
+		}
+	}
+}

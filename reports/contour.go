@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 
@@ -141,7 +142,12 @@ func (ar arrows) Plot(c draw.Canvas, plt *plot.Plot) {
 		if uy < 0 {
 			dy = off
 		}
-		c.FillText(label, vg.Point{X: x0 + dx, Y: y0 + dy}, strconv.FormatFloat(math.Hypot(a.dx, a.dy), 'g', 3, 64))
+		at, txt := vg.Point{X: x0 + dx, Y: y0 + dy}, strconv.FormatFloat(math.Hypot(a.dx, a.dy), 'g', 3, 64)
+		box := label.Rectangle(txt).Add(at)
+		box.Min, box.Max = box.Min.Sub(vg.Point{X: 1.5, Y: 1}), box.Max.Add(vg.Point{X: 1.5, Y: 1})
+		c.SetColor(color.NRGBA{0xFF, 0xFF, 0xFF, 0xD0}) // a light backing, so the number reads over any colour
+		c.Fill(box.Path())
+		c.FillText(label, at, txt)
 	}
 }
 
@@ -152,6 +158,71 @@ func (arrows) Thumbnail(c *draw.Canvas) {
 	c.StrokeLine2(line, c.Min.X, y, c.Max.X, y)
 	c.StrokeLine2(line, c.Max.X, y, c.Max.X-5, y+2.5)
 	c.StrokeLine2(line, c.Max.X, y, c.Max.X-5, y-2.5)
+}
+
+// curvature is a Hessian's eigen-pair at a point: the direction (dx, dy)
+// in which f curves by l.
+type curvature struct{ x, y, dx, dy, l float64 }
+
+// curvatureLines draws each eigen-direction as a segment centred on its
+// point, its length in proportion to |l| (the larger of the point's two a
+// fifth of the data area's smaller side, the smaller at least a quarter of
+// that): solid where f curves up (l > 0), dotted where it curves down.
+type curvatureLines struct{ cs []curvature }
+
+var (
+	curvesUp   = draw.LineStyle{Color: okBlue, Width: vg.Points(2)}
+	curvesDown = draw.LineStyle{Color: okBlue, Width: vg.Points(2), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+)
+
+func (cl curvatureLines) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	size := c.Size()
+	unit := 0.1 * min(size.X, size.Y)
+	for k := 0; k+1 < len(cl.cs); k += 2 {
+		big := math.Max(math.Abs(cl.cs[k].l), math.Abs(cl.cs[k+1].l))
+		for _, cv := range cl.cs[k : k+2] {
+			if bad(cv.x) || bad(cv.y) || bad(cv.l) || big == 0 {
+				continue
+			}
+			x0, y0 := trX(cv.x), trY(cv.y)
+			// the direction on the page, as for the gradient's arrows
+			vx, vy := float64(trX(cv.x+cv.dx)-x0), float64(trY(cv.y+cv.dy)-y0)
+			n := math.Hypot(vx, vy)
+			if n == 0 || bad(n) {
+				continue
+			}
+			half := unit * vg.Length(math.Max(0.25, math.Abs(cv.l)/big))
+			ux, uy := vg.Length(vx/n)*half, vg.Length(vy/n)*half
+			style := curvesUp
+			if cv.l < 0 {
+				style = curvesDown
+			}
+			c.StrokeLine2(style, x0-ux, y0-uy, x0+ux, y0+uy)
+		}
+	}
+}
+
+// curvatures are the eigen-pairs of f's exact Hessian at each point with
+// second derivatives, two a point.
+func curvatures(f *diff.Function) []curvature {
+	var out []curvature
+	for _, pt := range f.Points {
+		h := map[string]float64{}
+		for _, d := range pt.Second {
+			h[d.Wrt] = d.Exact
+		}
+		x, y := f.Vars[0], f.Vars[1]
+		a, okA := h[x+","+x]
+		b, okB := h[x+","+y]
+		c, okC := h[y+","+y]
+		if !okA || !okB || !okC {
+			continue
+		}
+		l1, l2, v1, v2 := diff.Eigen2(a, b, c)
+		out = append(out, curvature{pt.At[0], pt.At[1], v1[0], v1[1], l1}, curvature{pt.At[0], pt.At[1], v2[0], v2[1], l2})
+	}
+	return out
 }
 
 // contourLevels are round values across [lo, hi], about a dozen.
@@ -192,6 +263,10 @@ func ContourPlot(f *diff.Function) ([]byte, error) {
 		as = append(as, arrow{pt.At[0], pt.At[1], pt.Partials[0].Exact, pt.Partials[1].Exact})
 	}
 	ar := arrows{as: as}
+	cvs := curvatures(f)
+	if len(cvs) > 0 {
+		p.Add(curvatureLines{cvs})
+	}
 	p.Add(ar)
 	p.X.Min, p.X.Max = s.X[0], s.X[len(s.X)-1]
 	p.Y.Min, p.Y.Max = s.Y[0], s.Y[len(s.Y)-1]
@@ -199,6 +274,10 @@ func ContourPlot(f *diff.Function) ([]byte, error) {
 	legend := []legendItem{
 		{fmt.Sprintf("direction of ∇%s = (∂%s/∂%s, ∂%s/∂%s), exact; the number is its length", name, name, f.Vars[0], name, f.Vars[1]), []plot.Thumbnailer{ar}},
 		{name + " = const", []plot.Thumbnailer{lineKey(draw.LineStyle{Color: zeroGrey, Width: vg.Points(0.6)})}},
+	}
+	if len(cvs) > 0 {
+		legend = append(legend, legendItem{"Hessian's eigen-directions, length ∝ |λ|: " + name + " curves up (λ > 0)", []plot.Thumbnailer{lineKey(curvesUp)}},
+			legendItem{"or down (λ < 0)", []plot.Thumbnailer{lineKey(curvesDown)}})
 	}
 	title := fmt.Sprintf("%s(%s, %s), dark where high: each gradient arrow points uphill, across the contours",
 		name, f.Vars[0], f.Vars[1])
