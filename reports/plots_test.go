@@ -277,3 +277,30 @@ func TestWrapBalances(t *testing.T) {
 		t.Errorf("words lost: %q", lines)
 	}
 }
+
+// TestBackwardPassOnlyOnPath: with wrt: [W], the backward pass of
+// sum(X @ W) walks L_none, N and W only: X, an input off every path to W,
+// and N's local derivative toward it are left out; each node's matrices
+// are display-math matrices, not NumPy-style lists.
+func TestBackwardPassOnlyOnPath(t *testing.T) {
+	e, err := load.Load("testdata/matrix.yaml", load.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(Markdown(diff.Run(e)))
+	i := strings.Index(md, "## L_none")
+	if i < 0 {
+		t.Fatal("no L_none section")
+	}
+	sec := md[i:]
+	for _, want := range []string{"**L_none**, `sum(N)`", "**N**, `X @ W`", "**W**, an input", `\frac{\partial N}{\partial W} = \begin{bmatrix}`, "| node "} {
+		if !strings.Contains(sec, want) {
+			t.Errorf("L_none's backward pass lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"**X**", "∂N/∂X", `{\partial X}`, "[["} {
+		if strings.Contains(sec, bad) {
+			t.Errorf("L_none's backward pass shows %q, off the path to W", bad)
+		}
+	}
+}
