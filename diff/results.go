@@ -80,6 +80,9 @@ type Function struct {
 	// for a plot; set for one-variable items with at least CurveMinPoints
 	// distinct points.
 	Curve *Curve
+	// Surface samples a two-variable function over the box around its
+	// points, for a contour picture.
+	Surface *Surface
 }
 
 // CurveMinPoints is how many distinct points a one-variable item needs to

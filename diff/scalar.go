@@ -200,6 +200,9 @@ func RunFunction(fn *spec.Function) *Function {
 			return v, d
 		})
 	}
+	if len(fn.Vars) == 2 {
+		out.Surface = surface(fn.Points, func(x, y float64) float64 { v, _ := sf.value([]float64{x, y}); return v })
+	}
 	if fn.Study != nil {
 		out.Study = RunStudy(fn.Study, func(t float64) float64 { v, _ := sf.value([]float64{t}); return v },
 			func(t float64, h float64) float64 {

@@ -283,6 +283,9 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}
+	if f.Surface != nil {
+		fmt.Fprintf(b, "![%s over (%s), with its gradient at each point](%s)\n\n", f.Name, strings.Join(f.Vars, ", "), CurveFile(name, f.Name))
+	}
 	if f.Explain != nil {
 		explainFunction(b, f)
 	}
@@ -553,15 +556,20 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 					bad = append(bad, fmt.Sprintf("- %s: %s — %s", e.Wrt, e.Status, e.Note))
 				}
 			}
+			fmt.Fprintf(b, "The input %s:\n\n", m.Name)
 			matrixTable(b, m.Name, m.Input, func(i, j int) string { return fmtNum(m.Input.At(i, j)) })
+			fmt.Fprintf(b, "The gradient %s, exact:\n\n", d)
 			matrixTable(b, d+" exact", m.Exact, func(i, j int) string { return fmtNum(m.Exact.At(i, j)) })
 			if !none {
+				fmt.Fprintf(b, "The gradient %s, numeric (%s):\n\n", d, methodText(g.Settings))
 				matrixTable(b, d+" numeric", m.Exact, func(i, j int) string { return fmtNum(numeric.At(i, j)) })
+				b.WriteString("Their difference, |numeric − exact|:\n\n")
 				matrixTable(b, "abs error", m.Exact, func(i, j int) string { return fmtErr(math.Abs(numeric.At(i, j) - m.Exact.At(i, j))) })
 			}
 			if len(bad) > 0 {
 				b.WriteString(strings.Join(bad, "\n") + "\n\n")
 			}
+			heatmapLink(b, name, g, m)
 			continue
 		}
 		norm, maxAbs := m.Norm, m.MaxAbs
@@ -577,7 +585,11 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			}
 			rows = append(rows, []string{"full gradient", full})
 		}
+		fmt.Fprintf(b, "The gradient %s in summary:\n\n", d)
 		table(b, []string{"", "value"}, []bool{false, true}, rows)
+		if !Large(m.Exact) {
+			heatmapLink(b, name, g, m)
+		}
 		if len(m.Elements) > 0 {
 			worst := worstElements(m.Elements, MaxShownElements)
 			fmt.Fprintf(b, "%d elements checked numerically (every row is in the CSV report); ", len(m.Elements))

@@ -68,6 +68,11 @@ func Render(r *diff.Results) []File {
 				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
 			}
 		}
+		if f := it.Function; f != nil && f.Surface != nil {
+			if svg, err := ContourPlot(f); err == nil {
+				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
+			}
+		}
 		if f := it.Function; f != nil && f.Study != nil {
 			if svg, err := StudyPlot(f.Name, f.Study); err == nil {
 				files = append(files, File{Name: StudyFile(r.Name, f.Name), Data: svg})
@@ -76,6 +81,15 @@ func Render(r *diff.Results) []File {
 		if g := it.Gradient; g != nil && g.Sweep != nil {
 			if svg, err := SweepPlot(g); err == nil {
 				files = append(files, File{Name: SweepFile(r.Name, g.Name), Data: svg})
+			}
+		}
+		if g := it.Gradient; g != nil {
+			for i := range g.Wrt {
+				if m := &g.Wrt[i]; !Large(m.Exact) {
+					if svg, err := GradientHeatmap(g, m); err == nil {
+						files = append(files, File{Name: GradientPlotFile(r.Name, g.Name, m.Name), Data: svg})
+					}
+				}
 			}
 		}
 		if g := it.Gradient; g != nil && g.FullGradients {
