@@ -29,41 +29,66 @@ type number[T any] interface {
 	re() float64
 }
 
-// compile turns a resolved Scalar-mode expression into a function of its
-// variables (indexed as in index) on numbers of kind T; constants become
-// mk(c). tr collects kinks and the first operation that goes out of range;
-// *side (which may change between evaluations) selects one-sided derivatives
-// at kinks.
-func compile[T number[T]](n expr.Node, index map[string]int, tr *trace, mk func(float64) T, side *float64) func([]T) T {
+// program is an expression compiled for numbers of kind T: a pure function
+// of the variables' values. Everything an evaluation meets or is told (kinks,
+// problems, the side of one-sided derivatives) lives in the trace passed to
+// it, so one program serves any number of goroutines, each with its own
+// trace.
+type program[T any] func(v []T, tr *trace) T
+
+// watcher, when given to compile, sees every operation node as it is
+// evaluated: the node, its operation as a function of its operands (b unused
+// for one operand), its operands and its result.
+type watcher[T any] func(n expr.Node, op func(a, b T) T, a, b, out T)
+
+// compile turns a resolved Scalar-mode expression into a program on numbers
+// of kind T, its variables indexed as in index; constants become mk(c). The
+// trace collects kinks and the first operation that goes out of range, and
+// its side selects one-sided derivatives at kinks. watch, when not nil,
+// observes each operation.
+func compile[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
+	var zero T
 	switch n := n.(type) {
 	case *expr.Num:
 		c := mk(n.Val)
-		return func([]T) T { return c }
+		return func([]T, *trace) T { return c }
 	case *expr.Ident:
 		i := index[n.Name]
-		return func(v []T) T { return v[i] }
+		return func(v []T, _ *trace) T { return v[i] }
 	case *expr.Neg:
-		x := compile(n.X, index, tr, mk, side)
-		return func(v []T) T { return x(v).neg() }
+		x := compile(n.X, index, mk, watch)
+		op := func(a, _ T) T { return a.neg() }
+		return func(v []T, tr *trace) T {
+			a := x(v, tr)
+			out := a.neg()
+			if watch != nil {
+				watch(n, op, a, zero, out)
+			}
+			return out
+		}
 	case *expr.Call:
-		x := compile(n.Args[0], index, tr, mk, side)
+		x := compile(n.Args[0], index, mk, watch)
 		f, p := n.Fn, n.Params
-		return func(v []T) T {
-			a := x(v)
+		op := func(a, _ T) T { return a.call(f, p, 0) }
+		return func(v []T, tr *trace) T {
+			a := x(v, tr)
 			if f.Kinks != nil {
 				if f.IsKink(a.re(), p) {
 					tr.kink = true
 				}
 				tr.side(f, a.re(), p)
 			}
-			out := a.call(f, p, *side)
+			out := a.call(f, p, tr.oneSided)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) {
 				tr.problem = callProblem(f, a.re(), p)
+			}
+			if watch != nil {
+				watch(n, op, a, zero, out)
 			}
 			return out
 		}
 	case *expr.Binary:
-		l, r := compile(n.L, index, tr, mk, side), compile(n.R, index, tr, mk, side)
+		l, r := compile(n.L, index, mk, watch), compile(n.R, index, mk, watch)
 		op := n.Op
 		var f func(a, b T) T
 		switch op {
@@ -85,11 +110,14 @@ func compile[T number[T]](n expr.Node, index map[string]int, tr *trace, mk func(
 		default:
 			panic("diff: operator " + string(op) + " in a scalar expression")
 		}
-		return func(v []T) T {
-			a, b := l(v), r(v)
+		return func(v []T, tr *trace) T {
+			a, b := l(v, tr), r(v, tr)
 			out := f(a, b)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) && !bad(b.re()) {
 				tr.problem = opProblem(op, a.re(), b.re())
+			}
+			if watch != nil {
+				watch(n, f, a, b, out)
 			}
 			return out
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 )
 
@@ -441,12 +442,11 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base Settings) Settings
 	return s
 }
 
-// CheckMethod returns "" when m is one of Methods, or what is wrong with it.
+// CheckMethod returns "" when m names one of method.All, or what is wrong
+// with it.
 func CheckMethod(m string) string {
-	for _, k := range Methods {
-		if k == m {
-			return ""
-		}
+	if method.Named(m) != nil {
+		return ""
 	}
 	msg := fmt.Sprintf("unknown numeric.method %q", m)
 	if s := funcs.Closest(m, Methods); s != "" {
@@ -661,8 +661,8 @@ func (l *loader) study(n *yaml.Node, what string) *Study {
 				if msg := CheckMethod(name); msg != "" {
 					l.errf(m, "%s", msg)
 					ok = false
-				} else if name == "none" {
-					l.errf(m, "%s: study: methods: none takes no numeric derivative to study", what)
+				} else if !method.Named(name).Numeric() {
+					l.errf(m, "%s: study: methods: %s takes no numeric derivative to study", what, name)
 					ok = false
 				}
 			}

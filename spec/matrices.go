@@ -20,6 +20,7 @@ import (
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 )
 
@@ -399,8 +400,8 @@ func (l *loader) gradient(item *yaml.Node, e *Experiment) *Gradient {
 	}
 	name := it.Name
 	g := &Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
-	if g.Settings.Method == "complex-step" {
-		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
+	if m := method.Named(g.Settings.Method); m != nil && !m.Gradients {
+		l.errf(item, "gradient %s: %s works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name, m.Name)
 		return nil
 	}
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
