@@ -28,7 +28,7 @@ func RunChain(c *spec.Chain) *Function {
 		composed = Substitute(l.Expr, composed)
 	}
 	out.Src, out.Formula, out.Derivs = expr.String(composed), composed, []expr.Node{Derive(composed, "x")}
-	run := &chainRun{c: c, m: methodOf(c.Settings.Method)}
+	run := &chainRun{c: c, m: method.Get(c.Settings.Method)}
 	fill(len(c.Points), func(lo, hi int) *chainScratch { return newChainScratch(links, c.Order, lo, hi) },
 		func(k int, w *chainScratch) { out.Points[k] = run.point(k, w) })
 	w := newChainScratch(links, c.Order, 0, 0)

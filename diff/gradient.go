@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -95,7 +96,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		out.Sweep = sweep(sw, own(sw.Matrix), out, value)
 		numProblem = "" // what the sweep met is not the numeric check's
 	}
-	m := methodOf(s.Method)
+	m := method.Get(s.Method)
 	if !m.Numeric() {
 		out.Check = "no numeric check (method none): exact values only"
 		out.Reference = compareReference(g.Reference, out, matrices)
@@ -152,7 +153,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 }
 
 func judgeGradient(d *Derivative, s spec.Settings, kink bool, problem, numProblem string) {
-	judge(d, s.Tolerance, false, methodOf(s.Method), problem, numProblem)
+	judge(d, s.Tolerance, false, method.Get(s.Method), problem, numProblem)
 	if kink && d.Status == Fail {
 		d.Status, d.Note = Kink, "a function in L is evaluated at a kink, where L is not differentiable"
 	}
@@ -227,7 +228,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 			}
 		}
 		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.sum()}
-		dd.Numeric, dd.ErrEst = methodOf(s.Method).First(func(t float64) float64 {
+		dd.Numeric, dd.ErrEst = method.Get(s.Method).First(func(t float64) float64 {
 			for _, mg := range g.Wrt {
 				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]
 				r, c := base[mg.Name].Dims()

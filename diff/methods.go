@@ -29,28 +29,19 @@ func formulas(pick func(*method.Method) (fd.Formula, bool)) map[string]fd.Formul
 	return out
 }
 
-// methodOf is the method named name; an unknown name (which the loader
-// rejects) takes no numeric derivative.
-func methodOf(name string) *method.Method {
-	if m := method.Named(name); m != nil {
-		return m
-	}
-	return method.Named("none")
-}
-
 // Numeric is the derivative of f at x by the named method with step h, and
 // an estimate of its error where the method gives one (Richardson), else NaN;
 // see method.Method.First. Methods that need f's complex extension, and
 // "none", give NaN, NaN.
 func Numeric(f func(float64) float64, x float64, name string, h float64) (float64, float64) {
-	return methodOf(name).First(f, nil, x, h)
+	return method.Get(name).First(f, nil, x, h)
 }
 
 // Numeric2 is the second derivative of f at x by the named method with step
 // h, and an error estimate where the method gives one, else NaN; see
 // method.Method.Second.
 func Numeric2(f func(float64) float64, x float64, name string, h float64) (float64, float64) {
-	return methodOf(name).Second(f, x, h)
+	return method.Get(name).Second(f, x, h)
 }
 
 // stencil is method.Apply: (1/hᵏ)·Σᵢ Coeffᵢ·f(x + Locᵢ·h).

@@ -188,7 +188,7 @@ func RunFunction(fn *spec.Function) *Function {
 // (into partials), exactly and numerically, and with order 2 the Hessian.
 func functionPoint(fn *spec.Function, e *evaluator, at []float64, partials []Derivative) Point {
 	s := fn.Settings
-	m := methodOf(s.Method)
+	m := method.Get(s.Method)
 	pt := Point{At: at, Partials: partials}
 	pt.Value, _ = e.value(at)
 	for i := range fn.Vars {

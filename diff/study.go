@@ -3,6 +3,7 @@ package diff
 import (
 	"math"
 
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -25,7 +26,7 @@ type Study struct {
 func RunStudy(st *spec.Study, f func(float64) float64, c func(complex128) complex128, exact func(float64) float64) *Study {
 	out := &Study{At: st.At, Exact: exact(st.At), Steps: st.Steps(), Methods: st.Methods}
 	for _, name := range st.Methods {
-		m := methodOf(name)
+		m := method.Get(name)
 		num := make([]float64, len(out.Steps))
 		errs := make([]float64, len(out.Steps))
 		best := 0

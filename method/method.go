@@ -132,6 +132,15 @@ func Named(name string) *Method {
 	return nil
 }
 
+// Get is the method called name; a name that is none of All's (which the
+// loader rejects) gets the method "none", which takes no numeric derivative.
+func Get(name string) *Method {
+	if m := Named(name); m != nil {
+		return m
+	}
+	return Named("none")
+}
+
 // Names are the names of All, in order.
 func Names() []string {
 	out := make([]string, len(All))
@@ -171,11 +180,14 @@ func (m *Method) Step(step float64, set bool) float64 {
 // differences, h = 0.001".
 func (m *Method) Sentence(h float64) string { return m.sentence(m.Name, h) }
 
-// Evaluations is how many times the method evaluates f for one first
-// derivative.
+// Evaluations is how many times the method evaluates f (or, for
+// ComplexStep, its complex extension) for one first derivative.
 func (m *Method) Evaluations() int {
-	if m.Kind == Extrapolated {
+	switch m.Kind {
+	case Extrapolated:
 		return 2 * RichardsonLevels
+	case ComplexStep:
+		return 1
 	}
 	return len(m.D1.Stencil)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/internal/par"
+	"github.com/runner-dev/runner/method"
 )
 
 // CSVColumns are the CSV's columns: the contract's, then
@@ -94,7 +95,7 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 		}
 		if g := it.Gradient; g != nil {
 			for _, m := range g.Wrt {
-				if g.Settings.Method == "none" {
+				if !method.Get(g.Settings.Method).Numeric() {
 					if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
 						for i := 0; i < rows; i++ {
 							for j := 0; j < cols; j++ {

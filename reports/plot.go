@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/method"
 )
 
 // CurveFile is the name of a function's or chain's plot: NAME.ITEM.svg.
@@ -180,8 +181,7 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 	p.Legend.Top = true
 	p.Legend.Left = false
 	p.Legend.TextStyle.Font.Size = vg.Points(9)
-	order := map[string]float64{"forward": 1, "backward": 1, "central": 2, "five-point": 4}
-	for m, method := range st.Methods {
+	for m, name := range st.Methods {
 		pts := make(plotter.XYs, len(st.Steps))
 		for k, h := range st.Steps {
 			e := st.Err[m][k]
@@ -207,8 +207,9 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 		best.Shape = draw.RingGlyph{}
 		best.Radius = vg.Points(7)
 		p.Add(line, scatter, best)
-		p.Legend.Add(method, line, scatter)
-		if q, ok := order[method]; ok {
+		p.Legend.Add(name, line, scatter)
+		if meth := method.Get(name); meth.Slope {
+			q := float64(meth.Order)
 			// the truncation slope hq through the largest step's error
 			h0, e0 := pts[0].X, pts[0].Y
 			var ref plotter.XYs
