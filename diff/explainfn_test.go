@@ -14,16 +14,14 @@ import (
 // tangents are the engine's own value and partial derivatives (within
 // 1e-12, relative, for the regrouping of the sums).
 func TestExplainFunctionChainRule(t *testing.T) {
-	for _, c := range []struct {
-		src string
-		at  []float64
-	}{
-		{"x * y^2 + sin(x)", []float64{0.7, 1.3}},
-		{"sigmoid(x + y) / (x - 2*y)", []float64{1.9, -0.4}},
-		{"-(x - y)^3 + 2^x * exp(-y)", []float64{0.3, 2.2}},
-		{"sqrt(x) * pow(y, 3) - x^y", []float64{1.5, 0.8}},
-	} {
-		tree, err := expr.Parse(c.src)
+	points := map[string][]float64{
+		"x * y^2 + sin(x)":           {0.7, 1.3},
+		"sigmoid(x + y) / (x - 2*y)": {1.9, -0.4},
+		"-(x - y)^3 + 2^x * exp(-y)": {0.3, 2.2},
+		"sqrt(x) * pow(y, 3) - x^y":  {1.5, 0.8},
+	}
+	for src, at := range points {
+		tree, err := expr.Parse(src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +29,7 @@ func TestExplainFunctionChainRule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ex := explainFunction(tree, vars, c.at, "f")
+		ex := explainFunction(tree, vars, at, "f")
 		tangent := map[string][]float64{}
 		close := func(got, want float64) bool { return math.Abs(got-want) <= 1e-12*math.Max(1, math.Abs(want)) }
 		for _, st := range ex.Steps {
@@ -47,18 +45,18 @@ func TestExplainFunctionChainRule(t *testing.T) {
 					}
 				}
 				if !close(st.Tangents[i], sum) {
-					t.Errorf("%s: step %s = %s: ∂/∂%s %v, chain rule gives %v", c.src, st.Name, st.Expr, vars[i], st.Tangents[i], sum)
+					t.Errorf("%s: step %s = %s: ∂/∂%s %v, chain rule gives %v", src, st.Name, st.Expr, vars[i], st.Tangents[i], sum)
 				}
 			}
 		}
 		last := ex.Steps[len(ex.Steps)-1]
 		e := newScalarFn(tree, vars)
-		if v, _ := e.value(c.at); last.Name != "f" || !close(last.Value.At(0, 0), v) {
-			t.Errorf("%s: last step %s = %v, engine %v", c.src, last.Name, last.Value.At(0, 0), v)
+		if v, _ := e.value(at); last.Name != "f" || !close(last.Value.At(0, 0), v) {
+			t.Errorf("%s: last step %s = %v, engine %v", src, last.Name, last.Value.At(0, 0), v)
 		}
 		for i := range vars {
-			if d, _, _ := e.partial(c.at, i, 0); !close(last.Tangents[i], d) {
-				t.Errorf("%s: ∂f/∂%s explained %v, engine %v", c.src, vars[i], last.Tangents[i], d)
+			if d, _, _ := e.partial(at, i, 0); !close(last.Tangents[i], d) {
+				t.Errorf("%s: ∂f/∂%s explained %v, engine %v", src, vars[i], last.Tangents[i], d)
 			}
 		}
 	}

@@ -112,8 +112,10 @@ func (e *evaluator) second(at []float64, i, j int) (float64, bool, string) {
 func (e *evaluator) numeric(at []float64, i int, m *method.Method, h float64) (float64, float64, string) {
 	e.tr.reset()
 	e.load(at)
-	for k, x := range at {
-		e.cbuf[k] = mkCnum(x)
+	if m.Kind == method.ComplexStep {
+		for k, x := range at {
+			e.cbuf[k] = mkCnum(x)
+		}
 	}
 	e.idx = i
 	d, est := m.First(e.along, e.calong, at[i], h)
