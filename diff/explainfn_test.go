@@ -3,8 +3,6 @@ package diff
 import (
 	"math"
 	"testing"
-
-	"github.com/runner-dev/runner/expr"
 )
 
 // TestExplainFunctionChainRule checks a function's explanation against the
@@ -14,21 +12,15 @@ import (
 // tangents are the engine's own value and partial derivatives (within
 // 1e-12, relative, for the regrouping of the sums).
 func TestExplainFunctionChainRule(t *testing.T) {
-	points := map[string][]float64{
-		"x * y^2 + sin(x)":           {0.7, 1.3},
-		"sigmoid(x + y) / (x - 2*y)": {1.9, -0.4},
-		"-(x - y)^3 + 2^x * exp(-y)": {0.3, 2.2},
-		"sqrt(x) * pow(y, 3) - x^y":  {1.5, 0.8},
+	points := map[string]string{
+		"x * y^2 + sin(x)":           "{x: 0.7, y: 1.3}",
+		"sigmoid(x + y) / (x - 2*y)": "{x: 1.9, y: -0.4}",
+		"-(x - y)^3 + 2^x * exp(-y)": "{x: 0.3, y: 2.2}",
+		"sqrt(x) * pow(y, 3) - x^y":  "{x: 1.5, y: 0.8}",
 	}
-	for src, at := range points {
-		tree, err := expr.Parse(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		vars, err := expr.Resolve(tree, expr.Scalar, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for src, point := range points {
+		fn := load(t, "functions:\n  - {name: f, expr: '"+src+"', at: "+point+"}\n").Functions[0]
+		tree, vars, at := fn.Expr, fn.Vars, fn.Points[0]
 		ex := explainFunction(tree, vars, at, "f")
 		tangent := map[string][]float64{}
 		close := func(got, want float64) bool { return math.Abs(got-want) <= 1e-12*math.Max(1, math.Abs(want)) }
