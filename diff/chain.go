@@ -28,7 +28,7 @@ func RunChain(c *spec.Chain) *Function {
 		composed = Substitute(l.Expr, composed)
 	}
 	out.Src, out.Formula, out.Derivs = expr.String(composed), composed, []expr.Node{Derive(composed, "x")}
-	run := &chainRun{c: c, m: method.Get(c.Settings.Method)}
+	run := &chainRun{c: c, m: method.Get(c.Settings.Method), h: c.Settings.H()}
 	fill(len(c.Points), func(lo, hi int) *chainScratch { return newChainScratch(links, c.Order, lo, hi) },
 		func(k int, w *chainScratch) { out.Points[k] = run.point(k, w) })
 	w := newChainScratch(links, c.Order, 0, 0)
@@ -41,10 +41,12 @@ func RunChain(c *spec.Chain) *Function {
 	return out
 }
 
-// chainRun is what every point of a chain shares: the chain and its method.
+// chainRun is what every point of a chain shares: the chain, its method
+// and the step in force.
 type chainRun struct {
 	c *spec.Chain
 	m *method.Method
+	h float64
 }
 
 // chainScratch is one chunk's scratch: an evaluator per link, and the
@@ -140,7 +142,7 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 		lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
 		if r.m.Numeric() {
 			var np string
-			lv.Numeric, _, np = lf.numeric(w.at, 0, r.m, s.H())
+			lv.Numeric, _, np = lf.numeric(w.at, 0, r.m, r.h)
 			note(&out.numProblem, i, np)
 			if lf.tr.crossed && out.crossed == nil {
 				out.crossed = &lf.tr

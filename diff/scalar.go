@@ -161,8 +161,9 @@ func RunFunction(fn *spec.Function) *Function {
 	}
 	nv := len(fn.Vars)
 	partials := mem.Make[Derivative](len(fn.Points) * nv) // one allocation, sliced per point
+	m, h := method.Get(fn.Settings.Method), fn.Settings.H()
 	fill(len(fn.Points), func(int, int) *evaluator { return sf.evaluator() }, func(pi int, e *evaluator) {
-		out.Points[pi] = functionPoint(fn, e, fn.Points[pi], partials[pi*nv:(pi+1)*nv:(pi+1)*nv])
+		out.Points[pi] = functionPoint(fn, m, h, e, fn.Points[pi], partials[pi*nv:(pi+1)*nv:(pi+1)*nv])
 	})
 	if fn.Explain && len(fn.Points) > 0 {
 		out.Explain = explainFunction(fn.Expr, fn.Vars, fn.Points[0], fn.Name)
@@ -187,10 +188,10 @@ func RunFunction(fn *spec.Function) *Function {
 }
 
 // functionPoint is fn at one point: its value, each partial derivative
-// (into partials), exactly and numerically, and with order 2 the Hessian.
-func functionPoint(fn *spec.Function, e *evaluator, at []float64, partials []Derivative) Point {
+// (into partials), exactly and numerically by method m with step h, and with
+// order 2 the Hessian.
+func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator, at []float64, partials []Derivative) Point {
 	s := fn.Settings
-	m := method.Get(s.Method)
 	pt := Point{At: at, Partials: partials}
 	pt.Value, _ = e.value(at)
 	for i := range fn.Vars {
@@ -200,7 +201,7 @@ func functionPoint(fn *spec.Function, e *evaluator, at []float64, partials []Der
 		d := newDerivative(fn.Vars[i], exact)
 		numProblem := ""
 		if m.Numeric() {
-			d.Numeric, d.ErrEst, numProblem = e.numeric(at, i, m, s.H())
+			d.Numeric, d.ErrEst, numProblem = e.numeric(at, i, m, h)
 		}
 		if kink {
 			d.Left, _, _ = e.partial(at, i, -1)
