@@ -6,48 +6,38 @@ import (
 	"github.com/runner-dev/runner/expr"
 )
 
-// observed is what watching the compiled evaluation saw at one operation
-// node: its operation and operands, and its result in each seeded pass.
-type observed struct {
-	op   func(a, b dual) dual
-	a, b dual
-	out  []dual // out[i]: the pass that seeds variable i
-}
-
-// local is the node's local derivative with respect to its operand k (0 or
-// 1): its own operation applied to its operands' values with that operand
-// seeded.
-func (o *observed) local(k int) float64 {
-	a, b := dual{o.a.v, 0}, dual{o.b.v, 0}
+// local is an operation node's local derivative with respect to its operand
+// k (0 or 1): its operation (the one compile applies) at its operands'
+// values a and b, with operand k seeded.
+func local(n expr.Node, k int, a, b float64) float64 {
+	x, y := dual{a, 0}, dual{b, 0}
 	if k == 0 {
-		a.d = 1
+		x.d = 1
 	} else {
-		b.d = 1
+		y.d = 1
 	}
-	return o.op(a, b).d
+	return operation[dual](n)(x, y).d
 }
 
 // explainFunction lays out a function at one point, node by node, as the
 // engine computes it: the compiled dual-number program runs once per
-// variable, seeding that variable, with a watcher that records each
-// operation's operands and result. A node's value and its tangents (its
-// derivative with respect to each variable) are those results; its local
-// derivatives are its own operation applied to seeded operands.
+// variable, seeding that variable, with a watcher that records each node's
+// result. A node's value and its tangents (its derivative with respect to
+// each variable) are those results; its local derivatives are its operation
+// applied to its operands' values, seeded one at a time.
 func explainFunction(tree expr.Node, vars []string, at []float64, name string) *Explanation {
 	index := map[string]int{}
 	for i, v := range vars {
 		index[v] = i
 	}
 	passes := max(1, len(vars))
-	seen := map[expr.Node]*observed{}
+	seen := map[expr.Node][]dual{} // seen[n][i]: node n in the pass that seeds variable i
 	pass := 0
-	watch := func(n expr.Node, op func(a, b dual) dual, a, b, out dual) {
-		o := seen[n]
-		if o == nil {
-			o = &observed{op: op, a: a, b: b, out: make([]dual, passes)}
-			seen[n] = o
+	watch := func(n expr.Node, out dual) {
+		if seen[n] == nil {
+			seen[n] = make([]dual, passes)
 		}
-		o.out[pass] = out
+		seen[n][pass] = out
 	}
 	prog := compile(tree, index, mkDual, watch)
 	v := make([]dual, len(vars))
@@ -62,6 +52,7 @@ func explainFunction(tree expr.Node, vars []string, at []float64, name string) *
 		tr.reset()
 		prog(v, &tr)
 	}
+	value := func(n expr.Node) float64 { return seen[n][0].v }
 
 	ex := &Explanation{At: at}
 	isStep := map[string]bool{}
@@ -78,7 +69,6 @@ func explainFunction(tree expr.Node, vars []string, at []float64, name string) *
 		case *expr.Ident:
 			return n.Name
 		}
-		o := seen[n]
 		var ins []string
 		var st Step
 		switch n := n.(type) {
@@ -86,18 +76,19 @@ func explainFunction(tree expr.Node, vars []string, at []float64, name string) *
 			a := walk(n.X, false)
 			ins = []string{a}
 			st.Expr = "−" + a
-			st.Locals = []Local{{Wrt: a, Value: scalar(o.local(0))}}
+			st.Locals = []Local{{Wrt: a, Value: scalar(local(n, 0, value(n.X), 0))}}
 		case *expr.Call:
 			a := walk(n.Args[0], false)
 			ins = []string{a}
 			st.Expr = expr.String(&expr.Call{Name: n.Name, Args: []expr.Node{&expr.Ident{Name: a}}, Fn: n.Fn, Params: n.Params})
-			st.Locals = []Local{{Wrt: a, Rule: n.Name + "′(" + a + ")", Value: scalar(o.local(0))}}
+			st.Locals = []Local{{Wrt: a, Rule: n.Name + "′(" + a + ")", Value: scalar(local(n, 0, value(n.Args[0]), 0))}}
 		case *expr.Binary:
 			a := walk(n.L, false)
 			b := walk(n.R, false)
 			ins = []string{a, b}
 			st.Expr = a + " " + string(n.Op) + " " + b
-			st.Locals = []Local{{Wrt: a, Value: scalar(o.local(0))}, {Wrt: b, Value: scalar(o.local(1))}}
+			x, y := value(n.L), value(n.R)
+			st.Locals = []Local{{Wrt: a, Value: scalar(local(n, 0, x, y))}, {Wrt: b, Value: scalar(local(n, 1, x, y))}}
 			if _, ok := n.R.(*expr.Num); ok {
 				st.Locals = st.Locals[:1]
 			}
@@ -110,9 +101,9 @@ func explainFunction(tree expr.Node, vars []string, at []float64, name string) *
 		if root {
 			st.Name = name
 		}
-		st.Value = scalar(o.out[0].v)
+		st.Value = scalar(value(n))
 		for i := range vars {
-			st.Tangents = append(st.Tangents, o.out[i].d)
+			st.Tangents = append(st.Tangents, seen[n][i].d)
 		}
 		for _, in := range ins {
 			if isStep[in] {

@@ -36,18 +36,59 @@ type number[T any] interface {
 // trace.
 type program[T any] func(v []T, tr *trace) T
 
-// watcher, when given to compile, sees every operation node as it is
-// evaluated: the node, its operation as a function of its operands (b unused
-// for one operand), its operands and its result.
-type watcher[T any] func(n expr.Node, op func(a, b T) T, a, b, out T)
+// watcher, when given to compile, sees every node's result as it is
+// evaluated.
+type watcher[T any] func(n expr.Node, out T)
 
 // compile turns a resolved Scalar-mode expression into a program on numbers
 // of kind T, its variables indexed as in index; constants become mk(c). The
 // trace collects kinks and the first operation that goes out of range, and
 // its side selects one-sided derivatives at kinks. watch, when not nil,
-// observes each operation.
+// observes each node's result.
 func compile[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
-	var zero T
+	f := compileNode(n, index, mk, watch)
+	if watch == nil {
+		return f
+	}
+	return func(v []T, tr *trace) T {
+		out := f(v, tr)
+		watch(n, out)
+		return out
+	}
+}
+
+// operation is an operation node's arithmetic as a function of its operands
+// (b unused for one operand), two-sided at kinks: what compile applies.
+func operation[T number[T]](n expr.Node) func(a, b T) T {
+	switch n := n.(type) {
+	case *expr.Neg:
+		return func(a, _ T) T { return a.neg() }
+	case *expr.Call:
+		f, p := n.Fn, n.Params
+		return func(a, _ T) T { return a.call(f, p, 0) }
+	case *expr.Binary:
+		switch n.Op {
+		case '+':
+			return T.add
+		case '-':
+			return T.sub
+		case '*':
+			return T.mul
+		case '/':
+			return T.div
+		case '^':
+			if c, ok := n.R.(*expr.Num); ok {
+				p := c.Val
+				return func(a, _ T) T { return a.powc(p) }
+			}
+			return T.pow
+		}
+		panic("diff: operator " + string(n.Op) + " in a scalar expression")
+	}
+	panic("diff: not an operation")
+}
+
+func compileNode[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
 	switch n := n.(type) {
 	case *expr.Num:
 		c := mk(n.Val)
@@ -57,19 +98,10 @@ func compile[T number[T]](n expr.Node, index map[string]int, mk func(float64) T,
 		return func(v []T, _ *trace) T { return v[i] }
 	case *expr.Neg:
 		x := compile(n.X, index, mk, watch)
-		op := func(a, _ T) T { return a.neg() }
-		return func(v []T, tr *trace) T {
-			a := x(v, tr)
-			out := a.neg()
-			if watch != nil {
-				watch(n, op, a, zero, out)
-			}
-			return out
-		}
+		return func(v []T, tr *trace) T { return x(v, tr).neg() }
 	case *expr.Call:
 		x := compile(n.Args[0], index, mk, watch)
 		f, p := n.Fn, n.Params
-		op := func(a, _ T) T { return a.call(f, p, 0) }
 		return func(v []T, tr *trace) T {
 			a := x(v, tr)
 			if f.Kinks != nil {
@@ -82,42 +114,16 @@ func compile[T number[T]](n expr.Node, index map[string]int, mk func(float64) T,
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) {
 				tr.problem = callProblem(f, a.re(), p)
 			}
-			if watch != nil {
-				watch(n, op, a, zero, out)
-			}
 			return out
 		}
 	case *expr.Binary:
 		l, r := compile(n.L, index, mk, watch), compile(n.R, index, mk, watch)
-		op := n.Op
-		var f func(a, b T) T
-		switch op {
-		case '+':
-			f = T.add
-		case '-':
-			f = T.sub
-		case '*':
-			f = T.mul
-		case '/':
-			f = T.div
-		case '^':
-			if c, ok := n.R.(*expr.Num); ok {
-				p := c.Val
-				f = func(a, _ T) T { return a.powc(p) }
-			} else {
-				f = T.pow
-			}
-		default:
-			panic("diff: operator " + string(op) + " in a scalar expression")
-		}
+		op, f := n.Op, operation[T](n)
 		return func(v []T, tr *trace) T {
 			a, b := l(v, tr), r(v, tr)
 			out := f(a, b)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) && !bad(b.re()) {
 				tr.problem = opProblem(op, a.re(), b.re())
-			}
-			if watch != nil {
-				watch(n, f, a, b, out)
 			}
 			return out
 		}
