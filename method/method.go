@@ -5,9 +5,21 @@
 // All, the CLI's help and the JSON Schema's enum list them, diff evaluates
 // them (First, Second) and reports word and plot them from the same values.
 //
-// Adding a difference method is adding one entry to All (and its row to
-// experiment-format.md's "Methods"); see the README's "How the code is laid
-// out".
+// Adding a difference method:
+//
+//  1. Add one entry to All: its Name, Kind Stencil, its first- and
+//     second-derivative stencils D1 and D2 (fd.Formula values), its Order,
+//     Slope, Gradients and Study flags, and its sentence (differences, for
+//     "NAME differences, h = …").
+//  2. Add its name, in All's order, to the "method" enum of
+//     spec/experiment.schema.json (TestSchemaMethodsAreTheTable fails until
+//     the two agree) and its row to experiment-format.md's "Methods".
+//  3. Run go test ./method: its stencils are checked against Taylor's
+//     theorem at the stated Order, and its derivatives of eˣ converge at it.
+//
+// The loader, the CLI's --method help, diff, the reports and the step-study
+// plots then take it from All. A method that is not a stencil needs a Kind
+// of its own and its case in First and Second.
 package method
 
 import (
