@@ -23,6 +23,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/reports"
 	"github.com/runner-dev/runner/spec"
 	"github.com/runner-dev/runner/spec/load"
@@ -148,7 +149,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "write all reports into `DIR` (default: reports/ beside each experiment file)")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming every report that is missing or differs from a fresh run")
-	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(spec.Methods, ", "))
+	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(method.Names(), ", "))
 	f.Float64Var(&o.step, "step", 0, "numeric step h for every file and item")
 	f.StringVar(&o.config, "config", "", "config `FILE` (default: ./runner.yaml when it exists)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "run `N` files at a time (reports are the same bytes for any N)")
@@ -420,8 +421,8 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		r.apply(&c.Settings)
 	}
 	for _, g := range e.Gradients {
-		if r.override.Method == "complex-step" {
-			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: complex-step works on functions and chains\n", g.Pos, g.Name, g.Settings.Method)
+		if m := method.Named(r.override.Method); m != nil && !m.Gradients {
+			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: %s works on functions and chains\n", g.Pos, g.Name, g.Settings.Method, m.Name)
 			continue
 		}
 		r.apply(&g.Settings)

@@ -29,64 +29,98 @@ type number[T any] interface {
 	re() float64
 }
 
-// compile turns a resolved Scalar-mode expression into a function of its
-// variables (indexed as in index) on numbers of kind T; constants become
-// mk(c). tr collects kinks and the first operation that goes out of range;
-// *side (which may change between evaluations) selects one-sided derivatives
-// at kinks.
-func compile[T number[T]](n expr.Node, index map[string]int, tr *trace, mk func(float64) T, side *float64) func([]T) T {
+// program is an expression compiled for numbers of kind T: a pure function
+// of the variables' values. Everything an evaluation meets or is told (kinks,
+// problems, the side of one-sided derivatives) lives in the trace passed to
+// it, so one program serves any number of goroutines, each with its own
+// trace.
+type program[T any] func(v []T, tr *trace) T
+
+// watcher, when given to compile, sees every node's result as it is
+// evaluated.
+type watcher[T any] func(n expr.Node, out T)
+
+// compile turns a resolved Scalar-mode expression into a program on numbers
+// of kind T, its variables indexed as in index; constants become mk(c). The
+// trace collects kinks and the first operation that goes out of range, and
+// its side selects one-sided derivatives at kinks. watch, when not nil,
+// observes each node's result.
+func compile[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
+	f := compileNode(n, index, mk, watch)
+	if watch == nil {
+		return f
+	}
+	return func(v []T, tr *trace) T {
+		out := f(v, tr)
+		watch(n, out)
+		return out
+	}
+}
+
+// operation is an operation node's arithmetic as a function of its operands
+// (b unused for one operand), two-sided at kinks: what compile applies.
+func operation[T number[T]](n expr.Node) func(a, b T) T {
+	switch n := n.(type) {
+	case *expr.Neg:
+		return func(a, _ T) T { return a.neg() }
+	case *expr.Call:
+		f, p := n.Fn, n.Params
+		return func(a, _ T) T { return a.call(f, p, 0) }
+	case *expr.Binary:
+		switch n.Op {
+		case '+':
+			return T.add
+		case '-':
+			return T.sub
+		case '*':
+			return T.mul
+		case '/':
+			return T.div
+		case '^':
+			if c, ok := n.R.(*expr.Num); ok {
+				p := c.Val
+				return func(a, _ T) T { return a.powc(p) }
+			}
+			return T.pow
+		}
+		panic("diff: operator " + string(n.Op) + " in a scalar expression")
+	}
+	panic("diff: not an operation")
+}
+
+func compileNode[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
 	switch n := n.(type) {
 	case *expr.Num:
 		c := mk(n.Val)
-		return func([]T) T { return c }
+		return func([]T, *trace) T { return c }
 	case *expr.Ident:
 		i := index[n.Name]
-		return func(v []T) T { return v[i] }
+		return func(v []T, _ *trace) T { return v[i] }
 	case *expr.Neg:
-		x := compile(n.X, index, tr, mk, side)
-		return func(v []T) T { return x(v).neg() }
+		x := compile(n.X, index, mk, watch)
+		return func(v []T, tr *trace) T { return x(v, tr).neg() }
 	case *expr.Call:
-		x := compile(n.Args[0], index, tr, mk, side)
+		x := compile(n.Args[0], index, mk, watch)
 		f, p := n.Fn, n.Params
-		return func(v []T) T {
-			a := x(v)
+		return func(v []T, tr *trace) T {
+			a := x(v, tr)
 			if f.Kinks != nil {
 				if f.IsKink(a.re(), p) {
 					tr.kink = true
 				}
 				tr.side(f, a.re(), p)
 			}
-			out := a.call(f, p, *side)
+			out := a.call(f, p, tr.oneSided)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) {
 				tr.problem = callProblem(f, a.re(), p)
 			}
 			return out
 		}
 	case *expr.Binary:
-		l, r := compile(n.L, index, tr, mk, side), compile(n.R, index, tr, mk, side)
-		op := n.Op
-		var f func(a, b T) T
-		switch op {
-		case '+':
-			f = T.add
-		case '-':
-			f = T.sub
-		case '*':
-			f = T.mul
-		case '/':
-			f = T.div
-		case '^':
-			if c, ok := n.R.(*expr.Num); ok {
-				p := c.Val
-				f = func(a, _ T) T { return a.powc(p) }
-			} else {
-				f = T.pow
-			}
-		default:
-			panic("diff: operator " + string(op) + " in a scalar expression")
-		}
-		return func(v []T) T {
-			a, b := l(v), r(v)
+		l, r := compile(n.L, index, mk, watch), compile(n.R, index, mk, watch)
+		op, f := n.Op, operation[T](n)
+		return func(v []T, tr *trace) T {
+			a, b := l(v, tr), r(v, tr)
 			out := f(a, b)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) && !bad(b.re()) {
 				tr.problem = opProblem(op, a.re(), b.re())

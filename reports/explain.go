@@ -11,6 +11,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/method"
 )
 
 // MaxExplainDim is the largest number of rows or columns a matrix may have
@@ -291,7 +292,7 @@ func explainChain(b *bytes.Buffer, f *diff.Function) {
 		}
 		d := p.Partials[0]
 		fmt.Fprintf(b, "- %s′(%s) = %s = %s = **%s** (exact)", f.Name, fmtNum(p.At[0]), strings.Join(names, " · "), strings.Join(exact, " · "), fmtNum(d.Exact))
-		if f.Settings.Method != "none" {
+		if method.Get(f.Settings.Method).Numeric() {
 			fmt.Fprintf(b, "; numeric, as the seed: %s = **%s**", strings.Join(numeric, " · "), fmtNum(d.Numeric))
 		}
 		b.WriteString("\n")

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/method"
 )
 
 // GradientPlotFile is the name of the picture of a gradient's matrix:
@@ -164,7 +165,7 @@ func GradientHeatmap(g *diff.Gradient, m *diff.MatrixGradient) ([]byte, error) {
 	val := func(v float64) string { return strings.Replace(strconv.FormatFloat(v, 'g', 3, 64), "-", "−", 1) }
 	panels := []panel{{p: matrixPanel(d+", exact", m.Exact, cm, val), bar: colourBar(cm, d, roundTicks{})}}
 	title := fmt.Sprintf("%s: blue elements lower %s as they grow, vermillion ones raise it, white ones hardly matter", d, g.Name)
-	if g.Settings.Method != "none" && len(m.Elements) > 0 {
+	if method.Get(g.Settings.Method).Numeric() && len(m.Elements) > 0 {
 		errs := mat.NewDense(r, k, nil)
 		for i := range r {
 			for j := range k {

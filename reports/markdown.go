@@ -15,6 +15,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -127,17 +128,8 @@ func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
 	b.WriteByte('\n')
 }
 
-func methodText(s spec.Settings) string {
-	switch s.Method {
-	case "none":
-		return "none: exact derivatives only"
-	case "richardson":
-		return fmt.Sprintf("richardson: central differences at h = %g, h/2, h/4, h/8 combined by Richardson extrapolation", s.Step)
-	case "complex-step":
-		return fmt.Sprintf("complex-step: Im f(x + ih)/h, h = %g", s.H())
-	}
-	return fmt.Sprintf("%s differences, h = %g", s.Method, s.Step)
-}
+// methodText is the method's sentence at the step in force.
+func methodText(s spec.Settings) string { return method.Get(s.Method).Sentence(s.H()) }
 
 func tolText(t spec.Tolerance) string {
 	return fmt.Sprintf("|numeric − exact| ≤ %g + %g·|exact|", t.Atol, t.Rtol)
@@ -201,7 +193,7 @@ func settingsLine(b *bytes.Buffer, s, file spec.Settings) {
 }
 
 func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings) {
-	none := f.Settings.Method == "none"
+	none := !method.Get(f.Settings.Method).Numeric()
 	if f.Kind == "chain" {
 		fmt.Fprintf(b, "## %s(x) = %s\n\n", f.Name, "`"+f.Src+"`")
 		fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
@@ -237,7 +229,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	}
 	header = append(header, "exact", "numeric", "abs error")
 	right = append(right, true, true, true)
-	estimate := f.Settings.Method == "richardson"
+	estimate := method.Get(f.Settings.Method).Estimates()
 	if estimate {
 		header = append(header, "error estimate")
 		right = append(right, true)
@@ -542,7 +534,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			"whose slope is the gradient's element ∂%s/∂%s[%d,%d] = %s.\n\n", g.Name, sw.Matrix, sw.I, sw.J, fmtNum(sw.T[0]), fmtNum(sw.T[len(sw.T)-1]),
 			sw.Matrix, sw.I, sw.J, fmtNum(sw.X0), g.Name, sw.Matrix, sw.I, sw.J, fmtNum(sw.Slope))
 	}
-	none := g.Settings.Method == "none"
+	none := !method.Get(g.Settings.Method).Numeric()
 	for _, m := range g.Wrt {
 		r, c := m.Input.Dims()
 		d := fmt.Sprintf("∂%s/∂%s", g.Name, m.Name)

@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/method"
 )
 
 // CurveFile is the name of a function's or chain's plot: NAME.ITEM.svg.
@@ -242,10 +243,9 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 	p := newPlot("step h", "")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = decades{}, decades{}
-	order := map[string]float64{"forward": 1, "backward": 1, "central": 2, "five-point": 4}
 	draws := make([]int, 0, len(st.Methods))
-	for m, method := range st.Methods {
-		if method == "complex-step" {
+	for m, name := range st.Methods {
+		if name == "complex-step" {
 			draws = append([]int{m}, draws...)
 		} else {
 			draws = append(draws, m)
@@ -253,8 +253,8 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 	}
 	var legend []legendItem
 	for _, m := range draws {
-		method := st.Methods[m]
-		look, ok := methodLook[method]
+		name := st.Methods[m]
+		look, ok := methodLook[name]
 		if !ok {
 			look = methodLook["richardson"]
 		}
@@ -268,7 +268,8 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 		}
 		line := draw.LineStyle{Color: look.color, Width: vg.Points(1.5), Dashes: look.dashes}
 		marks := draw.GlyphStyle{Color: look.color, Shape: look.shape, Radius: look.radius}
-		if q, ok := order[method]; ok {
+		if meth := method.Get(name); meth.Slope {
+			q := float64(meth.Order)
 			// the truncation slope h^q through the largest step's error
 			h0, e0 := pts[0].X, pts[0].Y
 			var rx, ry []float64

@@ -21,6 +21,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -450,12 +451,11 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 	return s
 }
 
-// CheckMethod returns "" when m is one of Methods, or what is wrong with it.
+// CheckMethod returns "" when m names one of method.All, or what is wrong
+// with it.
 func CheckMethod(m string) string {
-	for _, k := range spec.Methods {
-		if k == m {
-			return ""
-		}
+	if method.Named(m) != nil {
+		return ""
 	}
 	msg := fmt.Sprintf("unknown numeric.method %q", m)
 	if s := funcs.Closest(m, spec.Methods); s != "" {
@@ -670,8 +670,8 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 				if msg := CheckMethod(name); msg != "" {
 					l.errf(m, "%s", msg)
 					ok = false
-				} else if name == "none" {
-					l.errf(m, "%s: study: methods: none takes no numeric derivative to study", what)
+				} else if !method.Named(name).Numeric() {
+					l.errf(m, "%s: study: methods: %s takes no numeric derivative to study", what, name)
 					ok = false
 				}
 			}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -399,8 +400,8 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 	}
 	name := it.Name
 	g := &spec.Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
-	if g.Settings.Method == "complex-step" {
-		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
+	if m := method.Named(g.Settings.Method); m != nil && !m.Gradients {
+		l.errf(item, "gradient %s: %s works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name, m.Name)
 		return nil
 	}
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
