@@ -237,7 +237,7 @@ func matmulPatch(a *node, pa *patch, b *node, pb *patch, r, c int) *patch {
 			row.Set(0, j, at(a, pa, pa.row, j))
 		}
 		out := mat.NewDense(1, c, nil)
-		out.Mul(row, b.val)
+		mul(out, row, b.val)
 		return &patch{row: pa.row, col: -1, vals: out}
 	case pa == nil && pb.col >= 0:
 		k, _ := b.val.Dims()
@@ -246,7 +246,7 @@ func matmulPatch(a *node, pa *patch, b *node, pb *patch, r, c int) *patch {
 			col.Set(i, 0, at(b, pb, i, pb.col))
 		}
 		out := mat.NewDense(r, 1, nil)
-		out.Mul(a.val, col)
+		mul(out, a.val, col)
 		return &patch{row: -1, col: pb.col, vals: out}
 	}
 	out := mat.NewDense(r, c, nil)
