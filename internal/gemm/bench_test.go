@@ -3,13 +3,15 @@ package gemm
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
 
-// BenchmarkMul times n×n products, C = A·B, with the active kernel, the
-// portable one and gonum's mat.Dense.Mul, and reports GFLOP/s (2n³ flops a
+// BenchmarkMul times n×n products, C = A·B, with each kernel this machine
+// runs (the portable one up to n = 1024) and gonum's mat.Dense.Mul, and reports GFLOP/s (2n³ flops a
 // product).
 func BenchmarkMul(b *testing.B) {
 	for _, n := range []int{256, 1024, 2048} {
@@ -20,16 +22,14 @@ func BenchmarkMul(b *testing.B) {
 		report := func(b *testing.B) {
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		}
-		b.Run(fmt.Sprintf("n=%d/own", n), func(b *testing.B) {
-			for b.Loop() {
-				Mul(false, false, n, n, n, x, n, y, n, c, n)
+		for _, k := range kernels {
+			if k == portable && n > 1024 {
+				continue // minutes
 			}
-			report(b)
-		})
-		if n <= 1024 {
-			b.Run(fmt.Sprintf("n=%d/portable", n), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/%s", n, strings.Fields(k.name)[0]), func(b *testing.B) {
+				w := runtime.GOMAXPROCS(0)
 				for b.Loop() {
-					mul(portable, 2, false, false, n, n, n, x, n, y, n, c, n)
+					mul(k, w, false, false, n, n, n, x, n, y, n, c, n)
 				}
 				report(b)
 			})

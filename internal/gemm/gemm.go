@@ -109,6 +109,10 @@ func mul(kn *kernel, workers int, transA, transB bool, m, n, k int, a []float64,
 	kc, nc, mc := min(kn.kc, k), min(kn.nc, roundUp(n, kn.nr)), min(kn.mc, roundUp(m, kn.mr))
 	bp := getBuf(kc * nc)
 	defer putBuf(bp)
+	if workers > 1 { // row blocks of about equal height, a multiple of workers of them
+		blocks := roundUp((m+mc-1)/mc, workers)
+		mc = roundUp((m+blocks-1)/blocks, kn.mr)
+	}
 	mBlocks := (m + mc - 1) / mc
 	aps := make([]*[]float64, workers)
 	for i := range aps {
