@@ -37,3 +37,10 @@ func raw(m mat.Matrix) (bool, blas64.General) {
 	}
 	return false, mat.DenseCopyOf(m).RawMatrix()
 }
+
+// MatMulKernels names the kernel this build multiplies matrices with and
+// the kernels this machine can run (RUNNER_GEMM=NAME picks one; all give
+// the same bits).
+func MatMulKernels() (using string, available []string) {
+	return gemm.Kernel(), gemm.Kernels()
+}

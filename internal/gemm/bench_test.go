@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -26,7 +25,7 @@ func BenchmarkMul(b *testing.B) {
 			if k == portable && n > 1024 {
 				continue // minutes
 			}
-			b.Run(fmt.Sprintf("n=%d/%s", n, strings.Fields(k.name)[0]), func(b *testing.B) {
+			b.Run(fmt.Sprintf("n=%d/%s", n, k.name), func(b *testing.B) {
 				w := runtime.GOMAXPROCS(0)
 				for b.Loop() {
 					mul(k, w, false, false, n, n, n, x, n, y, n, c, n)

@@ -27,9 +27,9 @@ import (
 
 // A kernel is a micro-kernel and the blocking that suits it.
 type kernel struct {
-	name       string
-	mr, nr     int // the tile of C one call computes
-	mc, kc, nc int // block sizes: mc a multiple of mr, nc of nr
+	name, about string // "avx2", "amd64 assembly, 6×8"
+	mr, nr      int    // the tile of C one call computes
+	mc, kc, nc  int    // block sizes: mc a multiple of mr, nc of nr
 	// fn sets the mr×nr tile c (row stride ldc) to the FMA chains of the
 	// packed slivers a (kb×mr, k-major) and b (kb×nr, k-major), continuing
 	// from the tile's values when load is true, else from zero.
@@ -37,34 +37,41 @@ type kernel struct {
 }
 
 // portable is the pure-Go kernel; it runs everywhere.
-var portable = &kernel{name: "portable (Go, math.FMA)", mr: 4, nr: 4, mc: 128, kc: 256, nc: 2048, fn: kernelGo}
+var portable = &kernel{name: "portable", about: "Go, math.FMA, 4×4", mr: 4, nr: 4, mc: 128, kc: 256, nc: 2048, fn: kernelGo}
 
 // kernels lists the kernels this machine can run, fastest first; the last is
-// portable. active is the one Mul uses: the first, unless the environment
-// variable RUNNER_GEMM=portable asks for the portable one.
+// portable. active is the one Mul uses: the one the environment variable
+// RUNNER_GEMM names (avx512, avx2 or portable), else the first. All give the
+// same bits; only the time differs.
 var (
 	kernels = append(archKernels(), portable)
 	active  = pick()
 )
 
 func pick() *kernel {
-	if os.Getenv("RUNNER_GEMM") == "portable" {
-		return portable
+	want := os.Getenv("RUNNER_GEMM")
+	for _, k := range kernels {
+		if k.name == want {
+			return k
+		}
 	}
 	return kernels[0]
 }
 
-// Kernels names the kernels this machine can run, fastest first.
+// Kernels names the kernels this machine can run, fastest first, each as
+// "name (about)", e.g. "avx2 (amd64 assembly, 6×8)".
 func Kernels() []string {
 	s := make([]string, len(kernels))
 	for i, k := range kernels {
-		s[i] = k.name
+		s[i] = k.String()
 	}
 	return s
 }
 
-// Kernel names the kernel Mul uses.
-func Kernel() string { return active.name }
+// Kernel names the kernel Mul uses, as Kernels does.
+func Kernel() string { return active.String() }
+
+func (k *kernel) String() string { return k.name + " (" + k.about + ")" }
 
 // Mul sets C = op(A)·op(B), where op(A) is m×k and op(B) is k×n, and C is the
 // m×n matrix at c with row stride ldc. A is stored row-major with row stride

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas64"
@@ -52,9 +51,9 @@ func variants() []variant {
 	for _, k := range kernels {
 		tiny := *k
 		tiny.mc, tiny.kc, tiny.nc = 2*k.mr, 3, 2*k.nr
-		tiny.name += " tiny blocks"
+		tiny.about += ", tiny blocks"
 		for _, w := range []int{1, 3} {
-			vs = append(vs, variant{fmt.Sprintf("%s/w%d", k.name, w), k, w}, variant{fmt.Sprintf("%s/w%d", tiny.name, w), &tiny, w})
+			vs = append(vs, variant{fmt.Sprintf("%s/w%d", k, w), k, w}, variant{fmt.Sprintf("%s/w%d", &tiny, w), &tiny, w})
 		}
 	}
 	return vs
@@ -236,14 +235,19 @@ func absOf(m mat.Matrix) *mat.Dense {
 	return &d
 }
 
-// TestEnvPortable: RUNNER_GEMM=portable selects the portable kernel.
-func TestEnvPortable(t *testing.T) {
-	t.Setenv("RUNNER_GEMM", "portable")
-	if pick() != portable {
-		t.Fatal("RUNNER_GEMM=portable did not select the portable kernel")
+// TestEnvChooses: RUNNER_GEMM=NAME selects that kernel; no or an unknown
+// name selects the fastest.
+func TestEnvChooses(t *testing.T) {
+	for _, k := range kernels {
+		t.Setenv("RUNNER_GEMM", k.name)
+		if pick() != k {
+			t.Errorf("RUNNER_GEMM=%s selected %s", k.name, pick().name)
+		}
 	}
-	os.Unsetenv("RUNNER_GEMM")
-	if pick() != kernels[0] {
-		t.Fatal("without RUNNER_GEMM the fastest kernel is not selected")
+	for _, v := range []string{"", "fast"} {
+		t.Setenv("RUNNER_GEMM", v)
+		if pick() != kernels[0] {
+			t.Errorf("RUNNER_GEMM=%q selected %s, not the fastest, %s", v, pick().name, kernels[0].name)
+		}
 	}
 }

@@ -18,8 +18,8 @@ func archKernels() []*kernel {
 }
 
 var (
-	avx512 = &kernel{name: "avx512 (amd64 assembly, 12×16)", mr: 12, nr: 16, mc: 120, kc: 256, nc: 2048, fn: kernelAVX512}
-	avx2   = &kernel{name: "avx2 (amd64 assembly, 6×8)", mr: 6, nr: 8, mc: 120, kc: 256, nc: 2048, fn: kernelAVX2}
+	avx512 = &kernel{name: "avx512", about: "amd64 assembly, 12×16", mr: 12, nr: 16, mc: 120, kc: 256, nc: 2048, fn: kernelAVX512}
+	avx2   = &kernel{name: "avx2", about: "amd64 assembly, 6×8", mr: 6, nr: 8, mc: 120, kc: 256, nc: 2048, fn: kernelAVX2}
 )
 
 // kernel6x8 is the 6×8 AVX2/FMA micro-kernel: the tile at c (row stride ldc)
