@@ -7,9 +7,12 @@
 package diff
 
 import (
+
 	"math"
 
 	"gonum.org/v1/gonum/diff/fd"
+
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // Formulas are the finite-difference stencils, by method name, with
@@ -93,7 +96,7 @@ func stencil(form fd.Formula, f func(float64) float64, x, h float64) float64 {
 	for _, pt := range form.Stencil {
 		d += pt.Coeff * f(x+h*pt.Loc)
 	}
-	return d / math.Pow(h, float64(form.Derivative))
+	return d / fmath.Pow(h, float64(form.Derivative))
 }
 
 // Evaluations is how many times a method evaluates f for one derivative.

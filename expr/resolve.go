@@ -1,12 +1,13 @@
 package expr
 
 import (
+
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // Mode says what the names of an expression may stand for.
@@ -159,7 +160,7 @@ func constValue(n Node) (float64, *Error) {
 		case '/':
 			return l / r, nil
 		case '^':
-			return math.Pow(l, r), nil
+			return fmath.Pow(l, r), nil
 		}
 		return 0, errorf(n.Off, "'%c' needs matrices", n.Op)
 	case *Call:

@@ -1,6 +1,7 @@
 package reports
 
 import (
+
 	"bytes"
 	"fmt"
 	"math"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -611,7 +613,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		}
 		fmt.Fprintf(b, "### Compared with %s\n\n", src)
 		fmt.Fprintf(b, "Printed to %d decimals; a computed value agrees when it is within half a unit of the last printed decimal (%g).\n\n",
-			ref.Decimals, 0.5*math.Pow(10, -float64(ref.Decimals)))
+			ref.Decimals, 0.5*fmath.Pow(10, -float64(ref.Decimals)))
 		var rr [][]string
 		for _, row := range ref.Rows {
 			agrees := "yes"

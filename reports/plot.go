@@ -1,6 +1,7 @@
 package reports
 
 import (
+
 	"bytes"
 	"fmt"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // CurveFile is the name of a function's or chain's plot: NAME.ITEM.svg.
@@ -213,7 +215,7 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 			h0, e0 := pts[0].X, pts[0].Y
 			var ref plotter.XYs
 			for _, h := range st.Steps {
-				if e := e0 * math.Pow(h/h0, q); e >= floorErr {
+				if e := e0 * fmath.Pow(h/h0, q); e >= floorErr {
 					ref = append(ref, plotter.XY{X: h, Y: e})
 				}
 			}
@@ -252,7 +254,7 @@ func (d decades) Ticks(min, max float64) []plot.Tick {
 	var ticks []plot.Tick
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
 	for k := lo; k <= hi; k++ {
-		v := math.Pow(10, float64(k))
+		v := fmath.Pow(10, float64(k))
 		if v < min || v > max {
 			continue
 		}

@@ -8,6 +8,7 @@
 package spec
 
 import (
+
 	"fmt"
 	"math"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // Pos is a place in an experiment file; Line and Col count from 1 (0 when
@@ -169,7 +171,7 @@ func (s *Study) Steps() []float64 {
 	n := int(math.Round(math.Log10(s.From/s.To)*float64(s.PerDecade))) + 1
 	out := make([]float64, n)
 	for k := range out {
-		out[k] = s.From * math.Pow(10, -float64(k)/float64(s.PerDecade))
+		out[k] = s.From * fmath.Pow(10, -float64(k)/float64(s.PerDecade))
 	}
 	return out
 }
