@@ -71,10 +71,14 @@ func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 func g(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
 func callProblem(f *funcs.Func, x float64, p []float64) string {
-	if f.In != nil && !f.In(x, p) {
-		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, g(x), f.Domain)
+	call := g(x)
+	for _, v := range p {
+		call += ", " + g(v)
 	}
-	return fmt.Sprintf("%s(%s) overflows", f.Name, g(x))
+	if f.In != nil && !f.In(x, p) {
+		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, call, f.Domain)
+	}
+	return fmt.Sprintf("%s(%s) overflows", f.Name, call)
 }
 
 func opProblem(op byte, x, y float64) string {

@@ -277,6 +277,19 @@ var registry = []*Func{
 		C:  func(z complex128, _ []float64) complex128 { return z * z * z }},
 	{Name: "pow", Params: []Param{{Name: "p"}}, Doc: "xᵖ", Deriv: "p·xᵖ⁻¹",
 		Symbolic: "p * x^(p - 1)", LaTeX: `#1^{#2}`,
+		Domain: "every x for a whole p ≥ 0, x ≠ 0 for a whole p < 0, x ≥ 0 for other p > 0, x > 0 for other p < 0",
+		In: func(x float64, p []float64) bool {
+			whole := p[0] == math.Trunc(p[0])
+			switch {
+			case whole && p[0] >= 0:
+				return true
+			case whole:
+				return x != 0
+			case p[0] > 0:
+				return x >= 0
+			}
+			return x > 0
+		},
 		F: func(x float64, p []float64) float64 { return fmath.Pow(x, p[0]) },
 		D: func(x float64, p []float64) float64 {
 			if p[0] == 0 {

@@ -206,7 +206,11 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	none := f.Settings.Method == "none"
 	if f.Kind == "chain" {
 		fmt.Fprintf(b, "## %s(x) = %s\n\n", f.Name, "`"+f.Src+"`")
-		fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		if len(f.Links) == 1 {
+			fmt.Fprintf(b, "A chain of one link: %s. ", "`"+f.Links[0]+"`")
+		} else {
+			fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		}
 		if none {
 			b.WriteString("Each link column is that link's exact derivative at its own input; their product is the exact derivative.\n\n")
 		} else {
