@@ -7,7 +7,6 @@
 package diff
 
 import (
-
 	"math"
 
 	"gonum.org/v1/gonum/diff/fd"

@@ -1,7 +1,6 @@
 package diff
 
 import (
-
 	"math"
 	"math/cmplx"
 

@@ -1,7 +1,6 @@
 package expr
 
 import (
-
 	"fmt"
 	"sort"
 	"strings"

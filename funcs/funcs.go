@@ -13,7 +13,6 @@
 package funcs
 
 import (
-
 	"math"
 	"math/cmplx"
 	"sort"

@@ -8,7 +8,6 @@
 package spec
 
 import (
-
 	"fmt"
 	"math"
 	"sort"
