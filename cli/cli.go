@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,22 +87,6 @@ type options struct {
 	ci                  ciOptions
 }
 
-// version is what --version prints: the build, and the matrix-product kernel
-// it uses and could use here. Reports never name the kernel: their bytes
-// must not depend on the processor.
-func version() string {
-	v := "(unknown)"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		v = bi.Main.Version
-	}
-	using, available := diff.MatMulKernels()
-	s := "runner " + v + " (" + runtime.Version() + ")\nmatrix products: " + using
-	if len(available) > 0 {
-		s += "\nkernels on this machine (RUNNER_GEMM=NAME picks one; all give the same bits): " + strings.Join(available, ", ")
-	}
-	return s
-}
-
 func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	var o options
 	cmd := &cobra.Command{
@@ -163,8 +146,6 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Version = version()
-	cmd.SetVersionTemplate("{{.Version}}\n")
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "write all reports into `DIR` (default: reports/ beside each experiment file)")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming every report that is missing or differs from a fresh run")

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/ops"
@@ -278,7 +279,7 @@ func compareReference(ref *spec.Reference, g *Gradient, matrices []*spec.Matrix)
 		return nil
 	}
 	out := &Reference{Source: ref.Source, Decimals: ref.Decimals}
-	tol := 0.5*math.Pow(10, -float64(ref.Decimals)) + 1e-12
+	tol := 0.5*fmath.Pow(10, -float64(ref.Decimals)) + 1e-12
 	row := func(what string, printed, computed *mat.Dense) {
 		diff := 0.0
 		r, c := printed.Dims()

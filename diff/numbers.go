@@ -6,6 +6,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // number is arithmetic that an expression can be evaluated in. Each kind
@@ -163,7 +164,7 @@ func powConst(a dual, p float64) dual {
 	if p == 0 {
 		return dual{1, 0}
 	}
-	return dual{math.Pow(a.v, p), p * math.Pow(a.v, p-1) * a.d}
+	return dual{fmath.Pow(a.v, p), p * fmath.Pow(a.v, p-1) * a.d}
 }
 
 // pow is aᵇ: d(aᵇ) = b·aᵇ⁻¹·da + aᵇ·ln a·db (the second term only when b
@@ -206,7 +207,7 @@ func (a hyper) powc(p float64) hyper {
 	case 1:
 		return a
 	}
-	return a.lift(math.Pow(a.v, p), p*math.Pow(a.v, p-1), p*(p-1)*math.Pow(a.v, p-2))
+	return a.lift(fmath.Pow(a.v, p), p*fmath.Pow(a.v, p-1), p*(p-1)*fmath.Pow(a.v, p-2))
 }
 func (a hyper) pow(b hyper) hyper {
 	if b.d1 == 0 && b.d2 == 0 && b.d12 == 0 {
@@ -214,7 +215,7 @@ func (a hyper) pow(b hyper) hyper {
 	}
 	l := a.lift(math.Log(a.v), 1/a.v, -1/(a.v*a.v))
 	e := b.mul(l)
-	x := math.Exp(e.v)
+	x := fmath.Exp(e.v)
 	return e.lift(x, x, x)
 }
 func (a hyper) call(f *funcs.Func, p []float64, _ float64) hyper {
@@ -233,7 +234,7 @@ func (a cnum) div(b cnum) cnum     { return a / b }
 func (a cnum) neg() cnum           { return -a }
 func (a cnum) re() float64         { return real(a) }
 func (a cnum) powc(p float64) cnum { return cnum(funcs.CPow(complex128(a), p)) }
-func (a cnum) pow(b cnum) cnum     { return cnum(cmplx.Exp(complex128(b) * cmplx.Log(complex128(a)))) }
+func (a cnum) pow(b cnum) cnum     { return cnum(fmath.CExp(complex128(b) * cmplx.Log(complex128(a)))) }
 func (a cnum) call(f *funcs.Func, p []float64, _ float64) cnum {
 	return cnum(f.C(complex128(a), p))
 }

@@ -27,6 +27,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/diff/fd"
+
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // Kind is how a method takes a first derivative.
@@ -244,7 +246,7 @@ func Apply(form fd.Formula, f func(float64) float64, x, h float64) float64 {
 	for _, pt := range form.Stencil {
 		d += pt.Coeff * f(x+h*pt.Loc)
 	}
-	return d / math.Pow(h, float64(form.Derivative))
+	return d / fmath.Pow(h, float64(form.Derivative))
 }
 
 // Extrapolate combines D(h/2ᵏ), k = 0…n−1 (n = RichardsonLevels), for a

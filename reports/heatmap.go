@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/method"
 )
 
@@ -187,7 +188,7 @@ func GradientHeatmap(g *diff.Gradient, m *diff.MatrixGradient) ([]byte, error) {
 				lo, hi = lo-1, hi+1
 			}
 			em := &ramp{stops: errorStops, min: lo, max: hi}
-			exp := func(v float64) string { return expLabel(math.Pow(10, v)) }
+			exp := func(v float64) string { return expLabel(fmath.Pow(10, v)) }
 			panels = append(panels, panel{p: matrixPanel("|numeric − exact|, log scale", errs, em, exp), bar: colourBar(em, "", expTicks{})})
 			title += "; on the right, where the numeric check is least accurate"
 		}

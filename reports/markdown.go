@@ -15,6 +15,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
@@ -165,7 +166,7 @@ func Markdown(r *diff.Results) []byte {
 		{"tolerance", tolText(r.Settings.Tolerance)},
 	}
 	if len(r.Matrices) > 0 {
-		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator, np.random.seed)", r.Seed)})
+		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator, np.random.seed; about 1 normal draw in 3,000 differs from NumPy's in the last bit, see the README)", r.Seed)})
 		for _, m := range r.Matrices {
 			rr, cc := m.Value.Dims()
 			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, m.Source)})
@@ -196,7 +197,11 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	none := !method.Get(f.Settings.Method).Numeric()
 	if f.Kind == "chain" {
 		fmt.Fprintf(b, "## %s(x) = %s\n\n", f.Name, "`"+f.Src+"`")
-		fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		if len(f.Links) == 1 {
+			fmt.Fprintf(b, "A chain of one link: %s. ", "`"+f.Links[0]+"`")
+		} else {
+			fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		}
 		if none {
 			b.WriteString("Each link column is that link's exact derivative at its own input; their product is the exact derivative.\n\n")
 		} else {
@@ -615,7 +620,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		}
 		fmt.Fprintf(b, "### Compared with %s\n\n", src)
 		fmt.Fprintf(b, "Printed to %d decimals; a computed value agrees when it is within half a unit of the last printed decimal (%g).\n\n",
-			ref.Decimals, 0.5*math.Pow(10, -float64(ref.Decimals)))
+			ref.Decimals, 0.5*fmath.Pow(10, -float64(ref.Decimals)))
 		var rr [][]string
 		for _, row := range ref.Rows {
 			agrees := "yes"

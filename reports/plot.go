@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/method"
 )
 
@@ -274,7 +275,7 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 			h0, e0 := pts[0].X, pts[0].Y
 			var rx, ry []float64
 			for _, h := range st.Steps {
-				if e := e0 * math.Pow(h/h0, q); e >= floorErr {
+				if e := e0 * fmath.Pow(h/h0, q); e >= floorErr {
 					rx, ry = append(rx, h), append(ry, e)
 				}
 			}

@@ -15,6 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // The plots' style, in one place: the Okabe–Ito palette (Okabe and Ito,
@@ -113,7 +115,7 @@ func roundStep(a, b float64) float64 {
 	if !(span > 0) || math.IsInf(span, 0) {
 		return 0
 	}
-	e := math.Pow(10, math.Floor(math.Log10(span/7)))
+	e := fmath.Pow(10, math.Floor(math.Log10(span/7)))
 	for _, m := range []float64{1, 2, 5, 10, 20} {
 		if s := m * e; span/s <= 6.999 {
 			return s
@@ -156,7 +158,7 @@ func (decades) Ticks(a, b float64) []plot.Tick {
 	lo, hi := int(math.Floor(math.Log10(a))), int(math.Ceil(math.Log10(b)))
 	every := max(1, (hi-lo+7)/8)
 	for k := lo; k <= hi; k++ {
-		v := math.Pow(10, float64(k))
+		v := fmath.Pow(10, float64(k))
 		if v < a || v > b {
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/method"
 )
 
@@ -167,7 +168,7 @@ func (s *Study) Steps() []float64 {
 	n := int(math.Round(math.Log10(s.From/s.To)*float64(s.PerDecade))) + 1
 	out := make([]float64, n)
 	for k := range out {
-		out[k] = s.From * math.Pow(10, -float64(k)/float64(s.PerDecade))
+		out[k] = s.From * fmath.Pow(10, -float64(k)/float64(s.PerDecade))
 	}
 	return out
 }
