@@ -137,9 +137,8 @@ func parseUnsafe(path string, src []byte, opts Options) (*spec.Experiment, error
 		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", len(src), MaxFileBytes)}}
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		l.yamlError(err)
-		return nil, l.errs
+	if err := l.decodeStrict(src, &doc); err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: "the file is empty: expected a mapping with at least one of functions, chains or gradients"}}
@@ -664,6 +663,9 @@ func (l *loader) item(n *yaml.Node, kind string, base spec.Settings, keys []stri
 	return f, it, true
 }
 
+// MaxStudySteps is the most steps a step study may take.
+const MaxStudySteps = 200
+
 // study reads a step study: {at: X, from: 1e-1, to: 1e-13, per_decade: 2,
 // methods: [...]}.
 func (l *loader) study(n *yaml.Node, what string) *spec.Study {
@@ -708,9 +710,13 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 		st.PerDecade = int(v)
 		good = good && ok
 	}
-	if good && len(st.Steps()) > 200 {
-		l.errf(n, "%s: study: %d steps is more than the limit of 200", what, len(st.Steps()))
-		good = false
+	if good {
+		// the count from the logarithms, before Steps allocates it: from
+		// 1e300 to 1e-300 is 600 decades
+		if k := (math.Log10(st.From) - math.Log10(st.To)) * float64(st.PerDecade); !(k+1 <= MaxStudySteps) {
+			l.errf(n, "%s: study: %.0f steps is more than the limit of %d", what, math.Round(k)+1, MaxStudySteps)
+			good = false
+		}
 	}
 	if ms := f["methods"]; ms != nil {
 		if ms.Kind != yaml.SequenceNode || len(ms.Content) == 0 {
@@ -769,6 +775,9 @@ func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
 		return nil
 	}
 	fn.Points = pts
+	if !l.scalarBudget(f["at"], "function "+name, it, len(pts), len(vars), nodes(tree)) {
+		return nil
+	}
 	return fn
 }
 
@@ -806,6 +815,13 @@ func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
 	}
 	pts, ok := l.points(f["at"], []string{"x"}, "chain "+name, "", 0)
 	if !ok || !good {
+		return nil
+	}
+	size := 0
+	for _, ln := range c.Links {
+		size += nodes(ln.Expr)
+	}
+	if !l.scalarBudget(f["at"], "chain "+name, it, len(pts), 1, size) {
 		return nil
 	}
 	c.Points = mem.Make[float64](len(pts))

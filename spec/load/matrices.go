@@ -462,6 +462,9 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 			return nil
 		}
 	}
+	if !l.gradientBudget(f["expr"], g, shapes) {
+		return nil
+	}
 	return g
 }
 
