@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -83,6 +84,10 @@ type options struct {
 	check               bool
 	maxPoints           int
 	maxElements         int
+	maxDerivatives      int
+	maxCost             float64
+	roots               []string
+	timeout             time.Duration
 }
 
 func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
@@ -134,8 +139,16 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			if o.jobs < 1 {
 				return fmt.Errorf("-j: expected at least 1 worker, found %d", o.jobs)
 			}
+			if o.timeout <= 0 {
+				return fmt.Errorf("--timeout: expected a positive duration such as 5m, found %v", o.timeout)
+			}
+			limits, err := limitsFrom(v)
+			if err != nil {
+				return err
+			}
 			r := &run{stdout: stdout, stderr: stderr, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
-				opts: load.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
+				roots: o.roots, timeout: o.timeout, opts: limits}
+			r.opts.Defaults, r.opts.Roots = defaults, o.roots
 			*status = r.all(files)
 			return nil
 		},
@@ -150,6 +163,10 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.StringVar(&o.shard, "shard", "", "run only the `K/N`-th share of the files (every N-th file from the K-th, in sorted order), to split a suite across CI jobs")
 	f.IntVar(&o.maxPoints, "max-points", load.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", load.DefaultOptions.MaxElements, "the most elements one matrix may have")
+	f.IntVar(&o.maxDerivatives, "max-derivatives", load.DefaultOptions.MaxDerivatives, "the most derivative values (CSV rows) one function or chain may have")
+	f.Float64Var(&o.maxCost, "max-cost", load.DefaultOptions.MaxCost, "the most floating-point operations, estimated before the work, one item may take")
+	f.StringArrayVar(&o.roots, "root", nil, "also allow data paths inside `DIR` (default root: the experiment file's git work tree, else its folder); repeatable")
+	f.DurationVar(&o.timeout, "timeout", DefaultTimeout, "give up on a file that takes longer than this (reported as failed)")
 	f.SortFlags = false
 	cmd.AddCommand(&cobra.Command{
 		Use:   "functions",
@@ -193,13 +210,16 @@ func loadConfig(cmd *cobra.Command, path string) (*viper.Viper, error) {
 		}
 		for _, k := range v.AllKeys() {
 			switch k {
-			case "method", "step", "rtol", "atol", "out", "max-points", "max-elements":
+			case "method", "step", "rtol", "atol", "out", "max-points", "max-elements", "max-derivatives", "max-cost":
 			default:
-				return nil, fmt.Errorf("config file %s: unknown key %q (expected method, step, rtol, atol, out, max-points, max-elements)", path, k)
+				return nil, fmt.Errorf("config file %s: unknown key %q (expected method, step, rtol, atol, out, max-points, max-elements, max-derivatives, max-cost)", path, k)
 			}
 		}
+		if err := configOnlyLowers(cmd, v, path); err != nil {
+			return nil, err
+		}
 	}
-	for _, k := range []string{"out", "max-points", "max-elements"} {
+	for _, k := range []string{"out", "max-points", "max-elements", "max-derivatives", "max-cost"} {
 		if err := v.BindPFlag(k, cmd.Flags().Lookup(k)); err != nil {
 			return nil, err
 		}
@@ -286,6 +306,8 @@ func expand(args []string) ([]string, error) {
 }
 
 type run struct {
+	roots          []string
+	timeout        time.Duration
 	stdout, stderr io.Writer
 	progress       io.Writer // the terminal for a progress bar, or nil
 	out            string
@@ -302,6 +324,11 @@ func (r *run) all(files []string) int {
 		dir         string
 	}
 	results := make([]result, len(files))
+	plan := r.plan(files)
+	if !r.check {
+		defer onInterrupt(r.stderr)()
+		r.removeStale(plan)
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	var done atomic.Int64
@@ -312,7 +339,12 @@ func (r *run) all(files []string) int {
 			defer wg.Done()
 			for i := range jobs {
 				res := &results[i]
-				res.status, res.dir = r.one(files[i], &res.out, &res.errOut)
+				if j := plan[i]; j.err != "" {
+					fmt.Fprintln(&res.errOut, j.err)
+					res.status = ExitInvalid
+				} else {
+					res.status, res.dir = r.watched(j, &res.out, &res.errOut)
+				}
 				bar.set(int(done.Add(1)))
 			}
 		}()
@@ -359,13 +391,18 @@ func (r *run) index(dir string) int {
 	}
 	p := filepath.Join(dir, reports.IndexFile)
 	if r.check {
-		old, err := os.ReadFile(p)
+		quote, err := checkTarget(p, load.DefaultRoot(p, r.roots...))
+		if errors.Is(err, errNotRead) {
+			fmt.Fprintf(r.stderr, "%s: %v\n", p, err)
+			return ExitInvalid
+		}
+		old := readPrefix(p, int64(len(data))+1)
 		switch {
 		case err != nil:
 			fmt.Fprintf(r.stderr, "%s: missing\n", p)
 			return ExitFailed
 		case !bytes.Equal(old, data):
-			fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, firstDifference(old, data))
+			fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, staleLine(quote, old, data))
 			return ExitFailed
 		}
 		return ExitOK
@@ -388,7 +425,9 @@ func (r *run) apply(s *spec.Settings) {
 
 // one runs one experiment file, writing what it says to stdout and stderr;
 // it returns the exit status and the reports folder it wrote (or checked).
-func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
+func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
+	path := j.path
+	j.doing("reading and checking the file")
 	e, err := load.Load(path, r.opts)
 	if err != nil {
 		var es spec.Errors
@@ -415,11 +454,9 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		}
 		r.apply(&g.Settings)
 	}
+	j.doing("computing the derivatives")
 	res := diff.Run(e)
-	dir := r.out
-	if dir == "" {
-		dir = filepath.Join(filepath.Dir(path), "reports")
-	}
+	dir := j.dir
 	status := ExitOK
 	c := res.Count()
 	if c.Failed() {
@@ -427,42 +464,40 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		reportFailures(stderr, e, res)
 	}
 	files := reports.Render(res)
+	if msg := sameNames(files); msg != "" {
+		fmt.Fprintf(stderr, "%s: %s\n", path, msg)
+		return ExitInvalid, ""
+	}
 	if r.check {
+		j.doing("comparing the reports")
 		for _, f := range files {
 			p := filepath.Join(dir, f.Name)
-			same, err := reports.Same(p, f)
+			quote, err := checkTarget(p, j.root)
+			if errors.Is(err, errNotRead) {
+				fmt.Fprintf(stderr, "%s: %v\n", p, err)
+				status = ExitInvalid
+				continue
+			}
+			same := false
+			if err == nil {
+				same, err = reports.Same(p, f)
+			}
 			switch {
 			case err != nil:
 				fmt.Fprintf(stderr, "%s: missing (run runner %s to write it)\n", p, path)
-				status = ExitFailed
+				status = max(status, ExitFailed)
 			case !same:
-				old, _ := os.ReadFile(p)
-				fmt.Fprintf(stderr, "%s: stale: %s\n", p, firstDifference(old, f.Bytes()))
-				status = ExitFailed
+				fresh := f.Bytes()
+				fmt.Fprintf(stderr, "%s: stale: %s\n", p, staleLine(quote, readPrefix(p, int64(len(fresh))+1), fresh))
+				status = max(status, ExitFailed)
 			}
 		}
 		return status, dir
 	}
-	// the files are written at once, so that one file's wait for the disk
-	// (fsync) overlaps the formatting of the next
-	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	for i, f := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = reports.WriteFileAtomic(filepath.Join(dir, f.Name), f)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: cannot write the report: %v\n", filepath.Join(dir, files[i].Name), err)
-			status = ExitInvalid
-		}
-	}
-	if status == ExitInvalid {
-		return status, dir
+	j.doing("writing the reports")
+	if err := reports.WriteSet(dir, files, j.commit); err != nil {
+		fmt.Fprintf(stderr, "%s: cannot write the reports (the earlier ones are left as they were): %v\n", path, err)
+		return ExitInvalid, dir
 	}
 	fmt.Fprintf(stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))
 	return status, dir

@@ -3,10 +3,12 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // IndexFile is the name of a reports folder's index.
@@ -28,9 +30,9 @@ func Index(dir string) ([]byte, error) {
 		if name == IndexFile {
 			continue
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
+		b, ok := readHead(p)
+		if !ok {
+			continue // not a report of the runner's: a symlink, a folder, a FIFO
 		}
 		title, summary := "", ""
 		for _, line := range strings.Split(string(b), "\n") {
@@ -56,6 +58,26 @@ func Index(dir string) ([]byte, error) {
 		"Regenerate them with `runner` on the experiment files; `runner --check` tells whether they are current.\n\n")
 	table(&b, []string{"experiment", "title", "status", "derivatives"}, []bool{false, false, false, false}, rows)
 	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n'), nil
+}
+
+// readHead reads the first 64 KiB of the regular file at path (a
+// report's title and summary come first), refusing a symlink, a folder, a
+// device or a FIFO without opening it for a blocking read.
+func readHead(path string) ([]byte, bool) {
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	return b, err == nil
 }
 
 func escapeTitle(s string) string { return strings.ReplaceAll(s, "|", "/") }
