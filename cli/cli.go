@@ -456,6 +456,9 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 	}
 	j.doing("computing the derivatives")
 	res := diff.Run(e)
+	if j.state.Load() == givenUp {
+		return ExitFailed, "" // the watchdog has reported it; touch nothing
+	}
 	dir := j.dir
 	status := ExitOK
 	c := res.Count()
