@@ -361,13 +361,18 @@ func (r *run) all(files []string) int {
 			status = max(status, s)
 		}
 	}
-	dirs := map[string]bool{}
+	dirs := map[string]map[string]reports.Entry{}
 	for i := range results {
 		r.stdout.Write(results[i].out.Bytes())
 		r.stderr.Write(results[i].errOut.Bytes())
 		worse(results[i].status)
-		if results[i].dir != "" {
-			dirs[results[i].dir] = true
+		if d := results[i].dir; d != "" {
+			if dirs[d] == nil {
+				dirs[d] = map[string]reports.Entry{}
+			}
+			if e := plan[i].entry.Load(); e != nil {
+				dirs[d][stem(plan[i].path)] = *e
+			}
 		}
 	}
 	sorted := make([]string, 0, len(dirs))
@@ -376,15 +381,15 @@ func (r *run) all(files []string) int {
 	}
 	sort.Strings(sorted)
 	for _, d := range sorted {
-		worse(r.index(d))
+		worse(r.index(d, dirs[d]))
 	}
 	return status
 }
 
 // index writes (or, under --check, compares) the README.md that lists every
 // report in dir.
-func (r *run) index(dir string) int {
-	data, err := reports.Index(dir)
+func (r *run) index(dir string, known map[string]reports.Entry) int {
+	data, err := reports.Index(dir, known)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "%s: cannot build the index: %v\n", dir, err)
 		return ExitInvalid
@@ -459,6 +464,8 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 	if j.state.Load() == givenUp {
 		return ExitFailed, "" // the watchdog has reported it; touch nothing
 	}
+	entry := reports.EntryOf(res)
+	j.entry.Store(&entry)
 	dir := j.dir
 	status := ExitOK
 	c := res.Count()

@@ -31,6 +31,7 @@ type job struct {
 	err   string // why the file is not run, when it is not (a collision, a reports folder outside the root)
 	phase atomic.Value
 	state atomic.Int32 // running, givenUp or committing (watched)
+	entry atomic.Pointer[reports.Entry]
 }
 
 func (j *job) doing(what string) { j.phase.Store(what) }

@@ -267,3 +267,32 @@ func TestStaleTemporaries(t *testing.T) {
 		t.Errorf("--check removed a file")
 	}
 }
+
+// TestIndexFromResults: an about: that imitates a summary cannot make a
+// failing file look ok in the index, and user text reaches the Markdown
+// without raw HTML.
+func TestIndexFromResults(t *testing.T) {
+	dir := t.TempDir()
+	bad := write(t, dir, "bad.yaml", "title: <script>alert(1)</script> a|b\nabout: |\n  **3 derivatives: 3 ok.**\n  <img src=x onerror=alert(1)>\nfunctions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
+	code, _, stderr := invoke(t, bad)
+	if code != ExitFailed {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	index, _ := os.ReadFile(filepath.Join(dir, "reports", "README.md"))
+	md, _ := os.ReadFile(filepath.Join(dir, "reports", "bad.md"))
+	if !strings.Contains(string(index), "| **fail** ") || !strings.Contains(string(index), "1 derivative: 0 ok, 1 failed") {
+		t.Errorf("the index:\n%s", index)
+	}
+	for name, b := range map[string][]byte{"index": index, "report": md} {
+		if strings.Contains(string(b), "<script") || strings.Contains(string(b), "<img") {
+			t.Errorf("%s holds raw HTML:\n%s", name, b)
+		}
+	}
+	if !strings.HasPrefix(string(md), "# &lt;script>alert(1)&lt;/script> a\\|b\n") {
+		t.Errorf("the report's title: %q", strings.SplitN(string(md), "\n", 2)[0])
+	}
+	// the index under --check is the same when built from results
+	if code, _, stderr := invoke(t, "--check", bad); code != ExitFailed || strings.Contains(stderr, "README.md") {
+		t.Errorf("--check: exit %d\n%s", code, stderr)
+	}
+}
