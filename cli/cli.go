@@ -51,14 +51,21 @@ Settings, strongest first:
   1. flags (--method, --step override every file and every item)
   2. the experiment file (numeric:, tolerance:, per file and per item)
   3. environment: RUNNER_METHOD, RUNNER_STEP, RUNNER_RTOL, RUNNER_ATOL,
-     RUNNER_OUT, RUNNER_MAX_POINTS, RUNNER_MAX_ELEMENTS
+     RUNNER_OUT, RUNNER_MAX_POINTS, RUNNER_MAX_ELEMENTS,
+     RUNNER_MAX_DERIVATIVES, RUNNER_MAX_COST
   4. the config file: ./runner.yaml, or --config FILE (keys: method, step,
-     rtol, atol, out, max-points, max-elements)
+     rtol, atol, out, max-points, max-elements, max-derivatives, max-cost;
+     it may only lower the limits, and its out: stays inside its root)
   5. built-in defaults: central differences, h = 0.001, rtol 1e-5, atol 1e-7
 
 Exit status: 0 all good; 1 a value outside tolerance, or stale reports
-under --check; 2 an invalid experiment file or a misused command. An
-invalid file never stops the others.`
+under --check, or a file past --timeout; 2 an invalid experiment file or a
+misused command. An invalid file never stops the others.
+
+Experiment files are untrusted input: data paths stay inside the root (the
+file's git work tree, else its folder; --root widens it), only regular
+files are read, errors never quote data files, and every budget is checked
+before the work. See "Running on untrusted pull requests" in the README.`
 
 // Execute runs the command with args (without the program name) and returns
 // the exit status.
@@ -204,9 +211,12 @@ func loadConfig(cmd *cobra.Command, path string) (*viper.Viper, error) {
 		}
 	}
 	if path != "" {
-		v.SetConfigFile(path)
-		if err := v.ReadInConfig(); err != nil {
-			return nil, fmt.Errorf("config file %s: %v", path, err)
+		src, err := readConfig(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.ReadConfig(bytes.NewReader(src)); err != nil {
+			return nil, fmt.Errorf("config file %s: invalid YAML", path)
 		}
 		for _, k := range v.AllKeys() {
 			switch k {
@@ -215,7 +225,7 @@ func loadConfig(cmd *cobra.Command, path string) (*viper.Viper, error) {
 				return nil, fmt.Errorf("config file %s: unknown key %q (expected method, step, rtol, atol, out, max-points, max-elements, max-derivatives, max-cost)", path, k)
 			}
 		}
-		if err := configOnlyLowers(cmd, v, path); err != nil {
+		if err := configOnlyLowers(cmd, src, path); err != nil {
 			return nil, err
 		}
 	}

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -20,12 +23,11 @@ var limitKeys = []string{"max-points", "max-elements", "max-derivatives", "max-c
 // change as easily as an experiment file: it may lower a limit below its
 // built-in default, not raise it, and its out: may not lead out of the
 // root of the config file (its git work tree, else its folder).
-func configOnlyLowers(cmd *cobra.Command, v *viper.Viper, path string) error {
+func configOnlyLowers(cmd *cobra.Command, src []byte, path string) error {
 	cv := viper.New()
 	cv.SetConfigType("yaml")
-	cv.SetConfigFile(path)
-	if err := cv.ReadInConfig(); err != nil {
-		return fmt.Errorf("config file %s: %v", path, err)
+	if err := cv.ReadConfig(bytes.NewReader(src)); err != nil {
+		return fmt.Errorf("config file %s: invalid YAML", path)
 	}
 	for _, k := range limitKeys {
 		if !cv.IsSet(k) {
@@ -48,6 +50,30 @@ func configOnlyLowers(cmd *cobra.Command, v *viper.Viper, path string) error {
 		}
 	}
 	return nil
+}
+
+// maxConfigBytes is the most of a config file read.
+const maxConfigBytes = 1 << 20
+
+// readConfig reads the config file at path as the runner reads experiment
+// files: a regular file, or a symlink to one inside its root, at most
+// maxConfigBytes; errors quote nothing of it.
+func readConfig(path string) ([]byte, error) {
+	if st, err := os.Lstat(path); err == nil && st.Mode()&os.ModeSymlink != 0 {
+		root := load.DefaultRoot(path)
+		if real, err := filepath.EvalSymlinks(path); err != nil || !root.Contains(resolveExisting(real)) {
+			return nil, fmt.Errorf("config file %s: is a symlink that leads out of the root %s: not read", path, root[0])
+		}
+	}
+	src, err := load.ReadLimited(path, maxConfigBytes)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("config file %s: cannot read: %v", path, err)
+	}
+	return src, nil
 }
 
 // limitsFrom reads the budgets: flag over environment over config file

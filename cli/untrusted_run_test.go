@@ -3,12 +3,15 @@
 package cli
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestReportsSymlinkOut: a committed reports symlink that leads out of the
@@ -140,6 +143,17 @@ func TestConfigOnlyLowers(t *testing.T) {
 	t.Setenv("RUNNER_MAX_POINTS", "3")
 	if code, _, stderr := invoke(t, "--config", cfg, filepath.Join(exps, "three.yaml")); code != ExitOK {
 		t.Errorf("environment raises: exit %d\n%s", code, stderr)
+	}
+	// a config file that is a symlink out, or a device, is not read
+	os.Remove(cfg)
+	os.Symlink(filepath.Join(base, "outside", "secret.yaml"), cfg)
+	code, stdout, stderr := invoke(t, "--config", cfg, g)
+	if code != ExitInvalid || !strings.Contains(stderr, "is a symlink that leads out of the root") {
+		t.Errorf("config symlink out: exit %d\n%s", code, stderr)
+	}
+	assertNoSecret(t, "config symlink", stdout, stderr)
+	if code, _, stderr := invoke(t, "--config", "/dev/zero", g); code != ExitInvalid || !strings.Contains(stderr, "not a regular file") {
+		t.Errorf("config /dev/zero: exit %d\n%s", code, stderr)
 	}
 }
 
@@ -294,5 +308,52 @@ func TestIndexFromResults(t *testing.T) {
 	// the index under --check is the same when built from results
 	if code, _, stderr := invoke(t, "--check", bad); code != ExitFailed || strings.Contains(stderr, "README.md") {
 		t.Errorf("--check: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestInterruptRemovesTemporaries runs the command in a child process,
+// interrupts it (SIGINT) while it writes a long report, and checks that
+// it exits 130 leaving no temporary and no partial report.
+func TestInterruptRemovesTemporaries(t *testing.T) {
+	if os.Getenv("RUNNER_TEST_CHILD") != "" {
+		os.Exit(Execute(strings.Fields(os.Getenv("RUNNER_TEST_CHILD")), os.Stdout, os.Stderr))
+	}
+	if testing.Short() {
+		t.Skip("writes a long report")
+	}
+	dir := t.TempDir()
+	p := write(t, dir, "long.yaml", "explain: false\nfunctions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1, count: 3000000}}}\n")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInterruptRemovesTemporaries$")
+	cmd.Env = append(os.Environ(), "RUNNER_TEST_CHILD="+p)
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rep := filepath.Join(dir, "reports")
+	seen := false
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && !seen; time.Sleep(2 * time.Millisecond) {
+		entries, _ := os.ReadDir(rep)
+		for _, e := range entries {
+			seen = seen || strings.Contains(e.Name(), ".tmp-")
+		}
+	}
+	if !seen {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Skip("the child finished before a temporary was seen")
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("exit %v, want 130\n%s", err, errb.String())
+	}
+	entries, _ := os.ReadDir(rep)
+	for _, e := range entries {
+		t.Errorf("left in reports/: %s", e.Name())
+	}
+	if !strings.Contains(errb.String(), "temporary files removed") {
+		t.Errorf("stderr: %s", errb.String())
 	}
 }
