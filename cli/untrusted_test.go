@@ -108,6 +108,34 @@ func vars22() string {
 	return "functions:\n  - name: f\n    expr: " + strings.Join(vs, "+") + "\n    order: 2\n    at: {" + strings.Join(at, ", ") + "}\n"
 }
 
+// sumOf is an experiment file of L = sum(X), X the matrix form given.
+func sumOf(form string) string {
+	return "matrices:\n  X: {" + form + "}\ngradients:\n  - {name: L, expr: sum(X)}\n"
+}
+
+// where names a file in the tree untrustedTree makes.
+type where func(base, repo string) string
+
+func outsideFile(name string) where {
+	return func(base, repo string) string { return filepath.Join(base, "outside", name) }
+}
+
+func repoFile(name string) where {
+	return func(base, repo string) string { return filepath.Join(repo, name) }
+}
+
+func abs(path string) where { return func(string, string) string { return path } }
+
+// link is a probe's setup: a symlink called name in the experiments folder
+// that points at target.
+func link(target where, name string) func(t *testing.T, base, repo, exps string) {
+	return func(t *testing.T, base, repo, exps string) {
+		if err := os.Symlink(target(base, repo), filepath.Join(exps, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestUntrustedCatalogue runs the probes of issue 16 one at a time, each as
 // x.yaml beside a good file in a git work tree, with a secret in the
 // environment and in files outside the tree. Each probe asks for its exit
@@ -127,85 +155,67 @@ func TestUntrustedCatalogue(t *testing.T) {
 		mark  string // "": any column
 		msg   string
 	}{
-		{name: "csv absolute /proc/self/environ", src: "matrices:\n  X: {csv: /proc/self/environ}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv absolute /proc/self/environ", src: sumOf("csv: /proc/self/environ"),
 			code: 2, line: 2, mark: "/proc", msg: "/proc/self/environ is an absolute path"},
-		{name: "csv /dev/zero", src: "matrices:\n  X: {csv: /dev/zero}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv /dev/zero", src: sumOf("csv: /dev/zero"),
 			code: 2, line: 2, mark: "/dev", msg: "/dev/zero is an absolute path"},
-		{name: "csv climbs out", src: "matrices:\n  X: {csv: ../../outside/secret.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv climbs out", src: sumOf("csv: ../../outside/secret.csv"),
 			code: 2, line: 2, mark: "../", msg: "../../outside/secret.csv climbs out of the root"},
-		{name: "csv climbs out and back", src: "matrices:\n  X: {csv: ../../repo/../outside/secret.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv climbs out and back", src: sumOf("csv: ../../repo/../outside/secret.csv"),
 			code: 2, line: 2, mark: "../", msg: "climbs out of the root"},
-		{name: "csv climbs out to nothing", src: "matrices:\n  X: {csv: ../../outside/none.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv climbs out to nothing", src: sumOf("csv: ../../outside/none.csv"),
 			code: 2, line: 2, mark: "../", msg: "climbs out of the root"},
-		{name: "csv symlink out", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink(filepath.Join(base, "outside", "secret.csv"), filepath.Join(exps, "link.csv"))
-		}, src: "matrices:\n  X: {csv: link.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv symlink out", setup: link(outsideFile("secret.csv"), "link.csv"), src: sumOf("csv: link.csv"),
 			code: 2, line: 2, mark: "link", msg: "link.csv leads out of the root"},
-		{name: "csv symlinked folder out", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink(filepath.Join(base, "outside", "dir"), filepath.Join(exps, "data"))
-		}, src: "matrices:\n  X: {csv: data/secret.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv symlinked folder out", setup: link(outsideFile("dir"), "data"), src: sumOf("csv: data/secret.csv"),
 			code: 2, line: 2, mark: "data", msg: "data/secret.csv leads out of the root"},
-		{name: "csv symlinked folder out, missing file", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink(filepath.Join(base, "outside", "dir"), filepath.Join(exps, "data"))
-		}, src: "matrices:\n  X: {csv: data/none.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv symlinked folder out, missing file", setup: link(outsideFile("dir"), "data"), src: sumOf("csv: data/none.csv"),
 			code: 2, line: 2, mark: "data", msg: "data/none.csv leads out of the root"},
-		{name: "csv symlink to /proc/self/environ", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink("/proc/self/environ", filepath.Join(exps, "env.csv"))
-		}, src: "matrices:\n  X: {csv: env.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv symlink to /proc/self/environ", setup: link(abs("/proc/self/environ"), "env.csv"), src: sumOf("csv: env.csv"),
 			code: 2, line: 2, mark: "env", msg: "env.csv leads out of the root"},
-		{name: "csv symlink to /dev/zero", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink("/dev/zero", filepath.Join(exps, "zero.csv"))
-		}, src: "matrices:\n  X: {csv: zero.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "csv symlink to /dev/zero", setup: link(abs("/dev/zero"), "zero.csv"), src: sumOf("csv: zero.csv"),
 			code: 2, line: 2, mark: "zero", msg: "zero.csv leads out of the root"},
 		{name: "csv is a FIFO", setup: func(t *testing.T, base, repo, exps string) {
 			if err := syscall.Mkfifo(filepath.Join(exps, "fifo.csv"), 0o644); err != nil {
 				t.Skip("no FIFOs here:", err)
 			}
-		}, src: "matrices:\n  X: {csv: fifo.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("csv: fifo.csv"),
 			code: 2, line: 2, mark: "fifo", msg: "cannot read fifo.csv: is a named pipe (FIFO), not a regular file"},
 		{name: "csv inside the root is never quoted", setup: func(t *testing.T, base, repo, exps string) {
 			write(t, exps, "m.csv", "1,2\n"+secret+",3\n")
-		}, src: "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("csv: m.csv"),
 			code: 2, file: "m.csv", line: 2, mark: secret, msg: "row 2, column 1: expected a finite number"},
 		{name: "csv field too long", setup: func(t *testing.T, base, repo, exps string) {
 			write(t, exps, "m.csv", "1,"+strings.Repeat("9", 300)+"\n")
-		}, src: "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("csv: m.csv"),
 			code: 2, file: "m.csv", line: 1, mark: "999", msg: "row 1, column 2: a field of more than 256 characters"},
 		{name: "csv longer than its byte cap", setup: func(t *testing.T, base, repo, exps string) {
 			write(t, exps, "m.csv", strings.Repeat("\n", 300)+"1\n")
-		}, src: "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", args: []string{"--max-elements", "4"},
+		}, src: sumOf("csv: m.csv"), args: []string{"--max-elements", "4"},
 			code: 2, line: 2, mark: "m.csv", msg: "m.csv is more than 256 bytes, too large for the limit of 4 elements"},
-		{name: "npy symlink out", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink(filepath.Join(base, "outside", "secret.csv"), filepath.Join(exps, "m.npy"))
-		}, src: "matrices:\n  X: {npy: m.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		{name: "npy symlink out", setup: link(outsideFile("secret.csv"), "m.npy"), src: sumOf("npy: m.npy"),
 			code: 2, line: 2, mark: "m.npy", msg: "m.npy leads out of the root"},
 		{name: "npy header of 4 GB", setup: func(t *testing.T, base, repo, exps string) {
 			write(t, exps, "m.npy", npyHeaderClaim(0xffffffff))
-		}, src: "matrices:\n  X: {npy: m.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("npy: m.npy"),
 			code: 2, line: 2, mark: "m.npy", msg: "m.npy is not a valid .npy file: its header claims 4294967295 bytes"},
 		{name: "npy not npy, content not quoted", setup: func(t *testing.T, base, repo, exps string) {
 			write(t, exps, "m.npy", secret+strings.Repeat("\n", 20))
-		}, src: "matrices:\n  X: {npy: m.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("npy: m.npy"),
 			code: 2, line: 2, mark: "m.npy", msg: "m.npy is not a valid .npy file"},
 		{name: "npy header without its newline", setup: func(t *testing.T, base, repo, exps string) {
 			h := "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }"
 			write(t, exps, "m.npy", "\x93NUMPY\x01\x00"+string([]byte{byte(len(h)), 0})+h+"\x00\x00\x00\x00\x00\x00\xf0\x3f")
-		}, src: "matrices:\n  X: {npy: m.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("npy: m.npy"),
 			code: 2, line: 2, mark: "m.npy", msg: "its header is not the dictionary"},
 		{name: "npy dtype not quoted", setup: func(t *testing.T, base, repo, exps string) {
 			h := "{'descr': '" + secret + "', 'fortran_order': False, 'shape': (1,), }\n"
 			write(t, exps, "m.npy", "\x93NUMPY\x01\x00"+string([]byte{byte(len(h)), 0})+h+"\x00\x00\x00\x00\x00\x00\xf0\x3f")
-		}, src: "matrices:\n  X: {npy: m.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		}, src: sumOf("npy: m.npy"),
 			code: 2, line: 2, mark: "m.npy", msg: "a dtype that is not a plain float64 or float32"},
-		{name: "experiment symlink out", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink(filepath.Join(base, "outside", "secret.yaml"), filepath.Join(exps, "x.yaml"))
-		}, code: 2, msg: "is a symlink that leads out of the root"},
-		{name: "experiment symlink to /dev/zero", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink("/dev/zero", filepath.Join(exps, "x.yaml"))
-		}, code: 2, msg: "is a symlink that leads out of the root"},
-		{name: "experiment symlink inside: nothing quoted", setup: func(t *testing.T, base, repo, exps string) {
-			os.Symlink(filepath.Join(repo, "inside.txt"), filepath.Join(exps, "x.yaml"))
-		}, code: 2, line: 1, msg: `unknown key "…" in the experiment file`},
+		{name: "experiment symlink out", setup: link(outsideFile("secret.yaml"), "x.yaml"), code: 2, msg: "is a symlink that leads out of the root"},
+		{name: "experiment symlink to /dev/zero", setup: link(abs("/dev/zero"), "x.yaml"), code: 2, msg: "is a symlink that leads out of the root"},
+		{name: "experiment symlink inside: nothing quoted", setup: link(repoFile("inside.txt"), "x.yaml"), code: 2, line: 1, msg: `unknown key "…" in the experiment file`},
 		{name: "experiment is a FIFO", setup: func(t *testing.T, base, repo, exps string) {
 			if err := syscall.Mkfifo(filepath.Join(exps, "x.yaml"), 0o644); err != nil {
 				t.Skip("no FIFOs here:", err)
