@@ -5,7 +5,6 @@ package load
 import (
 	"bytes"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,9 +95,6 @@ func FuzzConfine(f *testing.F) {
 		if err != nil {
 			if strings.Contains(err.Error(), "secret") {
 				t.Fatalf("%q: the error quotes a file: %v", rel, err)
-			}
-			if !errors.Is(err, ErrOutside) && !errors.Is(err, fs.ErrNotExist) && filepath.IsAbs(rel) {
-				t.Fatalf("%q: an absolute path refused for another reason: %v", rel, err)
 			}
 			return
 		}
