@@ -51,6 +51,11 @@ func (r *run) plan(files []string) []*job {
 	jobs := make([]*job, len(files))
 	for i, f := range files {
 		j := &job{path: f, root: load.DefaultRoot(f, r.roots...), dir: r.out}
+		if load.Printable(f) != f {
+			j.err = fmt.Sprintf("%q: the file's name holds a control character, which could forge lines of the output; rename it", f)
+			jobs[i] = j
+			continue
+		}
 		if j.dir == "" {
 			j.dir = filepath.Join(filepath.Dir(f), "reports")
 			if real := resolveExisting(j.dir); !j.root.Contains(real) {

@@ -357,3 +357,27 @@ func TestInterruptRemovesTemporaries(t *testing.T) {
 		t.Errorf("stderr: %s", errb.String())
 	}
 }
+
+// TestControlCharacterNames: a file name with a newline cannot forge a
+// line of the output (a CI log's "::error::" command, say): it is refused,
+// named with its control characters escaped; the others run.
+func TestControlCharacterNames(t *testing.T) {
+	dir := t.TempDir()
+	g := write(t, dir, "good.yaml", good)
+	odd := write(t, dir, "x\n::error::forged.yaml", good)
+	code, stdout, stderr := invoke(t, dir)
+	if code != ExitInvalid || !strings.Contains(stderr, `x\n::error::forged.yaml": the file's name holds a control character`) {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	for _, line := range strings.Split(stdout+stderr, "\n") {
+		if strings.HasPrefix(line, "::") {
+			t.Errorf("a forged line: %q", line)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "reports", "good.md")); err != nil {
+		t.Errorf("the good file's report is missing (%s)", g)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "reports", filepath.Base(odd[:len(odd)-5])+".md")); err == nil {
+		t.Errorf("the odd file got a report")
+	}
+}

@@ -257,7 +257,7 @@ func (l *loader) dataPath(n *yaml.Node, what string) (string, string, string, bo
 		}
 		return "", "", "", false
 	}
-	return p, filepath.Join(l.dir, p), real, true
+	return p, filepath.Join(l.dir, Printable(p)), real, true
 }
 
 func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix {

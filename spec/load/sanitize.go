@@ -35,6 +35,18 @@ func sanitize(s string) string {
 	return b.String()
 }
 
+// Printable is s with every control character or invalid byte replaced
+// by '?', for a path that is printed whole (in a file:line:col, say): a
+// name with a newline cannot start a line of the output of its own.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
 // quoted matches what %q (double quotes, escapes) and yaml.v3 (back quotes)
 // put around text taken from a file.
 var quoted = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
