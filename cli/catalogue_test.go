@@ -101,7 +101,7 @@ func TestCatalogue(t *testing.T) {
 		{"study upside down", "functions:\n  - {name: f, expr: x, at: 1, study: {at: 1, from: 1e-9, to: 1e-2}}\n", 2, "{at: 1,", "from (1e-09) must be larger than to (0.01)"},
 		{"study method none", "functions:\n  - {name: f, expr: x, at: 1, study: {at: 1, methods: [none]}}\n", 2, "none", "none takes no numeric derivative"},
 		// data files
-		{"csv not a number", "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "x", `expected a finite number, found "x"`},
+		{"csv not a number", "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "x", "row 2, column 2: expected a finite number"},
 		{"csv ragged", "matrices:\n  X: {csv: r.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "3", "this row has 1 values, the first row has 2"},
 		{"csv empty", "matrices:\n  X: {csv: e.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "e.csv", "e.csv has no numbers"},
 		{"csv is a folder", "matrices:\n  X: {csv: sub}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "sub", "cannot read sub: is a directory"},

@@ -139,27 +139,11 @@ func tolText(t spec.Tolerance) string {
 // Markdown is the results as a report to read on a code host.
 func Markdown(r *diff.Results) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s\n\n", r.Title)
+	fmt.Fprintf(&b, "# %s\n\n", EscapeInline(r.Title))
 	if r.About != "" {
-		b.WriteString(r.About + "\n\n")
+		b.WriteString(EscapeText(r.About) + "\n\n")
 	}
-	c := r.Count()
-	var summary []string
-	summary = append(summary, fmt.Sprintf("%d ok", c.OK))
-	if c.Fail > 0 {
-		summary = append(summary, fmt.Sprintf("%d failed", c.Fail))
-	}
-	if c.Kink > 0 {
-		summary = append(summary, fmt.Sprintf("%d at kinks", c.Kink))
-	}
-	noun := "derivatives"
-	if c.Total == 1 {
-		noun = "derivative"
-	}
-	fmt.Fprintf(&b, "**%d %s: %s.**", c.Total, noun, strings.Join(summary, ", "))
-	if c.RefMismatch > 0 {
-		fmt.Fprintf(&b, " **%d reference values disagree.**", c.RefMismatch)
-	}
+	b.WriteString(summaryLine(r.Count()))
 	b.WriteString("\n\n")
 	rows := [][]string{
 		{"numeric method", methodText(r.Settings)},
@@ -169,7 +153,7 @@ func Markdown(r *diff.Results) []byte {
 		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator, np.random.seed; about 1 normal draw in 3,000 differs from NumPy's in the last bit, see the README)", r.Seed)})
 		for _, m := range r.Matrices {
 			rr, cc := m.Value.Dims()
-			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, m.Source)})
+			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, EscapeInline(m.Source))})
 		}
 	}
 	table(&b, []string{"setting", "value"}, nil, rows)
@@ -614,7 +598,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		table(b, []string{"direction", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, dr)
 	}
 	if ref := g.Reference; ref != nil {
-		src := ref.Source
+		src := EscapeInline(ref.Source)
 		if src == "" {
 			src = "the reference values"
 		}
