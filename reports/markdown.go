@@ -150,7 +150,7 @@ func Markdown(r *diff.Results) []byte {
 		{"tolerance", tolText(r.Settings.Tolerance)},
 	}
 	if len(r.Matrices) > 0 {
-		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator, np.random.seed; about 1 normal draw in 3,000 differs from NumPy's in the last bit, see the README)", r.Seed)})
+		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator; about 1 normal draw in 3,000 differs in the last bit, see the README)", r.Seed)})
 		for _, m := range r.Matrices {
 			rr, cc := m.Value.Dims()
 			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, EscapeInline(m.Source))})
