@@ -126,6 +126,11 @@ func resolveOp(n *Call, op *ops.Op, mode Mode, matrices map[string]bool, used ma
 			}
 			break // too many arguments: said below
 		}
+		if i < len(op.Args) && op.Args[i].Check != nil {
+			if msg := op.Args[i].Check(v); msg != "" {
+				return errorf(a.Pos(), "%s's parameter %s: %s", op.Name, op.Args[i].Name, msg)
+			}
+		}
 		given = append(given, v)
 	}
 	params, msg := op.Fill(len(n.Args), given)

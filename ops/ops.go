@@ -39,6 +39,9 @@ type Arg struct {
 	Kind       Kind
 	Default    float64
 	HasDefault bool
+	// Check, for a Number, says what is wrong with a value given for it
+	// ("" when nothing is); the resolver reports it at the argument.
+	Check func(v float64) string
 }
 
 // Call is one use of an operation: the registry function that Apply maps

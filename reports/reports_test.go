@@ -186,7 +186,9 @@ func TestMatrixLaTeX(t *testing.T) {
 // table's named operations with their signatures.
 func TestFunctionsListsOperations(t *testing.T) {
 	out := string(Functions())
-	for _, want := range []string{"`maximum(A, B)`", "`minimum(A, B)`", "`sum(M)`", "`mean(M)`", "`transpose(M)`"} {
+	for _, want := range []string{"`maximum(A, B)`", "`minimum(A, B)`", "`sum(M, a)`", "`mean(M, a)`", "`transpose(M)`",
+		"`max(M, a)`", "`min(M, a)`", "`var(M, a, ddof)`", "`logsumexp(M, a)`", "`softmax(M, a)`", "`log_softmax(M, a)`",
+		"`reshape(M, r, c)`", "`conv2d(X, K, ph, pw)`"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("runner functions does not list %s", want)
 		}
