@@ -128,7 +128,7 @@ func resolveOp(n *Call, op *ops.Op, mode Mode, matrices map[string]bool, used ma
 		}
 		if i < len(op.Args) && op.Args[i].Check != nil {
 			if msg := op.Args[i].Check(v); msg != "" {
-				return errorf(a.Pos(), "%s's parameter %s: %s", op.Name, op.Args[i].Name, msg)
+				return errorf(start(a), "%s's parameter %s: %s", op.Name, op.Args[i].Name, msg)
 			}
 		}
 		given = append(given, v)
@@ -144,6 +144,15 @@ func resolveOp(n *Call, op *ops.Op, mode Mode, matrices map[string]bool, used ma
 		}
 	}
 	return nil
+}
+
+// start is the offset of the first character of n's text (a binary
+// node's own offset is its operator's).
+func start(n Node) int {
+	if b, ok := n.(*Binary); ok {
+		return start(b.L)
+	}
+	return n.Pos()
 }
 
 func argCount(f *funcs.Func) string {
