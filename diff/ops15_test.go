@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // ops15File is ../testdata/ref/ops15.json (gen_ops15.py beside it,
@@ -155,5 +157,53 @@ func TestLetDefaultWrt(t *testing.T) {
 		ops15Item("sum(S) + sum(B)", [][2]string{{"N", "X @ W"}, {"S", "tanh(N)"}}, nil))
 	if got := strings.Join(e.Gradients[0].Wrt, ","); got != "X,W,B" {
 		t.Errorf("wrt = %s, want X,W,B", got)
+	}
+}
+
+// TestExplainNewOperations: the backward-pass table names each new
+// operation's node by its let: name where it has one, shows what it
+// computes with its parameters, and states its rule in words; the
+// gradients arriving at the intermediates are the ones reported.
+func TestExplainNewOperations(t *testing.T) {
+	e := load(t, "matrices:\n  Z: [[1, 2, 3], [0, -1, 4]]\n  K: [[1, 0], [0.5, 2]]\n  R: [[1, 2, 3]]\ngradients:\n"+
+		ops15Item("sum(P * R) + sum(max(C, 0)) + sum(var(Z, 0, 1)) + mean(logsumexp(reshape(Z, 3, 2))) - sum(log_softmax(Z, 0))",
+			[][2]string{{"P", "softmax(Z, 1)"}, {"C", "conv2d(Z, K, 1, 0)"}}, []string{"Z", "P", "C"}))
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	want := map[string][2]string{ // node: what it computes, its rule
+		"P":   {"softmax(Z, 1)", "∂P/∂Z: the gradient arriving at Z is p ⊙ (g − sum(g ⊙ p, 1)), where p = softmax(Z, 1) and g is the gradient arriving here"},
+		"C":   {"conv2d(Z, K, 1, 0)", "∂C/∂Z: the gradient arriving at Z is G correlated with K flipped"},
+		"Mx":  {"max(C, 0)", "∂Mx/∂C: the gradient of each column goes to its largest element (split evenly where several tie), 0 elsewhere"},
+		"V":   {"var(Z, 0, 1)", "∂V/∂Z: 2(x − mean)/(n − ddof) times the gradient of its column"},
+		"R2":  {"reshape(Z, 3, 2)", "∂R2/∂Z: reshape the gradient back to Z's shape"},
+		"LSE": {"logsumexp(R2, 1)", "∂LSE/∂R2: softmax(R2, 1): each element gets the gradient of its row times its softmax probability"},
+		"LP":  {"log_softmax(Z, 0)", "∂LP/∂Z: the gradient arriving at Z is g − p ⊙ sum(g, 0), where p = softmax(Z, 0)"},
+	}
+	found := map[string]bool{}
+	for _, st := range g.Explain.Steps {
+		w, ok := want[st.Name]
+		if !ok {
+			continue
+		}
+		found[st.Name] = true
+		if st.Expr != w[0] {
+			t.Errorf("%s computes %q, want %q", st.Name, st.Expr, w[0])
+		}
+		rules := ""
+		for _, l := range st.Locals {
+			rules += "∂" + st.Name + "/∂" + l.Wrt + ": " + l.Rule + "\n"
+		}
+		if !strings.Contains(rules, w[1]) {
+			t.Errorf("%s: rules\n%s\nwant %q", st.Name, rules, w[1])
+		}
+		for _, mg := range g.Wrt {
+			if mg.Name == st.Name && !mat.Equal(mg.Exact, st.Grad) {
+				t.Errorf("%s: the explanation's gradient differs from the reported one", st.Name)
+			}
+		}
+	}
+	for name := range want {
+		if !found[name] {
+			t.Errorf("no step %s in the explanation", name)
+		}
 	}
 }

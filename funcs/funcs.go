@@ -446,7 +446,7 @@ var registry = []*Func{
 		}},
 	{Name: "clip", Params: []Param{{Name: "lo"}, {Name: "hi"}},
 		Doc: "min(max(x, lo), hi)", Deriv: "1 if lo < x < hi, 0 outside (1 at lo and hi, as PyTorch's clamp)",
-		Symbolic: "H(x - lo) * H(hi - x)", LaTeX: `\operatorname{clip}_{[#2,\,#3]}(#1)`, Piecewise: true,
+		Symbolic: "H(x - lo) * H(hi - x)", LaTeX: `\operatorname{clip}_{#2,\,#3}(#1)`, Piecewise: true,
 		Kinks: func(p []float64) []float64 { return []float64{p[0], p[1]} }, KinkDoc: "x = lo and x = hi",
 		F: func(x float64, p []float64) float64 { return math.Min(math.Max(x, p[0]), p[1]) },
 		D: func(x float64, p []float64) float64 {
