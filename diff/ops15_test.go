@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	specload "github.com/runner-dev/runner/spec/load"
 )
 
 // ops15File is ../testdata/ref/ops15.json (gen_ops15.py beside it,
@@ -204,6 +206,70 @@ func TestExplainNewOperations(t *testing.T) {
 	for name := range want {
 		if !found[name] {
 			t.Errorf("no step %s in the explanation", name)
+		}
+	}
+}
+
+// TestShippedExperiment08: experiments/08-softmax-and-batchnorm.yaml
+// reproduces gen_ops15.py's PyTorch run on the file's own matrices. Its
+// reference: blocks are that run's numbers to 12 decimals (within ½·10⁻¹²
+// of ops15.json's full values), every one of them agrees with the runner's
+// result, and every numeric check is ok.
+func TestShippedExperiment08(t *testing.T) {
+	b, err := os.ReadFile("../testdata/ref/ops15.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		Experiment08 map[string]struct {
+			Value float64
+			Grads map[string][][]float64
+		}
+	}
+	if err := json.Unmarshal(b, &fx); err != nil {
+		t.Fatal(err)
+	}
+	e, err := specload.Load("../experiments/08-softmax-and-batchnorm.yaml", specload.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Gradients) != len(fx.Experiment08) {
+		t.Fatalf("%d gradients, torch %d", len(e.Gradients), len(fx.Experiment08))
+	}
+	for _, g := range e.Gradients {
+		want, ok := fx.Experiment08[g.Name]
+		if !ok || g.Reference == nil || g.Reference.Value == nil {
+			t.Fatalf("%s: no torch values or no reference:", g.Name)
+		}
+		const printed = 0.5e-12 + 1e-15
+		if d := math.Abs(*g.Reference.Value - want.Value); d > printed*math.Max(1, math.Abs(want.Value)) {
+			t.Errorf("%s: reference value %v, torch %v", g.Name, *g.Reference.Value, want.Value)
+		}
+		if len(g.Reference.Gradient) != len(want.Grads) {
+			t.Errorf("%s: %d reference gradients, torch %d", g.Name, len(g.Reference.Gradient), len(want.Grads))
+		}
+		for _, nm := range g.Reference.Gradient {
+			w := want.Grads[nm.Name]
+			for i, row := range w {
+				for j, v := range row {
+					if d := math.Abs(nm.Value.At(i, j) - v); d > printed*math.Max(1, math.Abs(v)) {
+						t.Errorf("%s: reference ∂/∂%s[%d,%d] = %v, torch %v", g.Name, nm.Name, i, j, nm.Value.At(i, j), v)
+					}
+				}
+			}
+		}
+		r := RunGradient(g, e.Matrices)
+		for _, row := range r.Reference.Rows {
+			if !row.Agrees {
+				t.Errorf("%s: %s differs from the reference by %g", g.Name, row.What, row.MaxDiff)
+			}
+		}
+		for _, mg := range r.Wrt {
+			for _, el := range mg.Elements {
+				if el.Status != OK {
+					t.Errorf("%s: %s %s (%s)", g.Name, el.Wrt, el.Status, el.Note)
+				}
+			}
 		}
 	}
 }

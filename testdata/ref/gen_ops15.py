@@ -126,7 +126,43 @@ for src, lets, wrt, fn in cases:
 p = torch.softmax(torch.tensor(M["Z"]), 1)
 assert torch.isfinite(p).all() and abs(p.sum(1) - 1).max() < 1e-15
 
+# experiments/08-softmax-and-batchnorm.yaml: its three items in torch, from
+# the file's own matrices; the reference: blocks printed here are pasted
+# into the file (12 decimals), and diff's tests compare the two
 here = os.path.dirname(os.path.abspath(__file__))
+import yaml
+exp = yaml.safe_load(open(os.path.join(here, "..", "..", "experiments", "08-softmax-and-batchnorm.yaml")))
+E = {k: torch.tensor(np.array(v, dtype=float), dtype=torch.float64, requires_grad=True) for k, v in exp["matrices"].items()}
+
+def xent(m, v):
+    lp = setv(v, "lp", torch.log_softmax(m["Z"], 1))
+    return -torch.mean((m["Oh"] * lp).sum(1, keepdim=True))
+
+def bnlayer(m, v):
+    mu = setv(v, "mu", Mn(m["H"], 0))
+    var = setv(v, "v", torch.var(m["H"], 0, unbiased=False, keepdim=True))
+    xhat = setv(v, "xhat", (m["H"] - mu) / torch.sqrt(var + 1e-5))
+    out = setv(v, "out", m["Gm"] * xhat + m["Bt"])
+    return ((out - m["Yb"]) ** 2).mean()
+
+def convlayer(m, v):
+    A = setv(v, "A", conv(m["I"], m["K"], 1))
+    return (torch.tanh(A) * m["Wc"]).sum()
+
+out["experiment08"] = {}
+for item, fn, wrt in (("xent", xent, ["Z", "lp"]), ("bn", bnlayer, ["H", "Gm", "Bt", "mu", "v", "xhat"]), ("conv", convlayer, ["I", "K", "A"])):
+    for t in E.values():
+        t.grad = None
+    v = {}
+    L = fn(E, v)
+    L.backward()
+    grads = {k: (v[k] if k in v else E[k]).grad.tolist() for k in wrt}
+    out["experiment08"][item] = {"value": L.item(), "grads": grads}
+    r = lambda x: repr(round(x, 12))
+    print("  %s:\n    reference:\n      source: PyTorch 1.13 autograd in float64 (testdata/ref/gen_ops15.py)\n      decimals: 12\n      value: %s\n      gradient:" % (item, r(L.item())))
+    for k in wrt:
+        print("        %s: [%s]" % (k, ", ".join("[" + ", ".join(r(x) for x in row) + "]" for row in grads[k])))
+
 with open(os.path.join(here, "ops15.json"), "w") as f:
     json.dump(out, f, indent=1)
 print("wrote", len(out["cases"]), "cases")
