@@ -124,6 +124,8 @@ func TestCatalogue(t *testing.T) {
 		{"let named like a function", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {softmax: X}\n    expr: sum(X)\n", 5, "softmax", `let: "softmax" is the name of a function or constant`},
 		{"let unused", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(X)\n", 5, "N:", `let: N is not used by "sum(X)"`},
 		{"let shape", "matrices:\n  X: [[1, 2]]\ngradients:\n  - name: L\n    let: {N: X @ X}\n    expr: sum(N)\n", 5, "@", "X @ X: 1×2 and 1×2 do not match"},
+		{"let without a matrix", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: '2'}\n    expr: sum(N)\n", 6, "sum", `"sum(N)" uses no matrix`},
+		{"sweep of a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [X, N]\n    sweep: {element: 'N[0,0]'}\n", 8, "'N[0,0]'", "element: N is not one of the matrices the gradient is taken for (X)"},
 		{"wrt not a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [M]\n", 7, "M]", `"M" is neither a declared matrix nor one of the item's let: names`},
 		// the shape of the file
 		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},

@@ -438,7 +438,11 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 			return nil
 		}
 	}
-	if len(used) == 0 {
+	usesMatrix := false
+	for u := range isUsed {
+		usesMatrix = usesMatrix || l.matrices[u] != nil
+	}
+	if !usesMatrix {
 		l.errf(f["expr"], "gradient %s: %q uses no matrix, so there is nothing to differentiate", name, src)
 		return nil
 	}
@@ -520,11 +524,15 @@ func (l *loader) sweep(n *yaml.Node, g *spec.Gradient) *spec.Sweep {
 	}
 	mat := l.matrices[m[1]]
 	used := false
+	var mats []string // the matrices (not intermediates) the gradient is taken for
 	for _, w := range g.Wrt {
 		used = used || w == m[1]
+		if l.matrices[w] != nil {
+			mats = append(mats, w)
+		}
 	}
 	if mat == nil || !used {
-		l.errf(f["element"], "%s: element: %s is not one of the matrices the gradient is taken for (%s)", what, m[1], strings.Join(g.Wrt, ", "))
+		l.errf(f["element"], "%s: element: %s is not one of the matrices the gradient is taken for (%s)", what, m[1], strings.Join(mats, ", "))
 		return nil
 	}
 	i, _ := strconv.Atoi(m[2])
