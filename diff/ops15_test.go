@@ -1,9 +1,7 @@
 package diff
 
 import (
-	"encoding/json"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -30,18 +28,8 @@ var ops15Names = []string{"X", "T", "R", "C", "Y", "Z", "Oh", "Wz", "I", "K", "C
 
 func ops15Fixture(t *testing.T) (fx ops15File, decl string) {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/ref/ops15.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
-	var d strings.Builder
-	for _, name := range ops15Names {
-		d.WriteString("  " + name + ": " + rows(fx.Matrices[name]) + "\n")
-	}
-	return fx, d.String()
+	readJSON(t, "../testdata/ref/ops15.json", &fx)
+	return fx, declare(fx.Matrices, ops15Names)
 }
 
 // ops15Item writes a case as a gradient item.
@@ -216,19 +204,13 @@ func TestExplainNewOperations(t *testing.T) {
 // of ops15.json's full values), every one of them agrees with the runner's
 // result, and every numeric check is ok.
 func TestShippedExperiment08(t *testing.T) {
-	b, err := os.ReadFile("../testdata/ref/ops15.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var fx struct {
 		Experiment08 map[string]struct {
 			Value float64
 			Grads map[string][][]float64
 		}
 	}
-	if err := json.Unmarshal(b, &fx); err != nil {
-		t.Fatal(err)
-	}
+	readJSON(t, "../testdata/ref/ops15.json", &fx)
 	e, err := specload.Load("../experiments/08-softmax-and-batchnorm.yaml", specload.DefaultOptions)
 	if err != nil {
 		t.Fatal(err)

@@ -44,13 +44,8 @@ func conv(c *Ctx, X, K Mat, p []float64) Mat {
 func convBack(c *Ctx, k *Call, in []Mat, _, g Mat, needs []bool) ([]Mat, []Mat) {
 	X, K := in[0], in[1]
 	ph, pw := pads(k.Params)
-	var dx, dk Mat
-	if needs[0] {
-		dx = c.New(X.R, X.C)
-	}
-	if needs[1] {
-		dk = c.New(K.R, K.C)
-	}
+	gs := zeros(c, needs, in)
+	dx, dk := gs[0], gs[1]
 	for i := 0; i < g.R; i++ {
 		for j := 0; j < g.C; j++ {
 			gv := g.At(i, j)
@@ -74,7 +69,7 @@ func convBack(c *Ctx, k *Call, in []Mat, _, g Mat, needs []bool) ([]Mat, []Mat) 
 			}
 		}
 	}
-	return []Mat{dx, dk}, nil
+	return gs, nil
 }
 
 // reshaped is m's elements, row-major, as an r×c matrix.

@@ -49,24 +49,17 @@ func lanesOf(r, c int, a float64) lanes {
 }
 
 // count is the number of lanes, size the length of each.
-func (l lanes) count() int {
-	switch l.axis {
-	case 0:
-		return l.c
-	case 1:
-		return l.r
-	}
-	return 1
-}
+func (l lanes) count() int { n, _ := l.dims(); return n }
+func (l lanes) size() int  { _, n := l.dims(); return n }
 
-func (l lanes) size() int {
+func (l lanes) dims() (count, size int) {
 	switch l.axis {
 	case 0:
-		return l.r
+		return l.c, l.r
 	case 1:
-		return l.c
+		return l.r, l.c
 	}
-	return l.r * l.c
+	return 1, l.r * l.c
 }
 
 // at is the element (i, j) that element k of lane n stands for.

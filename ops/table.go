@@ -225,20 +225,8 @@ var table = []*Op{
 	// it, as PyTorch does
 	extremum("maximum", "larger", "Max", `\max`, ">", func(x, y float64) bool { return x > y }),
 	extremum("minimum", "smaller", "Min", `\min`, "<", func(x, y float64) bool { return x < y }),
-	lanewise(&Op{Name: "max", Args: []Arg{{Name: "M"}, axisArg(All)},
-		Doc:   "the largest element over axis a (as sum; a tie is a kink)",
-		Step:  func([]string, *Call) string { return "Mx" },
-		Show:  showCall("max", 1),
-		Rules: extremeRules("largest"),
-		LaTeX: func(t TeX, k *Call) string { return texCall(t, `\max`, 1, k) },
-	}, extremeLane(1)),
-	lanewise(&Op{Name: "min", Args: []Arg{{Name: "M"}, axisArg(All)},
-		Doc:   "the smallest element over axis a (as sum; a tie is a kink)",
-		Step:  func([]string, *Call) string { return "Mn" },
-		Show:  showCall("min", 1),
-		Rules: extremeRules("smallest"),
-		LaTeX: func(t TeX, k *Call) string { return texCall(t, `\min`, 1, k) },
-	}, extremeLane(-1)),
+	extremeEntry("max", "largest", "Mx", `\max`, 1),
+	extremeEntry("min", "smallest", "Mn", `\min`, -1),
 	divides(lanewise(&Op{Name: "var", Args: []Arg{{Name: "M"}, axisArg(All), {Name: "ddof", Kind: Number, HasDefault: true, Check: whole(0)}},
 		Doc:  "the variance over axis a (as sum), Σ(x − mean)² / (n − ddof); ddof default 0",
 		Step: func([]string, *Call) string { return "V" },
@@ -259,28 +247,10 @@ var table = []*Op{
 		},
 		LaTeX: func(t TeX, k *Call) string { return texCall(t, "logsumexp", 1, k) },
 	}, logsumexpLane),
-	lanewise(&Op{Name: "softmax", Args: []Arg{{Name: "M"}, axisArg(1)},
-		Doc:  "exp(M − max) / Σ exp(M − max) over axis a (default 1): each row (column) sums to 1; stable",
-		Step: func([]string, *Call) string { return "P" },
-		Show: showCall("softmax", 1),
-		Rules: func(in []string, _ []bool, k *Call) []string {
-			a := G(k.Params[0])
-			return []string{"the gradient arriving at " + in[0] + " is p ⊙ (g − sum(g ⊙ p, " + a + ")), where p = softmax(" + in[0] + ", " + a +
-				") and g is the gradient arriving here"}
-		},
-		LaTeX: func(t TeX, k *Call) string { return texCall(t, "softmax", 1, k) },
-	}, softmaxLane),
-	lanewise(&Op{Name: "log_softmax", Args: []Arg{{Name: "M"}, axisArg(1)},
-		Doc:  "M − logsumexp(M, a) over axis a (default 1); stable",
-		Step: func([]string, *Call) string { return "LP" },
-		Show: showCall("log_softmax", 1),
-		Rules: func(in []string, _ []bool, k *Call) []string {
-			a := G(k.Params[0])
-			return []string{"the gradient arriving at " + in[0] + " is g − p ⊙ sum(g, " + a + "), where p = softmax(" + in[0] + ", " + a +
-				") and g is the gradient arriving here"}
-		},
-		LaTeX: func(t TeX, k *Call) string { return texCall(t, `\log\operatorname{softmax}`, 1, k) },
-	}, logSoftmaxLane),
+	softmaxEntry("softmax", "P", "exp(M − max) / Σ exp(M − max) over axis a (default 1): each row (column) sums to 1; stable",
+		"p ⊙ (g − sum(g ⊙ p, %s))", "softmax", softmaxLane),
+	softmaxEntry("log_softmax", "LP", "M − logsumexp(M, a) over axis a (default 1); stable",
+		"g − p ⊙ sum(g, %s)", `\log\operatorname{softmax}`, logSoftmaxLane),
 	{
 		Name: "reshape", Args: []Arg{{Name: "M"}, {Name: "r", Kind: Number, Check: whole(1)}, {Name: "c", Kind: Number, Check: whole(1)}},
 		Doc: "M's elements in row-major order as an r×c matrix, as NumPy's reshape",
@@ -491,6 +461,34 @@ func reduction(op *Op, mean bool) *Op {
 	}
 	op.Step = func([]string, *Call) string { return "M" }
 	return op
+}
+
+// extremeEntry is max (sign 1) or min (sign −1) over axis a, or of all the
+// elements; the gradient goes to the winner, split evenly among ties.
+func extremeEntry(name, what, step, tex string, sign float64) *Op {
+	return lanewise(&Op{Name: name, Args: []Arg{{Name: "M"}, axisArg(All)},
+		Doc:   "the " + what + " element over axis a (as sum; a tie is a kink)",
+		Step:  func([]string, *Call) string { return step },
+		Show:  showCall(name, 1),
+		Rules: extremeRules(what),
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, tex, 1, k) },
+	}, extremeLane(sign))
+}
+
+// softmaxEntry is softmax or log_softmax over axis a (default 1): rule is
+// the gradient arriving at the input, in terms of p = softmax(M, a) and the
+// arriving gradient g, with %s for the axis.
+func softmaxEntry(name, step, doc, rule, tex string, l *Lane) *Op {
+	return lanewise(&Op{Name: name, Args: []Arg{{Name: "M"}, axisArg(1)}, Doc: doc,
+		Step: func([]string, *Call) string { return step },
+		Show: showCall(name, 1),
+		Rules: func(in []string, _ []bool, k *Call) []string {
+			a := G(k.Params[0])
+			return []string{"the gradient arriving at " + in[0] + " is " + fmt.Sprintf(rule, a) + ", where p = softmax(" + in[0] + ", " + a +
+				") and g is the gradient arriving here"}
+		},
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, tex, 1, k) },
+	}, l)
 }
 
 // perElement is the explanation's rules of an element-wise binary
