@@ -107,6 +107,26 @@ func TestCatalogue(t *testing.T) {
 		{"csv is a folder", "matrices:\n  X: {csv: sub}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "sub", "cannot read sub: is a directory"},
 		{"npy truncated", "matrices:\n  X: {npy: t.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "t.npy", "cannot read the 6 values t.npy's header promises"},
 		{"npy not npy", "matrices:\n  X: {npy: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "m.csv", "m.csv is not a valid .npy file"},
+		// issue 15: operations over an axis, conv2d, reshape, var, clip
+		{"axis 2", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(X, 2)'}\n", 4, "2)'", "sum's parameter a: the axis must be 0 (down the rows) or 1 (across the columns), found 2"},
+		{"axis pi/2", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(softmax(X, pi/2))'}\n", 4, "pi/2", "softmax's parameter a: the axis must be 0 (down the rows) or 1 (across the columns), found 1.5708"},
+		{"axis a matrix", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'max(X, X)'}\n", 4, "X)'", `max's parameter a must be a number: "X" is not a number`},
+		{"conv kernel too large", "matrices:\n  X: [[1, 2]]\n  K: {ones: [3, 3]}\ngradients:\n  - {name: L, expr: 'sum(conv2d(X, K))'}\n", 5, "conv2d", "conv2d(X, K, 0): the kernel 3×3 is larger than the input 1×2 padded to 1×2"},
+		{"conv padding fraction", "matrices:\n  X: [[1, 2]]\n  K: [[1]]\ngradients:\n  - {name: L, expr: 'sum(conv2d(X, K, 0.5))'}\n", 5, "0.5", "conv2d's parameter ph: expected a whole number from 0, found 0.5"},
+		{"conv labels of one argument", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(conv2d(X))'}\n", 4, "conv2d", "conv2d takes 2 to 4 arguments: conv2d(X, K, ph, pw), got 1"},
+		{"reshape count", "matrices:\n  X: [[1, 2, 3]]\ngradients:\n  - {name: L, expr: 'sum(reshape(X, 2, 2))'}\n", 4, "reshape", "1×3 has 3 elements, which cannot be reshaped to 2×2"},
+		{"var ddof", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(var(X, 1, 2))'}\n", 4, "var", "the variance of 2 elements with ddof 2 divides by zero or less"},
+		{"clip without bounds", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(clip(X))'}\n", 4, "clip", "clip takes an input and lo and hi"},
+		// let:
+		{"let shadows a matrix", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {X: X + 1}\n    expr: sum(X)\n", 5, "X:", `let: "X" is a declared matrix; an intermediate may not shadow it`},
+		{"let used before defined", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let:\n      A: B + 1\n      B: X\n    expr: sum(A)\n", 6, "B + 1", `unknown matrix "B"`},
+		{"let not a mapping", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: [X]\n    expr: sum(X)\n", 5, "[X]", "let: expected a mapping of names to expressions"},
+		{"let named like a function", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {softmax: X}\n    expr: sum(X)\n", 5, "softmax", `let: "softmax" is the name of a function or constant`},
+		{"let unused", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(X)\n", 5, "N:", `let: N is not used by "sum(X)"`},
+		{"let shape", "matrices:\n  X: [[1, 2]]\ngradients:\n  - name: L\n    let: {N: X @ X}\n    expr: sum(N)\n", 5, "@", "X @ X: 1×2 and 1×2 do not match"},
+		{"let without a matrix", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: '2'}\n    expr: sum(N)\n", 6, "sum", `"sum(N)" uses no matrix`},
+		{"sweep of a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [X, N]\n    sweep: {element: 'N[0,0]'}\n", 8, "'N[0,0]'", "element: N is not one of the matrices the gradient is taken for (X)"},
+		{"wrt not a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [M]\n", 7, "M]", `"M" is neither a declared matrix nor one of the item's let: names`},
 		// the shape of the file
 		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},
 	} {

@@ -69,18 +69,30 @@ func torchFixture(t *testing.T) (fx torchFile, decl string) {
 // named as the matrices: section of an experiment file.
 func fixture(t *testing.T, path string, names []string) (fx torchFile, decl string) {
 	t.Helper()
+	readJSON(t, path, &fx)
+	return fx, declare(fx.Matrices, names)
+}
+
+// readJSON reads the JSON file at path into v.
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &fx); err != nil {
+	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// declare writes the named matrices as the matrices: section of an
+// experiment file.
+func declare(m map[string][][]float64, names []string) string {
 	var d strings.Builder
 	for _, name := range names {
-		fmt.Fprintf(&d, "  %s: %s\n", name, rows(fx.Matrices[name]))
+		fmt.Fprintf(&d, "  %s: %s\n", name, rows(m[name]))
 	}
-	return fx, d.String()
+	return d.String()
 }
 
 // TestGradientsAgainstTorch compares L and every gradient with PyTorch

@@ -64,7 +64,15 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 		}
 	}
 	for _, w := range wrt {
-		names[t.wrt[w]] = w
+		if n := t.wrt[w]; n != nil {
+			names[n] = w
+		}
+	}
+	for k, n := range t.lets { // an intermediate's node goes by its let: name
+		taken[k] = true
+		if n.leaf == "" {
+			names[n] = k
+		}
 	}
 	label := func(n *node) string {
 		if s, ok := names[n]; ok {
@@ -86,6 +94,9 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 		steps = append(steps, n)
 		if n == root {
 			names[n] = name
+			continue
+		}
+		if names[n] != "" {
 			continue
 		}
 		in := make([]string, len(n.ins))
@@ -128,8 +139,9 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 		ex.Steps = append(ex.Steps, st)
 	}
 	for _, w := range wrt {
-		n := t.wrt[w]
-		ex.Steps = append(ex.Steps, Step{Name: w, Value: n.val, Grad: n.grad})
+		if n := t.wrt[w]; n != nil {
+			ex.Steps = append(ex.Steps, Step{Name: w, Value: n.val, Grad: n.grad})
+		}
 	}
 	seen := map[string]bool{}
 	for _, n := range t.nodes { // the other input matrices: values only

@@ -54,14 +54,33 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		}
 		return leaves[name]
 	}
-	eval := func(withGrad bool) (*tape, *node) {
-		t := &tape{leaves: leaves, wrt: map[string]*node{}, keep: withGrad && g.Explain}
+	inWrt := map[string]bool{}
+	for _, w := range g.Wrt {
+		inWrt[w] = true
+	}
+	// eval builds the tape: the intermediates in order, then L. An
+	// intermediate in override is a leaf of that value instead, its own
+	// inputs held (the numeric check of ∂L/∂N perturbs N alone).
+	eval := func(withGrad bool, override map[string]*mat.Dense) (*tape, *node) {
+		t := &tape{leaves: leaves, wrt: map[string]*node{}, lets: map[string]*node{}, keep: withGrad && g.Explain}
 		for _, w := range g.Wrt {
-			t.wrt[w] = &node{val: leaves[w], needs: withGrad}
+			if g.LetByName(w) == nil {
+				t.wrt[w] = &node{val: leaves[w], needs: withGrad}
+			}
+		}
+		for _, lt := range g.Let {
+			var n *node
+			if v, ok := override[lt.Name]; ok {
+				n = t.add(&node{val: v, leaf: lt.Name})
+			} else {
+				n = t.forward(lt.Expr)
+			}
+			n.needs = n.needs || withGrad && inWrt[lt.Name]
+			t.lets[lt.Name] = n
 		}
 		return t, t.forward(g.Expr)
 	}
-	t, root := eval(true)
+	t, root := eval(true, nil)
 	t.backward(root)
 	out := &Gradient{Name: g.Name, Src: g.Src, Settings: s, Value: root.val.At(0, 0), FullGradients: g.FullGradients}
 	if g.Explain {
@@ -76,24 +95,39 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	}
 	problem := t.tr.problem
 	numProblem := "" // the first problem any numeric evaluation met
-	value := func() float64 {
-		t, r := eval(false)
+	// L evaluated afresh (with the intermediates in override held)
+	evalWith := func(override map[string]*mat.Dense) float64 {
+		t, r := eval(false, override)
 		if numProblem == "" {
 			numProblem = t.tr.problem
 		}
 		return r.val.At(0, 0)
 	}
+	value := func() float64 { return evalWith(nil) }
 
 	total := 0
+	wrtNode := func(w string) *node {
+		if n, ok := t.lets[w]; ok {
+			return n
+		}
+		return t.wrt[w]
+	}
+	values := map[string]*mat.Dense{} // each wrt matrix's or intermediate's value
 	for _, w := range g.Wrt {
-		grad := t.wrt[w].grad
+		n := wrtNode(w)
+		values[w] = n.val
+		grad := n.grad
 		if grad == nil {
-			r, c := leaves[w].Dims()
+			r, c := n.val.Dims()
 			grad = mem.Dense(r, c)
 		}
 		norm, maxAbs := NormMax(grad)
-		out.Wrt = append(out.Wrt, MatrixGradient{Name: w, Input: inputs[w], Exact: grad, Norm: norm, MaxAbs: maxAbs})
-		total += int(size(leaves[w]))
+		mg := MatrixGradient{Name: w, Input: inputs[w], Exact: grad, Norm: norm, MaxAbs: maxAbs}
+		if g.LetByName(w) != nil {
+			mg.Input, mg.Intermediate = n.val, true
+		}
+		out.Wrt = append(out.Wrt, mg)
+		total += int(size(n.val))
 	}
 	if sw := g.Sweep; sw != nil {
 		out.Sweep = sweep(sw, own(sw.Matrix), out, value)
@@ -112,10 +146,10 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		mg := &out.Wrt[k]
 		var idx []Index
 		if out.Sampled {
-			idx = sampleIndices(src, leaves[mg.Name])
+			idx = sampleIndices(src, values[mg.Name])
 		} else {
 			mg.Full = true
-			r, c := leaves[mg.Name].Dims()
+			r, c := values[mg.Name].Dims()
 			for i := 0; i < r; i++ {
 				for j := 0; j < c; j++ {
 					idx = append(idx, Index{i, j})
@@ -123,20 +157,25 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			}
 		}
 		for _, ix := range idx {
-			x0 := leaves[mg.Name].At(ix.I, ix.J)
+			x0 := values[mg.Name].At(ix.I, ix.J)
 			d := Derivative{Wrt: fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), Exact: mg.Exact.At(ix.I, ix.J)}
 			// L's change as the element moves from x0 to v: only what the
 			// element changes is recomputed (incremental.go); a difference
 			// formula's weights sum to zero, so the derivative of the change
 			// is the derivative of L
-			base, _, incremental := t.patches(t.wrt[mg.Name], ix.I, ix.J, x0)
+			base, _, incremental := t.patches(wrtNode(mg.Name), ix.I, ix.J, x0)
 			d.Numeric, d.ErrEst = m.First(func(v float64) float64 {
 				if incremental {
-					ps, p, _ := t.patches(t.wrt[mg.Name], ix.I, ix.J, v)
+					ps, p, _ := t.patches(wrtNode(mg.Name), ix.I, ix.J, v)
 					if numProblem == "" {
 						numProblem = p
 					}
 					return delta(root, ps, base)
+				}
+				if mg.Intermediate { // N alone moves, as a leaf
+					moved := mat.DenseCopyOf(values[mg.Name])
+					moved.Set(ix.I, ix.J, v)
+					return evalWith(map[string]*mat.Dense{mg.Name: moved}) - out.Value
 				}
 				leaf := own(mg.Name)
 				leaf.Set(ix.I, ix.J, v)
@@ -189,9 +228,20 @@ func sampleIndices(src *rng.Source, m *mat.Dense) []Index {
 // evaluations read M + t·V_M from matrices of their own, in leaves' place.
 func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool, problem string, numProblem *string) []Direction {
 	var out []Direction
+	// along the input matrices: an intermediate moved with its inputs
+	// held is checked by its elements only
+	var mats []MatrixGradient
+	for _, mg := range g.Wrt {
+		if !mg.Intermediate {
+			mats = append(mats, mg)
+		}
+	}
+	if len(mats) == 0 {
+		return nil
+	}
 	base := map[string]*mat.Dense{}
 	moved := map[string]*mat.Dense{}
-	for _, mg := range g.Wrt {
+	for _, mg := range mats {
 		base[mg.Name] = leaves[mg.Name]
 		r, c := base[mg.Name].Dims()
 		moved[mg.Name] = mem.Dense(r, c)
@@ -204,7 +254,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 	for k := 0; k < SampleDirections; k++ {
 		v := map[string][]float64{}
 		norm2 := 0.0
-		for _, mg := range g.Wrt {
+		for _, mg := range mats {
 			r, c := base[mg.Name].Dims()
 			d := mem.Floats(r * c)
 			src.NormFill(d)
@@ -217,7 +267,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 		// length of the step whatever the matrices' size
 		scale := 1 / math.Sqrt(norm2)
 		var dot ops.Neumaier // Σ ∂L/∂M ⊙ V, compensated
-		for _, mg := range g.Wrt {
+		for _, mg := range mats {
 			vm := v[mg.Name]
 			for i := range vm {
 				vm[i] *= scale
@@ -232,7 +282,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 		}
 		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.Sum()}
 		dd.Numeric, dd.ErrEst = method.Get(s.Method).First(func(t float64) float64 {
-			for _, mg := range g.Wrt {
+			for _, mg := range mats {
 				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]
 				r, c := base[mg.Name].Dims()
 				for i := 0; i < r; i++ {
@@ -265,10 +315,16 @@ func describeCheck(g *Gradient, s spec.Settings) string {
 		r, c := m.Input.Dims()
 		parts = append(parts, fmt.Sprintf("%d of the %d elements of %s", len(m.Elements), r*c, m.Name))
 	}
+	along := ""
+	for _, m := range g.Wrt {
+		if m.Intermediate {
+			along = " over the input matrices"
+		}
+	}
 	return fmt.Sprintf("a sample, as checking every element would take too long: %s (the first, the last, and others drawn "+
 		"with NumPy's generator seeded %d), each perturbed one at a time with the rest held; and %d directional derivatives "+
-		"∇L·V along unit directions V (standard normal draws from the same stream, scaled to length 1) (%s)",
-		strings.Join(parts, ", "), SampleSeed, SampleDirections, how)
+		"∇L·V along unit directions V%s (standard normal draws from the same stream, scaled to length 1) (%s)",
+		strings.Join(parts, ", "), SampleSeed, len(g.Directions), along, how)
 }
 
 // compareReference sets printed values beside computed ones. A printed value

@@ -31,6 +31,14 @@ func TestPatchedValueMatchesFull(t *testing.T) {
 	for _, c := range ofx.Cases {
 		check(t, "matrices:\n"+odecl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
 	}
+	// the operations over an axis, reshape, conv2d and the new registry
+	// functions (../testdata/ref/ops15.json; the cases without let:)
+	xfx, xdecl := ops15Fixture(t)
+	for _, c := range xfx.Cases {
+		if len(c.Let) == 0 {
+			check(t, "matrices:\n"+xdecl+"gradients:\n"+ops15Item(c.Expr, nil, nil))
+		}
+	}
 	// larger shapes, so that a changed row or column is one of many
 	big := "random: {seed: 3}\nmatrices:\n  X: {randn: [7, 5]}\n  W: {randn: [5, 6]}\n  B: {randn: [1, 6]}\n  Y: {rand: [7, 6]}\ngradients:\n"
 	for _, src := range []string{
@@ -41,6 +49,9 @@ func TestPatchedValueMatchesFull(t *testing.T) {
 		"mean(softplus(-(X @ W)) * Y)",
 		"sum(maximum(X @ W, B) * Y)",
 		"mean(minimum(tanh(X @ W), transpose(maximum(transpose(Y), 0.5))))",
+		"sum(softmax(X @ W) * Y) + sum(log_softmax(X @ W, 0) * Y)",
+		"sum(max(X @ W, 1) * sum(Y, 1)) + sum(min(X @ W + B, 0) * B) - mean(logsumexp(tanh(X @ W)))",
+		"sum(var(X @ W, 0, 1) * B) + sum(mean(transpose(X @ W), 0) * sum(Y, 1))",
 	} {
 		check(t, big+"  - name: L\n    expr: \""+src+"\"\n")
 	}

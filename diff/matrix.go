@@ -41,6 +41,7 @@ type tape struct {
 	nodes  []*node
 	leaves map[string]*mat.Dense
 	wrt    map[string]*node
+	lets   map[string]*node // the named intermediates (let:), built before L
 	tr     trace
 	keep   bool // keep each node's local derivatives, for the explanation
 }
@@ -75,6 +76,9 @@ func (t *tape) build(e expr.Node) *node {
 	case *expr.Num:
 		return t.add(&node{val: mat.NewDense(1, 1, []float64{e.Val})})
 	case *expr.Ident:
+		if n, ok := t.lets[e.Name]; ok {
+			return n
+		}
 		if n, ok := t.wrt[e.Name]; ok {
 			return n
 		}

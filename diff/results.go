@@ -130,6 +130,9 @@ type MatrixGradient struct {
 	// element when Full.
 	Elements []Element
 	Full     bool
+	// Intermediate marks a named intermediate (let:) rather than an input
+	// matrix; Input is then its value.
+	Intermediate bool
 }
 
 // Direction is a directional-derivative check: ∇L·V, exact (the sum over

@@ -13,6 +13,7 @@ package expr
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -149,6 +150,9 @@ func write(b *strings.Builder, n Node, outer int) {
 		}
 		if n.Op != nil || n.Fn != nil && len(n.Args) == 1 { // resolved: the parameters with defaults
 			for _, v := range n.Params {
+				if math.IsNaN(v) { // an operation's parameter not given (ops.All)
+					break
+				}
 				b.WriteString(", ")
 				b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
 			}

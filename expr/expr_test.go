@@ -86,12 +86,7 @@ func TestTreeShape(t *testing.T) {
 
 // TestErrors checks messages and the column (1-based) each points at.
 func TestErrors(t *testing.T) {
-	for _, c := range []struct {
-		src  string
-		mode Mode
-		col  int
-		msg  string
-	}{
+	checkErrors(t, map[string]bool{"X": true, "W": true}, strings.Contains, []errorCase{
 		{"sigmiod(x)", Scalar, 1, `unknown function "sigmiod" (did you mean "sigmoid"?)`},
 		{"x + sigmoide(y)", Scalar, 5, `unknown function "sigmoide" (did you mean "sigmoid"?)`},
 		{"x +", Scalar, 4, "expected a number, a name or '(', found end of expression"},
@@ -110,18 +105,34 @@ func TestErrors(t *testing.T) {
 		{"sum(X @ V)", Matrix, 9, `unknown matrix "V"`},
 		{"", Scalar, 1, "empty expression"},
 		{"f()", Scalar, 3, "f() needs an argument"},
-	} {
+	})
+}
+
+// errorCase is an expression that parsing or resolving (in mode) refuses,
+// with the column (1-based) the error points at and its message.
+type errorCase struct {
+	src  string
+	mode Mode
+	col  int
+	msg  string
+}
+
+// checkErrors parses and resolves each case against the matrices mats and
+// asks for its column and a message that matches (match(got, msg)).
+func checkErrors(t *testing.T, mats map[string]bool, match func(got, want string) bool, cases []errorCase) {
+	t.Helper()
+	for _, c := range cases {
 		n, err := Parse(c.src)
 		if err == nil {
-			_, err = Resolve(n, c.mode, map[string]bool{"X": true, "W": true})
+			_, err = Resolve(n, c.mode, mats)
 		}
 		var ee *Error
 		if !errors.As(err, &ee) {
-			t.Errorf("%q: want an error containing %q, got %v", c.src, c.msg, err)
+			t.Errorf("%q: want an error %q, got %v", c.src, c.msg, err)
 			continue
 		}
-		if ee.Off+1 != c.col || !strings.Contains(ee.Msg, c.msg) {
-			t.Errorf("%q: got col %d %q, want col %d containing %q", c.src, ee.Off+1, ee.Msg, c.col, c.msg)
+		if ee.Off+1 != c.col || !match(ee.Msg, c.msg) {
+			t.Errorf("%q: got col %d %q, want col %d %q", c.src, ee.Off+1, ee.Msg, c.col, c.msg)
 		}
 	}
 }

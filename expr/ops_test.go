@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -21,6 +20,17 @@ func TestOperationCalls(t *testing.T) {
 		{"maximum(X, 0)", [2]int{3, 4}},
 		{"sum(minimum(X, C))", [2]int{1, 1}},
 		{"transpose(maximum(W, C))", [2]int{2, 3}},
+		{"sum(X, 0)", [2]int{1, 4}},
+		{"mean(X, 1)", [2]int{3, 1}},
+		{"max(X)", [2]int{1, 1}},
+		{"min(W, 0)", [2]int{1, 2}},
+		{"var(X, 0, 1)", [2]int{1, 4}},
+		{"logsumexp(X, 1)", [2]int{3, 1}},
+		{"softmax(X, 0)", [2]int{3, 4}},
+		{"log_softmax(X, 1)", [2]int{3, 4}},
+		{"reshape(X, 2, 6)", [2]int{2, 6}},
+		{"conv2d(X, W, 1)", [2]int{3, 5}},
+		{"conv2d(X, W, 0, 2)", [2]int{1, 7}},
 	} {
 		n, err := Parse(c.src)
 		if err == nil {
@@ -36,27 +46,46 @@ func TestOperationCalls(t *testing.T) {
 			t.Errorf("%s written back as %s", c.src, s)
 		}
 	}
-	for _, c := range []struct {
-		src  string
-		mode Mode
-		col  int
-		msg  string
-	}{
+	checkErrors(t, mats, strings.HasPrefix, []errorCase{
 		{"maximum(X)", Matrix, 1, "maximum takes 2 arguments: maximum(A, B), got 1"},
 		{"minimum(X, W, R)", Matrix, 1, "minimum takes 2 arguments: minimum(A, B), got 3"},
 		{"maximum(x, y)", Scalar, 1, "maximum works on a matrix: use it in gradients"},
 		{"maximun(X, W)", Matrix, 1, `unknown function "maximun" (did you mean "maximum"?)`},
 		{"maximum + X", Matrix, 1, "maximum is a function"},
-		{"sum(X, W)", Matrix, 1, "sum takes one argument, got 2"},
+		{"sum(X, W)", Matrix, 8, `sum's parameter a must be a number: "W" is not a number`},
+		{"sum(X, 2)", Matrix, 8, "sum's parameter a: the axis must be 0 (down the rows) or 1 (across the columns), found 2"},
+		{"softmax(X, 0.5)", Matrix, 12, "softmax's parameter a: the axis must be 0"},
+		{"mean(X, 0, 1)", Matrix, 1, "mean takes 1 to 2 arguments: mean(M, a), got 3"},
+		{"var(X, 1, -1)", Matrix, 11, "var's parameter ddof: expected a whole number from 0, found -1"},
+		{"reshape(X, 2)", Matrix, 1, "reshape takes 3 arguments: reshape(M, r, c), got 2"},
+		{"reshape(X, 2.5, 2)", Matrix, 12, "reshape's parameter r: expected a whole number from 1"},
+		{"conv2d(X, W, -1)", Matrix, 14, "conv2d's parameter ph: expected a whole number from 0"},
+		{"conv2d(X)", Matrix, 1, "conv2d takes 2 to 4 arguments: conv2d(X, K, ph, pw), got 1"},
+		{"softmax(x)", Scalar, 1, "softmax works on a matrix: use it in gradients"},
 		{"maximum(X, V)", Matrix, 12, `unknown matrix "V"`},
-	} {
-		n, err := Parse(c.src)
-		if err == nil {
-			_, err = Resolve(n, c.mode, mats)
+	})
+	// written back with defaults: softmax's axis 1, conv2d's ph 0; an
+	// axis not given is left out (var(X) runs over all elements)
+	for src, want := range map[string]string{"softmax(X)": "softmax(X, 1)", "conv2d(X, W)": "conv2d(X, W, 0)", "var(X)": "var(X)", "sum(X, pi/pi - 1)": "sum(X, 0)"} {
+		n, _ := Parse(src)
+		if _, err := Resolve(n, Matrix, mats); err != nil {
+			t.Fatal(err)
 		}
-		var ee *Error
-		if !errors.As(err, &ee) || ee.Off+1 != c.col || ee.Msg != c.msg && !strings.HasPrefix(ee.Msg, c.msg) {
-			t.Errorf("%q: got %v, want col %d %q", c.src, err, c.col, c.msg)
+		if s := String(n); s != want {
+			t.Errorf("%s written back as %s, want %s", src, s, want)
+		}
+	}
+	for src, msg := range map[string]string{
+		"reshape(X, 5, 2)": "reshape(X, 5, 2): 3×4 has 12 elements, which cannot be reshaped to 5×2",
+		"conv2d(W, X)":     "conv2d(W, X, 0): the kernel 3×4 is larger than the input 3×2 padded to 3×2",
+		"var(R, 1, 4)":     "var(R, 1, 4): the variance of 4 elements with ddof 4 divides by zero or less (n − ddof must be at least 1)",
+	} {
+		n, _ := Parse(src)
+		if _, err := Resolve(n, Matrix, mats); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Shape(n, shapes); err == nil || err.Error() != "col 1: "+msg {
+			t.Errorf("%s: got %v, want %q", src, err, msg)
 		}
 	}
 	n, _ := Parse("maximum(X, W)")

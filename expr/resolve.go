@@ -126,6 +126,11 @@ func resolveOp(n *Call, op *ops.Op, mode Mode, matrices map[string]bool, used ma
 			}
 			break // too many arguments: said below
 		}
+		if i < len(op.Args) && op.Args[i].Check != nil {
+			if msg := op.Args[i].Check(v); msg != "" {
+				return errorf(start(a), "%s's parameter %s: %s", op.Name, op.Args[i].Name, msg)
+			}
+		}
 		given = append(given, v)
 	}
 	params, msg := op.Fill(len(n.Args), given)
@@ -139,6 +144,15 @@ func resolveOp(n *Call, op *ops.Op, mode Mode, matrices map[string]bool, used ma
 		}
 	}
 	return nil
+}
+
+// start is the offset of the first character of n's text (a binary
+// node's own offset is its operator's).
+func start(n Node) int {
+	if b, ok := n.(*Binary); ok {
+		return start(b.L)
+	}
+	return n.Pos()
 }
 
 func argCount(f *funcs.Func) string {

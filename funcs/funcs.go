@@ -459,6 +459,57 @@ var registry = []*Func{
 			}
 			return z
 		}},
+	{Name: "clip", Params: []Param{{Name: "lo"}, {Name: "hi"}},
+		Doc: "min(max(x, lo), hi)", Deriv: "1 if lo < x < hi, 0 outside (1 at lo and hi, as PyTorch's clamp)",
+		Symbolic: "H(x - lo) * H(hi - x)", LaTeX: `\operatorname{clip}_{#2,\,#3}(#1)`, Piecewise: true,
+		Kinks: func(p []float64) []float64 { return []float64{p[0], p[1]} }, KinkDoc: "x = lo and x = hi",
+		F: func(x float64, p []float64) float64 { return math.Min(math.Max(x, p[0]), p[1]) },
+		D: func(x float64, p []float64) float64 {
+			if p[0] <= x && x <= p[1] {
+				return 1
+			}
+			return 0
+		},
+		D2: func(float64, []float64) float64 { return 0 },
+		C: func(z complex128, p []float64) complex128 {
+			if real(z) < p[0] {
+				z = complex(p[0], 0)
+			}
+			if real(z) > p[1] {
+				z = complex(p[1], 0)
+			}
+			return z
+		}},
+	{Name: "sign", Doc: "−1, 0 or 1 as x < 0, x = 0 or x > 0", Deriv: "0 (x ≠ 0; a jump at 0)",
+		Symbolic: "0", LaTeX: `\operatorname{sgn}(#1)`, Piecewise: true, Kinks: zeroKink, KinkDoc: "x = 0 (a jump)",
+		F: func(x float64, _ []float64) float64 {
+			if math.IsNaN(x) {
+				return x
+			}
+			return Sign(x)
+		},
+		D:  func(float64, []float64) float64 { return 0 },
+		D2: func(float64, []float64) float64 { return 0 },
+		C:  func(z complex128, _ []float64) complex128 { return complex(Sign(real(z)), 0) }},
+	{Name: "log1p", Doc: "ln(1 + x), accurate for small x", Deriv: "1 / (1 + x)",
+		Symbolic: "1 / (1 + x)", LaTeX: `\ln\left(1 + #1\right)`, Domain: "x > −1",
+		In: func(x float64, _ []float64) bool { return x > -1 },
+		F:  func(x float64, _ []float64) float64 { return math.Log1p(x) },
+		D:  func(x float64, _ []float64) float64 { return 1 / (1 + x) },
+		D2: func(x float64, _ []float64) float64 { return -1 / ((1 + x) * (1 + x)) },
+		C:  func(z complex128, _ []float64) complex128 { return cLog1p(z) }},
+	{Name: "expm1", Doc: "eˣ − 1, accurate for small x", Deriv: "eˣ",
+		Symbolic: "exp(x)", LaTeX: `\left(e^{#1} - 1\right)`,
+		F:  func(x float64, _ []float64) float64 { return math.Expm1(x) },
+		D:  func(x float64, _ []float64) float64 { return math.Exp(x) },
+		D2: func(x float64, _ []float64) float64 { return math.Exp(x) },
+		// eˣ⁺ⁱʸ − 1 = (expm1(x)·cos y + (cos y − 1)) + i·eˣ·sin y, with
+		// cos y − 1 = −2 sin²(y/2): no cancellation for small x or y
+		C: func(z complex128, _ []float64) complex128 {
+			x, y := real(z), imag(z)
+			s := math.Sin(y / 2)
+			return complex(math.Expm1(x)*math.Cos(y)-2*s*s, math.Exp(x)*math.Sin(y))
+		}},
 }
 
 var byName = func() map[string]*Func {

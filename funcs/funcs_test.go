@@ -99,6 +99,8 @@ func TestKinks(t *testing.T) {
 		{"elu", nil, 0, false},           // a = 1: both one-sided slopes are 1
 		{"elu", []float64{0.5}, 0, true}, // slopes 0.5 and 1
 		{"sigmoid", nil, 0, false},
+		{"clip", []float64{-1, 2}, -1, true}, {"clip", []float64{-1, 2}, 2, true}, {"clip", []float64{-1, 2}, 0.5, false},
+		{"sign", nil, 0, true}, {"sign", nil, -0.5, false}, {"log1p", nil, 0, false}, {"expm1", nil, 0, false},
 	} {
 		f := Lookup(c.name)
 		if got := f.IsKink(c.x, f.Fill(c.params)); got != c.want {

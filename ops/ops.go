@@ -39,6 +39,9 @@ type Arg struct {
 	Kind       Kind
 	Default    float64
 	HasDefault bool
+	// Check, for a Number, says what is wrong with a value given for it
+	// ("" when nothing is); the resolver reports it at the argument.
+	Check func(v float64) string
 }
 
 // Call is one use of an operation: the registry function that Apply maps
@@ -455,13 +458,8 @@ func elementwise(op *Op, e *Elem) *Op {
 			}
 			locals = []Mat{la, lb}
 		}
-		var ga, gb Mat
-		if needs[0] {
-			ga = c.New(A.R, A.C)
-		}
-		if needs[1] {
-			gb = c.New(B.R, B.C)
-		}
+		gs := zeros(c, needs, in)
+		ga, gb := gs[0], gs[1]
 		for i := 0; i < O.R; i++ {
 			for j := 0; j < O.C; j++ {
 				gv := G.At(i, j)
@@ -502,6 +500,18 @@ func (e *Elem) problem(name string, x, y float64) string {
 // OpProblem says why x op y is not a finite number, for the operator op.
 func OpProblem(op byte, x, y float64) string {
 	return Operator(op).Elem.problem(string(op), x, y)
+}
+
+// zeros are a zero matrix of each input's shape whose needs is set, for a
+// backward step to add into, and a zero Mat (no data) for the others.
+func zeros(c *Ctx, needs []bool, in []Mat) []Mat {
+	out := make([]Mat, len(in))
+	for i, m := range in {
+		if needs[i] {
+			out[i] = c.New(m.R, m.C)
+		}
+	}
+	return out
 }
 
 // bat is element (i, j) of m broadcast to a larger shape.

@@ -6,8 +6,8 @@ import (
 )
 
 // TestFill: a call's argument count is checked against the entry's
-// arguments, and parameters not given take their defaults, as a later
-// var(M, a, ddof) will need (no entry of the table has parameters yet).
+// arguments, and parameters not given take their defaults (here a
+// var(M, a, ddof) whose axis is required).
 func TestFill(t *testing.T) {
 	op := &Op{Name: "var", Args: []Arg{{Name: "M"}, {Name: "a", Kind: Number}, {Name: "ddof", Kind: Number, HasDefault: true}}}
 	for _, c := range []struct {

@@ -185,13 +185,27 @@ var table = []*Op{
 		Rules: func([]string, []bool, *Call) []string { return []string{"−1"} },
 		LaTeX: func(t TeX, _ *Call) string { return "-" + t.Arg(0, 3) },
 	},
-	reduction(&Op{Name: "sum", Doc: "the sum of all elements (a scalar)",
-		Rules: func([]string, []bool, *Call) []string { return []string{"ones (each element counts once)"} },
-		LaTeX: func(t TeX, _ *Call) string { return `\sum ` + t.Arg(0, 5) },
+	reduction(&Op{Name: "sum", Doc: "the sum over axis a: 0 down the rows (1×n), 1 across the columns (m×1); without a, of all elements (1×1)",
+		Rules: func(_ []string, _ []bool, k *Call) []string {
+			return []string{alongAxis(k, "ones (each element counts once)", "ones: each element gets the gradient of its %s")}
+		},
+		LaTeX: func(t TeX, k *Call) string {
+			if math.IsNaN(k.Params[0]) {
+				return `\sum ` + t.Arg(0, 5)
+			}
+			return texCall(t, "sum", 1, k)
+		},
 	}, false),
-	reduction(&Op{Name: "mean", Doc: "the mean of all elements (a scalar)",
-		Rules: func([]string, []bool, *Call) []string { return []string{"1/n for each of the n elements"} },
-		LaTeX: func(t TeX, _ *Call) string { return `\operatorname{mean}` + t.Paren(t.Arg(0, 0)) },
+	reduction(&Op{Name: "mean", Doc: "the mean over axis a (as sum); without a, of all elements",
+		Rules: func(_ []string, _ []bool, k *Call) []string {
+			return []string{alongAxis(k, "1/n for each of the n elements", "1/n: each element gets the gradient of its %s divided by the n elements in it")}
+		},
+		LaTeX: func(t TeX, k *Call) string {
+			if math.IsNaN(k.Params[0]) {
+				return `\operatorname{mean}` + t.Paren(t.Arg(0, 0))
+			}
+			return texCall(t, "mean", 1, k)
+		},
 	}, true),
 	{
 		Name: "transpose", Args: []Arg{{Name: "M"}}, Doc: "Mᵀ",
@@ -212,6 +226,79 @@ var table = []*Op{
 	// it, as PyTorch does
 	extremum("maximum", "larger", "Max", `\max`, ">", func(x, y float64) bool { return x > y }),
 	extremum("minimum", "smaller", "Min", `\min`, "<", func(x, y float64) bool { return x < y }),
+	extremeEntry("max", "largest", "Mx", `\max`, 1),
+	extremeEntry("min", "smallest", "Mn", `\min`, -1),
+	divides(lanewise(&Op{Name: "var", Args: []Arg{{Name: "M"}, axisArg(All), {Name: "ddof", Kind: Number, HasDefault: true, Check: whole(0)}},
+		Doc:  "the variance over axis a (as sum), Σ(x − mean)² / (n − ddof); ddof default 0",
+		Step: func([]string, *Call) string { return "V" },
+		Show: showCall("var", 1),
+		Rules: func(in []string, _ []bool, k *Call) []string {
+			return []string{alongAxis(k, "2(x − mean)/(n − ddof) times the gradient, for each element x of "+in[0],
+				"2(x − mean)/(n − ddof) times the gradient of its %s, for each element x of "+in[0]+" (the mean of that %[1]s)")}
+		},
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, "var", 1, k) },
+	}, varLane)),
+	lanewise(&Op{Name: "logsumexp", Args: []Arg{{Name: "M"}, axisArg(1)},
+		Doc:  "ln Σ exp over axis a (default 1), with the largest subtracted inside so that nothing overflows",
+		Step: func([]string, *Call) string { return "LSE" },
+		Show: showCall("logsumexp", 1),
+		Rules: func(in []string, _ []bool, k *Call) []string {
+			return []string{alongAxis(k, "softmax("+in[0]+"): each element gets the gradient times its softmax probability",
+				"softmax("+in[0]+", "+G(k.Params[0])+"): each element gets the gradient of its %s times its softmax probability")}
+		},
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, "logsumexp", 1, k) },
+	}, logsumexpLane),
+	softmaxEntry("softmax", "P", "exp(M − max) / Σ exp(M − max) over axis a (default 1): each row (column) sums to 1; stable",
+		"p ⊙ (g − sum(g ⊙ p, %s))", "softmax", softmaxLane),
+	softmaxEntry("log_softmax", "LP", "M − logsumexp(M, a) over axis a (default 1); stable",
+		"g − p ⊙ sum(g, %s)", `\log\operatorname{softmax}`, logSoftmaxLane),
+	{
+		Name: "reshape", Args: []Arg{{Name: "M"}, {Name: "r", Kind: Number, Check: whole(1)}, {Name: "c", Kind: Number, Check: whole(1)}},
+		Doc: "M's elements in row-major order as an r×c matrix, as NumPy's reshape",
+		Shape: func(in [][2]int, p []float64) ([2]int, string) {
+			r, c := int(p[0]), int(p[1])
+			if r*c != in[0][0]*in[0][1] {
+				return in[0], fmt.Sprintf("%s has %d elements, which cannot be reshaped to %d×%d", Dims(in[0]), in[0][0]*in[0][1], r, c)
+			}
+			return [2]int{r, c}, ""
+		},
+		Cost:    func([]Mat, Mat) float64 { return 0 },
+		Forward: func(c *Ctx, k *Call, in []Mat) Mat { return reshaped(c, in[0], int(k.Params[0]), int(k.Params[1])) },
+		Backward: func(c *Ctx, _ *Call, in []Mat, _, g Mat, _ []bool) ([]Mat, []Mat) {
+			return []Mat{reshaped(c, g, in[0].R, in[0].C)}, nil
+		},
+		Step: func([]string, *Call) string { return "R" },
+		Show: showCall("reshape", 1),
+		Rules: func(in []string, _ []bool, _ *Call) []string {
+			return []string{"reshape the gradient back to " + in[0] + "'s shape"}
+		},
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, "reshape", 1, k) },
+	},
+	{
+		Name: "conv2d", Args: []Arg{{Name: "X"}, {Name: "K"}, {Name: "ph", Kind: Number, HasDefault: true, Check: whole(0)},
+			{Name: "pw", Kind: Number, Default: All, HasDefault: true, Check: whole(0)}},
+		Doc: "the cross-correlation of X with the kernel K (one channel, stride 1, as PyTorch's conv2d), X padded with ph rows and pw columns of zeros " +
+			"on each side (pw defaults to ph, both to 0)",
+		Shape: func(in [][2]int, p []float64) ([2]int, string) {
+			ph, pw := pads(p)
+			r, c := in[0][0]+2*ph-in[1][0]+1, in[0][1]+2*pw-in[1][1]+1
+			if r < 1 || c < 1 {
+				return in[0], fmt.Sprintf("the kernel %s is larger than the input %s padded to %d×%d", Dims(in[1]), Dims(in[0]), in[0][0]+2*ph, in[0][1]+2*pw)
+			}
+			return [2]int{r, c}, ""
+		},
+		Cost:     func(in []Mat, out Mat) float64 { return 2 * out.Size() * in[1].Size() },
+		Forward:  func(c *Ctx, k *Call, in []Mat) Mat { return conv(c, in[0], in[1], k.Params) },
+		Backward: convBack,
+		Step:     func([]string, *Call) string { return "C" },
+		Show:     showCall("conv2d", 2),
+		Rules: func(in []string, _ []bool, k *Call) []string {
+			return []string{"the gradient arriving at " + in[0] + " is G correlated with " + in[1] + " flipped (a full convolution of G with " + in[1] + "), " +
+				"padding cut off, G the gradient arriving here",
+				"the gradient arriving at " + in[1] + " is " + in[0] + " (padded) correlated with G, G the gradient arriving here"}
+		},
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, "conv2d", 2, k) },
+	},
 }
 
 // apply is a registry function f(x; p) element by element:
@@ -293,11 +380,18 @@ var apply = &Op{
 
 // reduction is ΣA (or its mean): a 1×1 value, ∂L/∂A = ∂L/∂out · ones
 // (divided by the count for the mean).
+//
+// Over an axis it is the lane operation sumLane (see lanes.go).
 func reduction(op *Op, mean bool) *Op {
-	op.Args = []Arg{{Name: "M"}}
-	op.Shape = func([][2]int, []float64) ([2]int, string) { return [2]int{1, 1}, "" }
+	op.Args = []Arg{{Name: "M"}, axisArg(All)}
+	lane := lanewise(&Op{}, sumLane(mean))
+	op.Shape = lane.Shape
+	op.Show = showCall(op.Name, 1)
 	op.Cost = func(in []Mat, _ Mat) float64 { return in[0].Size() }
-	op.Forward = func(c *Ctx, _ *Call, in []Mat) Mat {
+	op.Forward = func(c *Ctx, k *Call, in []Mat) Mat {
+		if !math.IsNaN(k.Params[0]) {
+			return lane.Forward(c, k, in)
+		}
 		s := Sum(in[0])
 		if mean {
 			s /= in[0].Size()
@@ -306,7 +400,10 @@ func reduction(op *Op, mean bool) *Op {
 		out.Set(0, 0, s)
 		return out
 	}
-	op.Backward = func(c *Ctx, _ *Call, in []Mat, _, g Mat, _ []bool) ([]Mat, []Mat) {
+	op.Backward = func(c *Ctx, k *Call, in []Mat, out, g Mat, needs []bool) ([]Mat, []Mat) {
+		if !math.IsNaN(k.Params[0]) {
+			return lane.Backward(c, k, in, out, g, needs)
+		}
 		v := g.At(0, 0)
 		if mean {
 			v /= in[0].Size()
@@ -328,7 +425,10 @@ func reduction(op *Op, mean bool) *Op {
 	}
 	// the tape's sum plus the sum of (new − old) over the changed elements,
 	// both compensated
-	op.Patch = func(_ *Ctx, _ *Call, in []Mat, ps []*Patch, _ Mat, saved *Saved) *Patch {
+	op.Patch = func(c *Ctx, k *Call, in []Mat, ps []*Patch, out Mat, saved *Saved) *Patch {
+		if !math.IsNaN(k.Params[0]) {
+			return lane.Patch(c, k, in, ps, out, saved)
+		}
 		a, pa := in[0], ps[0]
 		var s float64
 		if pa.Row < 0 && pa.Col < 0 {
@@ -349,9 +449,9 @@ func reduction(op *Op, mean bool) *Op {
 		if mean {
 			s /= a.Size()
 		}
-		out := New(1, 1)
-		out.Set(0, 0, s)
-		return &Patch{Row: -1, Col: -1, Vals: out}
+		o := New(1, 1)
+		o.Set(0, 0, s)
+		return &Patch{Row: -1, Col: -1, Vals: o}
 	}
 	op.Change = func(_ *Call, in Mat, diffs Mat) float64 {
 		d := Sum(diffs)
@@ -362,6 +462,34 @@ func reduction(op *Op, mean bool) *Op {
 	}
 	op.Step = func([]string, *Call) string { return "M" }
 	return op
+}
+
+// extremeEntry is max (sign 1) or min (sign −1) over axis a, or of all the
+// elements; the gradient goes to the winner, split evenly among ties.
+func extremeEntry(name, what, step, tex string, sign float64) *Op {
+	return lanewise(&Op{Name: name, Args: []Arg{{Name: "M"}, axisArg(All)},
+		Doc:   "the " + what + " element over axis a (as sum; a tie is a kink)",
+		Step:  func([]string, *Call) string { return step },
+		Show:  showCall(name, 1),
+		Rules: extremeRules(what),
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, tex, 1, k) },
+	}, extremeLane(sign))
+}
+
+// softmaxEntry is softmax or log_softmax over axis a (default 1): rule is
+// the gradient arriving at the input, in terms of p = softmax(M, a) and the
+// arriving gradient g, with %s for the axis.
+func softmaxEntry(name, step, doc, rule, tex string, l *Lane) *Op {
+	return lanewise(&Op{Name: name, Args: []Arg{{Name: "M"}, axisArg(1)}, Doc: doc,
+		Step: func([]string, *Call) string { return step },
+		Show: showCall(name, 1),
+		Rules: func(in []string, _ []bool, k *Call) []string {
+			a := G(k.Params[0])
+			return []string{"the gradient arriving at " + in[0] + " is " + fmt.Sprintf(rule, a) + ", where p = softmax(" + in[0] + ", " + a +
+				") and g is the gradient arriving here"}
+		},
+		LaTeX: func(t TeX, k *Call) string { return texCall(t, tex, 1, k) },
+	}, l)
 }
 
 // perElement is the explanation's rules of an element-wise binary

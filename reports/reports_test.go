@@ -138,6 +138,17 @@ func TestMatrixLaTeX(t *testing.T) {
 		"mean(minimum(X, 0.5) ^ 2)":     `\operatorname{mean}\left({\min(X, 0.5)}^{2}\right)`,
 		"sum(transpose(W) @ X)":         `\sum \left(W^{\top} X\right)`,
 		"maximum(X, Y) - minimum(X, Y)": `\max(X, Y) - \min(X, Y)`,
+		"sum(softmax(X) * Y)":           `\sum \left(\operatorname{softmax}(X, 1)\,Y\right)`,
+		"sum(X, 0) + mean(X, 1)":        `\operatorname{sum}(X, 0) + \operatorname{mean}(X, 1)`,
+		"max(X) - min(X, 0)":            `\max(X) - \min(X, 0)`,
+		"var(X, 0, 1)":                  `\operatorname{var}(X, 0, 1)`,
+		"logsumexp(X)":                  `\operatorname{logsumexp}(X, 1)`,
+		"log_softmax(X, 0)":             `\log\operatorname{softmax}(X, 0)`,
+		"reshape(X, 2, 3)":              `\operatorname{reshape}(X, 2, 3)`,
+		"sum(conv2d(X, W, 1))":          `\sum \operatorname{conv2d}(X, W, 1)`,
+		"sum(clip(X, -1, 1))":           `\sum \operatorname{clip}_{-1,\,1}(X)`,
+		"sign(X) * log1p(X)":            `\operatorname{sgn}(X)\,\ln\left(1 + X\right)`,
+		"2 * expm1(X)":                  `2\left(e^{X} - 1\right)`,
 	} {
 		tree, _ := expr.Parse(src)
 		if _, err := expr.Resolve(tree, expr.Matrix, map[string]bool{"X": true, "W": true, "B": true, "Y": true}); err != nil {
@@ -153,7 +164,9 @@ func TestMatrixLaTeX(t *testing.T) {
 // table's named operations with their signatures.
 func TestFunctionsListsOperations(t *testing.T) {
 	out := string(Functions())
-	for _, want := range []string{"`maximum(A, B)`", "`minimum(A, B)`", "`sum(M)`", "`mean(M)`", "`transpose(M)`"} {
+	for _, want := range []string{"`maximum(A, B)`", "`minimum(A, B)`", "`sum(M, a)`", "`mean(M, a)`", "`transpose(M)`",
+		"`max(M, a)`", "`min(M, a)`", "`var(M, a, ddof)`", "`logsumexp(M, a)`", "`softmax(M, a)`", "`log_softmax(M, a)`",
+		"`reshape(M, r, c)`", "`conv2d(X, K, ph, pw)`"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("runner functions does not list %s", want)
 		}

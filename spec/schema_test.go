@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/runner-dev/runner/internal/testkit"
+	"github.com/runner-dev/runner/ops"
 )
 
 func compileSchema(t *testing.T) *jsonschema.Schema {
@@ -73,6 +74,8 @@ func TestSchemaRefusesMistakes(t *testing.T) {
 		"numeric: {method: centre}\nfunctions:\n  - {name: f, expr: x, at: 1}\n",
 		"matrices:\n  X: {randn: [0, 2]}\ngradients:\n  - {name: L, expr: sum(X)}\n",
 		"functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1}}}\n",
+		"matrices:\n  X: [1]\ngradients:\n  - {name: L, let: [X], expr: sum(X)}\n",
+		"matrices:\n  X: [1]\ngradients:\n  - {name: L, let: {1N: X}, expr: sum(X)}\n",
 	} {
 		path := filepath.Join(t.TempDir(), "x.yaml")
 		os.WriteFile(path, []byte(src), 0o644)
@@ -90,6 +93,16 @@ func TestModeline(t *testing.T) {
 		b, _ := os.ReadFile(f)
 		if !strings.HasPrefix(string(b), "# yaml-language-server: $schema=../spec/experiment.schema.json\n") {
 			t.Errorf("%s lacks the modeline", f)
+		}
+	}
+}
+
+// TestSchemaNamesEveryOperation: the schema's description of an expression
+// names every matrix operation of the operation table, as it is called.
+func TestSchemaNamesEveryOperation(t *testing.T) {
+	for _, op := range ops.Named() {
+		if !bytes.Contains(Schema, []byte(op.Signature())) {
+			t.Errorf("the schema does not name %s", op.Signature())
 		}
 	}
 }

@@ -209,14 +209,39 @@ type Matrix struct {
 // taken with respect to, in declaration order.
 type Gradient struct {
 	Item
-	Src       string
-	Expr      expr.Node
+	Src  string
+	Expr expr.Node
+	// Let are the named intermediates (let:), in order: each may use the
+	// matrices and the names before it, and Expr may use them all.
+	Let []Let
+	// Wrt are the matrices, in declaration order, then the intermediates,
+	// in Let order, that the gradient is taken with respect to.
 	Wrt       []string
 	Reference *Reference
 	Sweep     *Sweep
 	// FullGradients: write the full gradient of each matrix too large for
 	// the Markdown beside the report, as CSV (full_gradients:, default true).
 	FullGradients bool
+}
+
+// Let is a named intermediate of a gradient: Name = Expr, a Rows×Cols
+// matrix. ∂L/∂Name is the total derivative through every use of it.
+type Let struct {
+	Name       string
+	Pos        Pos
+	Src        string
+	Expr       expr.Node
+	Rows, Cols int
+}
+
+// LetByName is the item's intermediate called name, or nil.
+func (g *Gradient) LetByName(name string) *Let {
+	for i := range g.Let {
+		if g.Let[i].Name == name {
+			return &g.Let[i]
+		}
+	}
+	return nil
 }
 
 // Sweep asks for L as one element of a matrix sweeps From … To, the rest

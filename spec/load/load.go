@@ -606,7 +606,20 @@ func (l *loader) parseExpr(n *yaml.Node, what string, bareOK bool) (string, expr
 }
 
 func (l *loader) resolve(n *yaml.Node, tree expr.Node, mode expr.Mode) ([]string, bool) {
-	names, err := expr.Resolve(tree, mode, l.matrixSet())
+	if mode == expr.Matrix {
+		return l.resolveIn(n, tree, l.matrixSet())
+	}
+	return l.resolveNames(n, tree, mode, nil)
+}
+
+// resolveIn resolves a matrix expression whose names are those in known
+// (matrices and intermediates).
+func (l *loader) resolveIn(n *yaml.Node, tree expr.Node, known map[string]bool) ([]string, bool) {
+	return l.resolveNames(n, tree, expr.Matrix, known)
+}
+
+func (l *loader) resolveNames(n *yaml.Node, tree expr.Node, mode expr.Mode, known map[string]bool) ([]string, bool) {
+	names, err := expr.Resolve(tree, mode, known)
 	if err != nil {
 		var ee *expr.Error
 		errors.As(err, &ee)

@@ -375,7 +375,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 }
 
 func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
-	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep", "full_gradients"}, "expr")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "let", "wrt", "reference", "sweep", "full_gradients"}, "expr")
 	if !ok {
 		return nil
 	}
@@ -385,18 +385,22 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		l.errf(item, "gradient %s: %s works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name, m.Name)
 		return nil
 	}
+	lets, uses, shapes, ok := l.lets(f["let"], name)
+	if !ok {
+		return nil
+	}
+	g.Let = lets
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
 	if !ok || l.usesFailed(tree) {
 		return nil
 	}
-	used, ok := l.resolve(f["expr"], tree, expr.Matrix)
+	known := l.matrixSet()
+	for _, lt := range lets {
+		known[lt.Name] = true
+	}
+	used, ok := l.resolveIn(f["expr"], tree, known)
 	if !ok {
 		return nil
-	}
-	shapes := map[string][2]int{}
-	for k, m := range l.matrices {
-		r, c := m.Value.Dims()
-		shapes[k] = [2]int{r, c}
 	}
 	sh, err := expr.Shape(tree, shapes)
 	if err != nil {
@@ -409,11 +413,18 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		return nil
 	}
 	g.Src, g.Expr = src, tree
-	isUsed := map[string]bool{}
-	for _, u := range used {
-		isUsed[u] = true
+	isUsed := reach(used, uses) // matrices and intermediates, directly or through intermediates
+	for _, lt := range lets {
+		if !isUsed[lt.Name] {
+			l.errAt(lt.Pos, "gradient %s: let: %s is not used by %q", name, lt.Name, src)
+			return nil
+		}
 	}
-	if len(used) == 0 {
+	usesMatrix := false
+	for u := range isUsed {
+		usesMatrix = usesMatrix || l.matrices[u] != nil
+	}
+	if !usesMatrix {
 		l.errf(f["expr"], "gradient %s: %q uses no matrix, so there is nothing to differentiate", name, src)
 		return nil
 	}
@@ -430,8 +441,8 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 				return nil
 			}
 			switch {
-			case l.matrices[s] == nil:
-				l.errf(wn, "gradient %s: wrt: %q is not a declared matrix", name, s)
+			case l.matrices[s] == nil && g.LetByName(s) == nil:
+				l.errf(wn, "gradient %s: wrt: %q is neither a declared matrix nor one of the item's let: names", name, s)
 				return nil
 			case !isUsed[s]:
 				l.errf(wn, "gradient %s: wrt: %q does not use %s, so its gradient is zero", name, src, s)
@@ -447,6 +458,11 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 				g.Wrt = append(g.Wrt, m.Name)
 			}
 		}
+		for _, lt := range lets { // then the intermediates, in let order
+			if seen[lt.Name] {
+				g.Wrt = append(g.Wrt, lt.Name)
+			}
+		}
 	} else {
 		for _, m := range e.Matrices {
 			if isUsed[m.Name] {
@@ -455,7 +471,7 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		}
 	}
 	if r := f["reference"]; r != nil {
-		g.Reference = l.reference(r, g)
+		g.Reference = l.reference(r, g, shapes)
 	}
 	if sw := f["sweep"]; sw != nil {
 		if g.Sweep = l.sweep(sw, g); g.Sweep == nil {
@@ -493,11 +509,15 @@ func (l *loader) sweep(n *yaml.Node, g *spec.Gradient) *spec.Sweep {
 	}
 	mat := l.matrices[m[1]]
 	used := false
+	var mats []string // the matrices (not intermediates) the gradient is taken for
 	for _, w := range g.Wrt {
 		used = used || w == m[1]
+		if l.matrices[w] != nil {
+			mats = append(mats, w)
+		}
 	}
 	if mat == nil || !used {
-		l.errf(f["element"], "%s: element: %s is not one of the matrices the gradient is taken for (%s)", what, m[1], strings.Join(g.Wrt, ", "))
+		l.errf(f["element"], "%s: element: %s is not one of the matrices the gradient is taken for (%s)", what, m[1], strings.Join(mats, ", "))
 		return nil
 	}
 	i, _ := strconv.Atoi(m[2])
@@ -533,7 +553,7 @@ func (l *loader) sweep(n *yaml.Node, g *spec.Gradient) *spec.Sweep {
 	return sw
 }
 
-func (l *loader) reference(n *yaml.Node, g *spec.Gradient) *spec.Reference {
+func (l *loader) reference(n *yaml.Node, g *spec.Gradient, shapes map[string][2]int) *spec.Reference {
 	f, _, ok := l.fields(n, "reference", "source", "decimals", "value", "inputs", "gradient")
 	if !ok {
 		return nil
@@ -576,11 +596,9 @@ func (l *loader) reference(n *yaml.Node, g *spec.Gradient) *spec.Reference {
 			if !ok {
 				continue
 			}
-			want := l.matrices[k.Value].Value
-			if !sameDims(d, want) {
-				wr, wc := want.Dims()
-				dr, dc := d.Dims()
-				l.errf(v, "reference.%s.%s: %d×%d, but %s is %d×%d", key, k.Value, dr, dc, k.Value, wr, wc)
+			want := shapes[k.Value]
+			if dr, dc := d.Dims(); dr != want[0] || dc != want[1] {
+				l.errf(v, "reference.%s.%s: %d×%d, but %s is %d×%d", key, k.Value, dr, dc, k.Value, want[0], want[1])
 				continue
 			}
 			out = append(out, spec.NamedMatrix{Name: k.Value, Value: d})
@@ -597,12 +615,6 @@ func (l *loader) reference(n *yaml.Node, g *spec.Gradient) *spec.Reference {
 		return false
 	})
 	return ref
-}
-
-func sameDims(a, b mat.Matrix) bool {
-	ar, ac := a.Dims()
-	br, bc := b.Dims()
-	return ar == br && ac == bc
 }
 
 // usesFailed reports whether tree names a matrix that could not be read (its

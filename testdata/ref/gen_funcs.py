@@ -35,13 +35,20 @@ F = {
     "gelu":       lambda x, p: x * normcdf(x),
     "silu":       lambda x, p: x * sigmoid(x),
     "abs":        lambda x, p: abs(x),
+    "clip":       lambda x, p: min(max(x, p[0]), p[1]),
+    "sign":       lambda x, p: mp.sign(x),
+    "log1p":      lambda x, p: log(1 + x),
+    "expm1":      lambda x, p: exp(x) - 1,
 }
 general = ["-3", "-1.5", "-0.25", "0.5", "1", "2.75"]
 positive = ["0.01", "0.5", "1", "2.75", "10"]
 cases = []
 for name in F:
     xs = positive if name in ("sqrt", "log") else general
-    params = {"pow": [["3"], ["0.5"], ["-2"]], "leaky_relu": [["0.2"], ["0.1"]], "elu": [["1"], ["0.5"]]}.get(name, [[]])
+    if name in ("log1p", "expm1"):
+        xs = ["-0.5", "-0.25", "-1e-10", "1e-10", "0.5", "2.75"]  # near 0, where ln(1 + x) and eˣ − 1 lose digits
+    params = {"pow": [["3"], ["0.5"], ["-2"]], "leaky_relu": [["0.2"], ["0.1"]], "elu": [["1"], ["0.5"]],
+              "clip": [["-1", "2"], ["0", "0.75"]]}.get(name, [[]])  # points off the kinks lo and hi
     for p in params:
         pxs = positive if name == "pow" and p[0] == "0.5" else xs
         if name == "pow" and p[0] == "-2":
