@@ -44,8 +44,12 @@ type MatrixClaim struct {
 // OK reports whether the claim agrees with the exact derivative.
 func (c *ScalarClaim) OK() bool { return c.Diagnosis.Kind == claims.KindAgrees }
 
-// OK reports whether the claim agrees with the exact gradient.
-func (c *MatrixClaim) OK() bool { return c.Diagnosis.Kind == claims.KindAgrees }
+// OK reports whether the claim agrees with the exact gradient, or differs
+// only at kinks, where the gradient is not defined and the exact value is a
+// convention (the rows there keep the status kink).
+func (c *MatrixClaim) OK() bool {
+	return c.Diagnosis.Kind == claims.KindAgrees || c.Diagnosis.Kind == claims.KindKinks
+}
 
 // claimTolerance is the item's claim_rtol and claim_atol.
 func claimTolerance(t spec.Tolerance) claims.Tolerance {
@@ -65,24 +69,28 @@ func claimAgrees(claimed, exact float64, t claims.Tolerance) bool {
 	return !bad(claimed) && !bad(exact) && math.Abs(claimed-exact) <= atol+rtol*math.Abs(exact)
 }
 
-// claimRow sets d's claim and, when it disagrees with the exact value (and,
-// at a kink, with both one-sided derivatives), fails the row saying why.
-// It returns the value the claim is judged against: Exact, or the
-// one-sided derivative it matches at a kink.
-func claimRow(d *Derivative, claimed float64, problem string, t claims.Tolerance) float64 {
+// claimRow sets d's claim and, when it disagrees with the exact value,
+// fails the row saying why. At a kink, where the derivative is not defined
+// and the exact value is a convention, a claim is not failed: with sides
+// (functions and chains, whose one-sided derivatives are known) when it
+// equals either one-sided derivative, without (gradients) whatever it is,
+// the note saying how it differs. It returns the value the claim is judged
+// against: Exact, or the one-sided derivative it matches at a kink.
+func claimRow(d *Derivative, claimed float64, problem string, t claims.Tolerance, sides bool) float64 {
 	d.Claim = &Claim{Value: claimed, Error: math.Abs(claimed - d.Exact)}
-	if bad(claimed) || bad(d.Exact) {
-		d.Claim.Error = math.Abs(claimed - d.Exact) // NaN, or +Inf
-	}
 	if claimAgrees(claimed, d.Exact, t) {
 		return d.Exact
 	}
-	if d.Status == Kink {
+	if d.Status == Kink && sides {
 		for _, side := range []float64{d.Left, d.Right} {
 			if claimAgrees(claimed, side, t) {
 				return side
 			}
 		}
+	}
+	if d.Status == Kink && !sides && !bad(claimed) {
+		d.Note += fmt.Sprintf("; claimed %s where the exact value (a convention at the kink) is %s", g(claimed), g(d.Exact))
+		return d.Exact
 	}
 	why := fmt.Sprintf("the claim is wrong: claimed %s, exact %s", g(claimed), g(d.Exact))
 	if problem != "" {
@@ -114,7 +122,7 @@ func checkScalarClaims(out *Function, cs []spec.Claim, s spec.Settings) {
 			p := &out.Points[k]
 			v, problem := sf.value(p.At)
 			xs[k], claimed[k] = p.At[idx], v
-			exact[k] = claimRow(&p.Partials[idx], v, problem, t)
+			exact[k] = claimRow(&p.Partials[idx], v, problem, t, true)
 		}
 		sc := ScalarClaim{Wrt: c.Wrt, Src: c.Src, Expr: c.Expr, Tolerance: t}
 		if idx < len(out.Derivs) {
@@ -201,7 +209,7 @@ func checkGradientClaims(out *Gradient, g *spec.Gradient, matrices []*spec.Matri
 				e.Status, e.Note = Fail, note
 				continue
 			}
-			claimRow(&e.Derivative, mc.Value.At(e.I, e.J), problem, t)
+			claimRow(&e.Derivative, mc.Value.At(e.I, e.J), problem, t, false)
 		}
 		mg.Claim = mc
 	}
@@ -217,7 +225,7 @@ func (c *MatrixClaim) Row(d *Derivative, i, j int) {
 		d.Status, d.Note = Fail, v.Reason
 		return
 	}
-	claimRow(d, c.Value.At(i, j), "", c.Tolerance)
+	claimRow(d, c.Value.At(i, j), "", c.Tolerance, false)
 }
 
 // ClaimCells are the CSV's claimed and claim_error cells: NaN (empty) where

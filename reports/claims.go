@@ -69,7 +69,10 @@ func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient) {
 		return
 	}
 	verdict := "right"
-	if !c.OK() {
+	switch {
+	case c.Diagnosis.Kind == claims.KindKinks:
+		verdict = "right except at kinks"
+	case !c.OK():
 		verdict = "wrong"
 	}
 	fmt.Fprintf(b, "#### Your %s: %s\n\n", d, verdict)
