@@ -97,6 +97,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--sizes", default="256,1024,2048")
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--compare", metavar="BIN", help="also time this runner binary (e.g. built from an earlier commit) on work 1")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     tmp = tempfile.mkdtemp(prefix="runner-bench-")
@@ -107,6 +108,8 @@ def main():
         bins["runner (OpenBLAS)"] = os.path.join(tmp, "runner-openblas")
     except subprocess.CalledProcessError:
         print("OpenBLAS build skipped: apt-get install libopenblas-dev", file=sys.stderr)
+    if a.compare:
+        bins[f"runner ({a.compare})"] = os.path.abspath(a.compare)
     # every program runs without this workplace's OPENBLAS_* overrides, which
     # slow OpenBLAS 0.3.21 on this CPU (see bench/README.md)
     refenv = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}

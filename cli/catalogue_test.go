@@ -101,7 +101,7 @@ func TestCatalogue(t *testing.T) {
 		{"study upside down", "functions:\n  - {name: f, expr: x, at: 1, study: {at: 1, from: 1e-9, to: 1e-2}}\n", 2, "{at: 1,", "from (1e-09) must be larger than to (0.01)"},
 		{"study method none", "functions:\n  - {name: f, expr: x, at: 1, study: {at: 1, methods: [none]}}\n", 2, "none", "none takes no numeric derivative"},
 		// data files
-		{"csv not a number", "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "x", `expected a finite number, found "x"`},
+		{"csv not a number", "matrices:\n  X: {csv: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "x", "row 2, column 2: expected a finite number"},
 		{"csv ragged", "matrices:\n  X: {csv: r.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "3", "this row has 1 values, the first row has 2"},
 		{"csv empty", "matrices:\n  X: {csv: e.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "e.csv", "e.csv has no numbers"},
 		{"csv is a folder", "matrices:\n  X: {csv: sub}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "sub", "cannot read sub: is a directory"},
@@ -114,7 +114,7 @@ func TestCatalogue(t *testing.T) {
 		{"derivative not an expression", "chains:\n  - {name: c, of: [square], derivative: [2], at: 1}\n", 2, "[2]", "expected an expression, found a list"},
 		{"claim unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {Wx: X}\n", 7, "Wx", `gradient L: claims: unknown matrix "Wx" (did you mean "W"?)`},
 		{"claim names an unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: 2 * Xq}\n", 7, "Xq", `unknown matrix "Xq" (did you mean "X"?)`},
-		{"claim twice", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims:\n      W: X\n      W: X\n", 9, "W", "W is claimed twice (first at line 8)"},
+		{"claim twice", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims:\n      W: X\n      W: X\n", 9, "W", `the key "W" is given twice (first at line 8)`},
 		{"claim a random draw", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: {randn: [1, 1]}}\n", 7, "randn", "not a random draw"},
 		{"claim a matrix not used", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X)\n    claims: {W: X}\n", 7, "W:", "does not use W, so its gradient is zero"},
 		{"claim npy of integers", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: {npy: i.npy}}\n", 7, "i.npy", "gradient L: claims: W: i.npy holds '<i8'; expected float64"},

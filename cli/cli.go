@@ -18,11 +18,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/reports"
 	"github.com/runner-dev/runner/spec"
 	"github.com/runner-dev/runner/spec/load"
@@ -50,14 +52,21 @@ Settings, strongest first:
   1. flags (--method, --step override every file and every item)
   2. the experiment file (numeric:, tolerance:, per file and per item)
   3. environment: RUNNER_METHOD, RUNNER_STEP, RUNNER_RTOL, RUNNER_ATOL,
-     RUNNER_OUT, RUNNER_MAX_POINTS, RUNNER_MAX_ELEMENTS
+     RUNNER_OUT, RUNNER_MAX_POINTS, RUNNER_MAX_ELEMENTS,
+     RUNNER_MAX_DERIVATIVES, RUNNER_MAX_COST
   4. the config file: ./runner.yaml, or --config FILE (keys: method, step,
-     rtol, atol, out, max-points, max-elements)
+     rtol, atol, out, max-points, max-elements, max-derivatives, max-cost;
+     it may only lower the limits, and its out: stays inside its root)
   5. built-in defaults: central differences, h = 0.001, rtol 1e-5, atol 1e-7
 
 Exit status: 0 all good; 1 a value outside tolerance, or stale reports
-under --check; 2 an invalid experiment file or a misused command. An
-invalid file never stops the others.`
+under --check, or a file past --timeout; 2 an invalid experiment file or a
+misused command. An invalid file never stops the others.
+
+Experiment files are untrusted input: data paths stay inside the root (the
+file's git work tree, else its folder; --root widens it), only regular
+files are read, errors never quote data files, and every budget is checked
+before the work. See "Running on untrusted pull requests" in the README.`
 
 // Execute runs the command with args (without the program name) and returns
 // the exit status.
@@ -84,6 +93,10 @@ type options struct {
 	maxPoints           int
 	maxElements         int
 	ci                  ciOptions
+	maxDerivatives      int
+	maxCost             float64
+	roots               []string
+	timeout             time.Duration
 }
 
 func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
@@ -135,12 +148,20 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 			if o.jobs < 1 {
 				return fmt.Errorf("-j: expected at least 1 worker, found %d", o.jobs)
 			}
+			if o.timeout <= 0 {
+				return fmt.Errorf("--timeout: expected a positive duration such as 5m, found %v", o.timeout)
+			}
+			limits, err := limitsFrom(v)
+			if err != nil {
+				return err
+			}
 			c, err := newCIRun(o.ci, o.shard, stdout, stderr)
 			if err != nil {
 				return err
 			}
 			r := &run{stdout: c.human, stderr: stderr, ci: c, progress: terminal(stderr), out: v.GetString("out"), check: o.check, jobs: o.jobs, override: override,
-				opts: load.Options{Defaults: defaults, MaxPoints: v.GetInt("max-points"), MaxElements: v.GetInt("max-elements")}}
+				roots: o.roots, timeout: o.timeout, opts: limits}
+			r.opts.Defaults, r.opts.Roots = defaults, o.roots
 			*status = c.finish(files, r.all(files))
 			return nil
 		},
@@ -148,7 +169,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.out, "out", "", "write all reports into `DIR` (default: reports/ beside each experiment file)")
 	f.BoolVar(&o.check, "check", false, "write nothing; exit 1 naming every report that is missing or differs from a fresh run")
-	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(spec.Methods, ", "))
+	f.StringVar(&o.method, "method", "", "numeric method for every file and item: "+strings.Join(method.Names(), ", "))
 	f.Float64Var(&o.step, "step", 0, "numeric step h for every file and item")
 	f.StringVar(&o.config, "config", "", "config `FILE` (default: ./runner.yaml when it exists)")
 	f.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "run `N` files at a time (reports are the same bytes for any N)")
@@ -156,6 +177,10 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.IntVar(&o.maxPoints, "max-points", load.DefaultOptions.MaxPoints, "the most points one function or chain may have")
 	f.IntVar(&o.maxElements, "max-elements", load.DefaultOptions.MaxElements, "the most elements one matrix may have")
 	addCIFlags(f, &o.ci)
+	f.IntVar(&o.maxDerivatives, "max-derivatives", load.DefaultOptions.MaxDerivatives, "the most derivative values (CSV rows) one function or chain may have")
+	f.Float64Var(&o.maxCost, "max-cost", load.DefaultOptions.MaxCost, "the most floating-point operations, estimated before the work, one item may take")
+	f.StringArrayVar(&o.roots, "root", nil, "also allow data paths inside `DIR` (default root: the experiment file's git work tree, else its folder); repeatable")
+	f.DurationVar(&o.timeout, "timeout", DefaultTimeout, "give up on a file that takes longer than this (reported as failed)")
 	f.SortFlags = false
 	addVersion(cmd, stdout)
 	addIndex(cmd, stdout)
@@ -195,19 +220,25 @@ func loadConfig(cmd *cobra.Command, path string) (*viper.Viper, error) {
 		}
 	}
 	if path != "" {
-		v.SetConfigFile(path)
-		if err := v.ReadInConfig(); err != nil {
-			return nil, fmt.Errorf("config file %s: %v", path, err)
+		src, err := readConfig(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.ReadConfig(bytes.NewReader(src)); err != nil {
+			return nil, fmt.Errorf("config file %s: invalid YAML", path)
 		}
 		for _, k := range v.AllKeys() {
 			switch k {
-			case "method", "step", "rtol", "atol", "out", "max-points", "max-elements":
+			case "method", "step", "rtol", "atol", "out", "max-points", "max-elements", "max-derivatives", "max-cost":
 			default:
-				return nil, fmt.Errorf("config file %s: unknown key %q (expected method, step, rtol, atol, out, max-points, max-elements)", path, k)
+				return nil, fmt.Errorf("config file %s: unknown key %q (expected method, step, rtol, atol, out, max-points, max-elements, max-derivatives, max-cost)", path, k)
 			}
 		}
+		if err := configOnlyLowers(cmd, src, path); err != nil {
+			return nil, err
+		}
 	}
-	for _, k := range []string{"out", "max-points", "max-elements"} {
+	for _, k := range []string{"out", "max-points", "max-elements", "max-derivatives", "max-cost"} {
 		if err := v.BindPFlag(k, cmd.Flags().Lookup(k)); err != nil {
 			return nil, err
 		}
@@ -294,6 +325,8 @@ func expand(args []string) ([]string, error) {
 }
 
 type run struct {
+	roots          []string
+	timeout        time.Duration
 	stdout, stderr io.Writer
 	progress       io.Writer // the terminal for a progress bar, or nil
 	out            string
@@ -311,6 +344,11 @@ func (r *run) all(files []string) int {
 		dir         string
 	}
 	results := make([]result, len(files))
+	plan := r.plan(files)
+	if !r.check {
+		defer onInterrupt(r.stderr)()
+		r.removeStale(plan)
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	var done atomic.Int64
@@ -321,7 +359,12 @@ func (r *run) all(files []string) int {
 			defer wg.Done()
 			for i := range jobs {
 				res := &results[i]
-				res.status, res.dir = r.one(files[i], &res.out, &res.errOut)
+				if j := plan[i]; j.err != "" {
+					fmt.Fprintln(&res.errOut, j.err)
+					res.status = ExitInvalid
+				} else {
+					res.status, res.dir = r.watched(j, &res.out, &res.errOut)
+				}
 				bar.set(int(done.Add(1)))
 			}
 		}()
@@ -338,13 +381,18 @@ func (r *run) all(files []string) int {
 			status = max(status, s)
 		}
 	}
-	dirs := map[string]bool{}
+	dirs := map[string]map[string]reports.Entry{}
 	for i := range results {
 		r.stdout.Write(results[i].out.Bytes())
 		r.stderr.Write(results[i].errOut.Bytes())
 		worse(results[i].status)
-		if results[i].dir != "" {
-			dirs[results[i].dir] = true
+		if d := results[i].dir; d != "" {
+			if dirs[d] == nil {
+				dirs[d] = map[string]reports.Entry{}
+			}
+			if e := plan[i].entry.Load(); e != nil {
+				dirs[d][stem(plan[i].path)] = *e
+			}
 		}
 	}
 	sorted := make([]string, 0, len(dirs))
@@ -354,28 +402,33 @@ func (r *run) all(files []string) int {
 	sort.Strings(sorted)
 	worse(r.tidy(sorted))
 	for _, d := range sorted {
-		worse(r.index(d))
+		worse(r.index(d, dirs[d]))
 	}
 	return status
 }
 
 // index writes (or, under --check, compares) the README.md that lists every
 // report in dir.
-func (r *run) index(dir string) int {
-	data, err := reports.Index(dir)
+func (r *run) index(dir string, known map[string]reports.Entry) int {
+	data, err := reports.Index(dir, known)
 	if err != nil {
 		fmt.Fprintf(r.stderr, "%s: cannot build the index: %v\n", dir, err)
 		return ExitInvalid
 	}
 	p := filepath.Join(dir, reports.IndexFile)
 	if r.check {
-		old, err := os.ReadFile(p)
+		quote, err := checkTarget(p, load.DefaultRoot(p, r.roots...))
+		if errors.Is(err, errNotRead) {
+			fmt.Fprintf(r.stderr, "%s: %v\n", p, err)
+			return ExitInvalid
+		}
+		old := readPrefix(p, int64(len(data))+1)
 		switch {
 		case err != nil:
 			fmt.Fprintf(r.stderr, "%s: missing\n", p)
 			return ExitFailed
 		case !bytes.Equal(old, data):
-			fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, firstDifference(old, data))
+			fmt.Fprintf(r.stderr, "%s: stale: %s\n", p, staleLine(quote, old, data))
 			return ExitFailed
 		}
 		return ExitOK
@@ -398,7 +451,9 @@ func (r *run) apply(s *spec.Settings) {
 
 // one runs one experiment file, writing what it says to stdout and stderr;
 // it returns the exit status and the reports folder it wrote (or checked).
-func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
+func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
+	path := j.path
+	j.doing("reading and checking the file")
 	e, err := load.Load(path, r.opts)
 	r.ci.record(path, e, nil, err)
 	if err != nil {
@@ -420,18 +475,21 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		r.apply(&c.Settings)
 	}
 	for _, g := range e.Gradients {
-		if r.override.Method == "complex-step" {
-			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: complex-step works on functions and chains\n", g.Pos, g.Name, g.Settings.Method)
+		if m := method.Named(r.override.Method); m != nil && !m.Gradients {
+			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: %s works on functions and chains\n", g.Pos, g.Name, g.Settings.Method, m.Name)
 			continue
 		}
 		r.apply(&g.Settings)
 	}
+	j.doing("computing the derivatives")
 	res := diff.Run(e)
-	r.ci.record(path, e, res, nil)
-	dir := r.out
-	if dir == "" {
-		dir = filepath.Join(filepath.Dir(path), "reports")
+	if j.state.Load() == givenUp {
+		return ExitFailed, "" // the watchdog has reported it; touch nothing
 	}
+	r.ci.record(path, e, res, nil)
+	entry := reports.EntryOf(res)
+	j.entry.Store(&entry)
+	dir := j.dir
 	status := ExitOK
 	c := res.Count()
 	if c.Failed() {
@@ -439,43 +497,41 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 		reportFailures(stderr, e, res)
 	}
 	files := reports.Render(res)
+	if msg := sameNames(files); msg != "" {
+		fmt.Fprintf(stderr, "%s: %s\n", path, msg)
+		return ExitInvalid, ""
+	}
 	r.ci.wrote(dir, files)
 	if r.check {
+		j.doing("comparing the reports")
 		for _, f := range files {
 			p := filepath.Join(dir, f.Name)
-			same, err := reports.Same(p, f)
+			quote, err := checkTarget(p, j.root)
+			if errors.Is(err, errNotRead) {
+				fmt.Fprintf(stderr, "%s: %v\n", p, err)
+				status = ExitInvalid
+				continue
+			}
+			same := false
+			if err == nil {
+				same, err = reports.Same(p, f)
+			}
 			switch {
 			case err != nil:
 				fmt.Fprintf(stderr, "%s: missing (run runner %s to write it)\n", p, path)
-				status = ExitFailed
+				status = max(status, ExitFailed)
 			case !same:
-				old, _ := os.ReadFile(p)
-				fmt.Fprintf(stderr, "%s: stale: %s\n", p, firstDifference(old, f.Bytes()))
-				status = ExitFailed
+				fresh := f.Bytes()
+				fmt.Fprintf(stderr, "%s: stale: %s\n", p, staleLine(quote, readPrefix(p, int64(len(fresh))+1), fresh))
+				status = max(status, ExitFailed)
 			}
 		}
 		return status, dir
 	}
-	// the files are written at once, so that one file's wait for the disk
-	// (fsync) overlaps the formatting of the next
-	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	for i, f := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = reports.WriteFileAtomic(filepath.Join(dir, f.Name), f)
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: cannot write the report: %v\n", filepath.Join(dir, files[i].Name), err)
-			status = ExitInvalid
-		}
-	}
-	if status == ExitInvalid {
-		return status, dir
+	j.doing("writing the reports")
+	if err := reports.WriteSet(dir, files, j.commit); err != nil {
+		fmt.Fprintf(stderr, "%s: cannot write the reports (the earlier ones are left as they were): %v\n", path, err)
+		return ExitInvalid, dir
 	}
 	fmt.Fprintf(stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))
 	return status, dir

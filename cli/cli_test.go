@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/runner-dev/runner/diff"
 )
 
 func write(t *testing.T, dir, name, src string) string {
@@ -156,6 +159,24 @@ func TestHelpHasExample(t *testing.T) {
 	code, out, _ := invoke(t, "--help")
 	if code != ExitOK || !strings.Contains(out, "runner experiments/*.yaml") || !strings.Contains(out, "RUNNER_METHOD") {
 		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}
+
+// TestVersion: --version names the matrix-product kernel in use, one of
+// those the machine can run, and lists them.
+func TestVersion(t *testing.T) {
+	code, out, _ := invoke(t, "--version")
+	using, available := diff.MatMulKernels()
+	if code != ExitOK || !strings.HasPrefix(out, "runner ") || !strings.Contains(out, "matrix products: "+using+"\n") {
+		t.Fatalf("--version: exit %d\n%s", code, out)
+	}
+	if len(available) > 0 && !slices.Contains(available, using) {
+		t.Errorf("the kernel in use, %s, is not among the machine's: %v", using, available)
+	}
+	for _, k := range available {
+		if !strings.Contains(out, k) {
+			t.Errorf("--version does not list %s:\n%s", k, out)
+		}
 	}
 }
 

@@ -8,14 +8,17 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/runner-dev/runner/diff"
 )
 
 // versionText describes the build from its build information: the module
 // version ("(devel)" for a build from a work tree, "v1.2.3" for go install
 // …@v1.2.3), the VCS revision and whether the tree was modified, the Go
-// version, the platform, and whether matrix products run in OpenBLAS (the
-// openblas build tag).
-func versionText(info *debug.BuildInfo, ok bool, blas bool) string {
+// version, the platform, the matrix-product kernel in use and the kernels
+// this machine could run (diff.MatMulKernels). Reports never name the
+// kernel: their bytes must not depend on the processor.
+func versionText(info *debug.BuildInfo, ok bool, using string, available []string) string {
 	var b strings.Builder
 	version, goVersion := "unknown (no build information)", runtime.Version()
 	if ok {
@@ -49,10 +52,9 @@ func versionText(info *debug.BuildInfo, ok bool, blas bool) string {
 		}
 	}
 	fmt.Fprintf(&b, "go: %s %s/%s\n", goVersion, runtime.GOOS, runtime.GOARCH)
-	if blas {
-		b.WriteString("matrix products: OpenBLAS (built with -tags openblas)\n")
-	} else {
-		b.WriteString("matrix products: pure Go (gonum)\n")
+	fmt.Fprintf(&b, "matrix products: %s\n", using)
+	if len(available) > 0 {
+		fmt.Fprintf(&b, "kernels on this machine (RUNNER_GEMM=NAME picks one; all give the same bits): %s\n", strings.Join(available, ", "))
 	}
 	return b.String()
 }
@@ -60,7 +62,8 @@ func versionText(info *debug.BuildInfo, ok bool, blas bool) string {
 // buildVersion is versionText of this binary.
 func buildVersion() string {
 	info, ok := debug.ReadBuildInfo()
-	return versionText(info, ok, openBLAS)
+	using, available := diff.MatMulKernels()
+	return versionText(info, ok, using, available)
 }
 
 // addVersion gives cmd a --version flag and a version subcommand, both

@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/runner-dev/runner/diff"
 )
 
 // TestVersionText: the version names the module version, the revision with
@@ -12,20 +14,20 @@ import (
 func TestVersionText(t *testing.T) {
 	info := &debug.BuildInfo{GoVersion: "go1.99.1", Main: debug.Module{Path: "github.com/runner-dev/runner", Version: "v1.2.3"},
 		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.time", Value: "2026-01-02T03:04:05Z"}, {Key: "vcs.modified", Value: "true"}}}
-	got := versionText(info, true, true)
+	got := versionText(info, true, "OpenBLAS (built with -tags openblas)", nil)
 	want := "runner v1.2.3\nrevision: abc123+dirty (2026-01-02T03:04:05Z)\ngo: go1.99.1 " + runtime.GOOS + "/" + runtime.GOARCH + "\nmatrix products: OpenBLAS (built with -tags openblas)\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 	info.Settings[2].Value = "false"
-	if got := versionText(info, true, false); !strings.Contains(got, "revision: abc123 (2026") || !strings.Contains(got, "pure Go") {
+	if got := versionText(info, true, "avx2", []string{"avx2", "portable"}); !strings.Contains(got, "revision: abc123 (2026") || !strings.Contains(got, "matrix products: avx2\nkernels on this machine (RUNNER_GEMM=NAME picks one; all give the same bits): avx2, portable\n") {
 		t.Errorf("clean tree, pure Go:\n%s", got)
 	}
 	info.Settings, info.Main.Version = nil, ""
-	if got := versionText(info, true, false); strings.Contains(got, "revision") || !strings.HasPrefix(got, "runner (devel)\n") {
+	if got := versionText(info, true, "portable", nil); strings.Contains(got, "revision") || !strings.HasPrefix(got, "runner (devel)\n") {
 		t.Errorf("no VCS information:\n%s", got)
 	}
-	if got := versionText(nil, false, false); !strings.HasPrefix(got, "runner unknown") || !strings.Contains(got, runtime.Version()) {
+	if got := versionText(nil, false, "portable", nil); !strings.HasPrefix(got, "runner unknown") || !strings.Contains(got, runtime.Version()) {
 		t.Errorf("no build information:\n%s", got)
 	}
 }
@@ -34,10 +36,7 @@ func TestVersionText(t *testing.T) {
 // version (once "version: cannot read", taken for a file), exit 0, and
 // name the kernel this test binary was built with.
 func TestVersionCommand(t *testing.T) {
-	kernel := "pure Go"
-	if openBLAS {
-		kernel = "OpenBLAS"
-	}
+	kernel, _ := diff.MatMulKernels()
 	for _, args := range [][]string{{"--version"}, {"version"}} {
 		code, stdout, stderr := invoke(t, args...)
 		if code != ExitOK || stderr != "" {

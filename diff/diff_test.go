@@ -322,3 +322,19 @@ func TestStencilIsGonums(t *testing.T) {
 		}
 	}
 }
+
+// TestExpNearOverflow: e^709.5 = 1.3549863193146328e308 (mpmath) is finite,
+// as a function value, a derivative and inside a gradient; amd64's
+// math.Exp overflowed from 709.436 on (issue 13).
+func TestExpNearOverflow(t *testing.T) {
+	const want = 1.3549863193146328e308
+	e := load(t, "numeric: {method: none}\nfunctions:\n  - {name: f, expr: exp(x), at: 709.5}\nmatrices:\n  X: [[709.5]]\ngradients:\n  - {name: L, expr: sum(exp(X))}\n")
+	p := RunFunction(e.Functions[0]).Points[0]
+	if p.Value != want || p.Partials[0].Exact != want {
+		t.Errorf("exp(709.5): value %v, derivative %v, want %v", p.Value, p.Partials[0].Exact, want)
+	}
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	if g.Value != want || g.Wrt[0].Exact.At(0, 0) != want {
+		t.Errorf("sum(exp(X)) at 709.5: L = %v, ∂L/∂X = %v, want %v", g.Value, g.Wrt[0].Exact.At(0, 0), want)
+	}
+}

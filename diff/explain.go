@@ -7,7 +7,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
-	"github.com/runner-dev/runner/ops"
 )
 
 // Explanation is a computation laid out for a reader: its graph and, node by
@@ -139,111 +138,6 @@ func explainTape(t *tape, root *node, name string, wrt []string) *Explanation {
 			ex.Steps = append(ex.Steps, Step{Name: n.leaf, Value: n.val})
 		}
 	}
-	return ex
-}
-
-// explainFunction traces a function at one point by forward mode, node by
-// node, with the same dual-number operations the engine uses: each node's
-// value, its local derivatives and its derivative with respect to each
-// variable, carried forward.
-func explainFunction(tree expr.Node, vars []string, at []float64, name string) *Explanation {
-	ex := &Explanation{At: at}
-	index := map[string]int{}
-	for i, v := range vars {
-		index[v] = i
-		ex.Steps = append(ex.Steps, Step{Name: v, Value: scalar(at[i]), Tangents: unit(len(vars), i)})
-	}
-	counter := 0
-	isStep := map[string]bool{}
-	for _, v := range vars {
-		isStep[v] = true
-	}
-	var walk func(n expr.Node, root bool) (string, []dual)
-	walk = func(n expr.Node, root bool) (string, []dual) {
-		ds := make([]dual, len(vars))
-		switch n := n.(type) {
-		case *expr.Num:
-			for i := range ds {
-				ds[i] = dual{n.Val, 0}
-			}
-			return n.Text, ds
-		case *expr.Ident:
-			for i := range ds {
-				ds[i] = dual{at[index[n.Name]], 0}
-			}
-			ds[index[n.Name]].d = 1
-			return n.Name, ds
-		}
-		var ins []string
-		var st Step
-		switch n := n.(type) {
-		case *expr.Neg:
-			a, ad := walk(n.X, false)
-			ins = []string{a}
-			for i := range ds {
-				ds[i] = ad[i].neg()
-			}
-			st.Expr = "−" + a
-			st.Locals = []Local{{Wrt: a, Value: scalar(-1)}}
-		case *expr.Call:
-			a, ad := walk(n.Args[0], false)
-			ins = []string{a}
-			for i := range ds {
-				ds[i] = ad[i].call(n.Fn, n.Params, 0)
-			}
-			st.Expr = expr.String(&expr.Call{Name: n.Name, Args: []expr.Node{&expr.Ident{Name: a}}, Fn: n.Fn, Params: n.Params})
-			st.Locals = []Local{{Wrt: a, Rule: n.Name + "′(" + a + ")", Value: scalar(n.Fn.D(ad[0].v, n.Params))}}
-		case *expr.Binary:
-			a, ad := walk(n.L, false)
-			b, bd := walk(n.R, false)
-			ins = []string{a, b}
-			for i := range ds {
-				switch n.Op {
-				case '+':
-					ds[i] = ad[i].add(bd[i])
-				case '-':
-					ds[i] = ad[i].sub(bd[i])
-				case '*':
-					ds[i] = ad[i].mul(bd[i])
-				case '/':
-					ds[i] = ad[i].div(bd[i])
-				case '^':
-					if c, ok := n.R.(*expr.Num); ok {
-						ds[i] = ad[i].powc(c.Val)
-					} else {
-						ds[i] = ad[i].pow(bd[i])
-					}
-				}
-			}
-			st.Expr = a + " " + string(n.Op) + " " + b
-			da, db := ops.Operator(n.Op).Elem.D(ad[0].v, bd[0].v, ds[0].v)
-			st.Locals = []Local{{Wrt: a, Value: scalar(da)}, {Wrt: b, Value: scalar(db)}}
-			if _, ok := n.R.(*expr.Num); ok {
-				st.Locals = st.Locals[:1]
-			}
-			if _, ok := n.L.(*expr.Num); ok {
-				st.Locals = st.Locals[len(st.Locals)-1:]
-			}
-		}
-		counter++
-		st.Name = fmt.Sprintf("u%d", counter)
-		if root {
-			st.Name = name
-		}
-		st.Value = scalar(ds[0].v)
-		for i := range ds {
-			st.Tangents = append(st.Tangents, ds[i].d)
-		}
-		for _, in := range ins {
-			if isStep[in] {
-				ex.Edges = append(ex.Edges, [2]string{in, st.Name})
-			}
-		}
-		isStep[st.Name] = true
-		ex.Steps = append(ex.Steps, st)
-		return st.Name, ds
-	}
-	walk(tree, true)
 	return ex
 }
 

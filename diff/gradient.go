@@ -8,7 +8,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
@@ -97,12 +99,13 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		out.Sweep = sweep(sw, own(sw.Matrix), out, value)
 		numProblem = "" // what the sweep met is not the numeric check's
 	}
-	if s.Method == "none" {
+	m := method.Get(s.Method)
+	if !m.Numeric() {
 		out.Check = "no numeric check (method none): exact values only"
 		out.Reference = compareReference(g.Reference, out, matrices)
 		return out
 	}
-	evals := float64(Evaluations(s.Method))
+	evals := float64(m.Evaluations())
 	out.Sampled = float64(total)*evals*flops > FullCheckFlops
 	src := rng.New(SampleSeed)
 	for k := range out.Wrt {
@@ -127,7 +130,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			// formula's weights sum to zero, so the derivative of the change
 			// is the derivative of L
 			base, _, incremental := t.patches(t.wrt[mg.Name], ix.I, ix.J, x0)
-			d.Numeric, d.ErrEst = Numeric(func(v float64) float64 {
+			d.Numeric, d.ErrEst = m.First(func(v float64) float64 {
 				if incremental {
 					ps, p, _ := t.patches(t.wrt[mg.Name], ix.I, ix.J, v)
 					if numProblem == "" {
@@ -139,7 +142,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				leaf.Set(ix.I, ix.J, v)
 				defer leaf.Set(ix.I, ix.J, x0)
 				return value() - out.Value
-			}, x0, s.Method, s.Step)
+			}, nil, x0, s.Step)
 			judgeGradient(&d, s, kink, problem, numProblem)
 			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
 		}
@@ -153,7 +156,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 }
 
 func judgeGradient(d *Derivative, s spec.Settings, kink bool, problem, numProblem string) {
-	judge(d, s.Tolerance, false, s.Method, problem, numProblem)
+	judge(d, s.Tolerance, false, method.Get(s.Method), problem, numProblem)
 	if kink && d.Status == Fail {
 		d.Status, d.Note = Kink, "a function in L is evaluated at a kink, where L is not differentiable"
 	}
@@ -228,7 +231,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 			}
 		}
 		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.Sum()}
-		dd.Numeric, dd.ErrEst = Numeric(func(t float64) float64 {
+		dd.Numeric, dd.ErrEst = method.Get(s.Method).First(func(t float64) float64 {
 			for _, mg := range g.Wrt {
 				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]
 				r, c := base[mg.Name].Dims()
@@ -241,7 +244,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 				leaves[mg.Name] = moved[mg.Name]
 			}
 			return value()
-		}, 0, s.Method, s.Step)
+		}, nil, 0, s.Step)
 		judgeGradient(&dd, s, kink, problem, *numProblem)
 		out = append(out, Direction{dd})
 	}
@@ -276,7 +279,7 @@ func compareReference(ref *spec.Reference, g *Gradient, matrices []*spec.Matrix)
 		return nil
 	}
 	out := &Reference{Source: ref.Source, Decimals: ref.Decimals}
-	tol := 0.5*math.Pow(10, -float64(ref.Decimals)) + 1e-12
+	tol := 0.5*fmath.Pow(10, -float64(ref.Decimals)) + 1e-12
 	row := func(what string, printed, computed *mat.Dense) {
 		diff := 0.0
 		r, c := printed.Dims()

@@ -3,27 +3,44 @@
 package diff
 
 import (
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/internal/gemm"
 )
 
-// mul sets dst = a·b with gonum's pure-Go product, which splits large
-// products among goroutines itself. Aᵀ·B is the one exception: for large
-// matrices gonum's kernel for a transposed left operand runs several times
-// slower than its plain one (a 2048×2048 product: 2 to 6 s against 1.4 s,
-// the more so the busier the machine's memory), so Aᵀ is copied out first.
+// mul sets dst = a·b with the runner's own GEMM (internal/gemm), which gives
+// the same bits on every machine and splits large products among goroutines
+// itself. a and b are *mat.Dense or the transpose of one, read in place;
+// any other matrix is copied first.
 func mul(dst *mat.Dense, a, b mat.Matrix) {
-	if t, ok := a.(mat.Transpose); ok {
-		if _, bt := b.(mat.Transpose); !bt {
-			r, k := t.Dims()
-			_, c := b.Dims()
-			if float64(r)*float64(c)*float64(k) >= 1<<24 {
-				at := mem.Dense(r, k)
-				at.Copy(t)
-				a = at
-			}
+	ta, ra := raw(a)
+	tb, rb := raw(b)
+	m, k := a.Dims()
+	kb, n := b.Dims()
+	if r, c := dst.Dims(); k != kb || r != m || c != n {
+		panic(mat.ErrShape)
+	}
+	d := dst.RawMatrix()
+	gemm.Mul(ta, tb, m, n, k, ra.Data, ra.Stride, rb.Data, rb.Stride, d.Data, d.Stride)
+}
+
+// raw is m's storage and whether m is its transpose.
+func raw(m mat.Matrix) (bool, blas64.General) {
+	switch m := m.(type) {
+	case *mat.Dense:
+		return false, m.RawMatrix()
+	case mat.Transpose:
+		if d, ok := m.Matrix.(*mat.Dense); ok {
+			return true, d.RawMatrix()
 		}
 	}
-	dst.Mul(a, b)
+	return false, mat.DenseCopyOf(m).RawMatrix()
+}
+
+// MatMulKernels names the kernel this build multiplies matrices with and
+// the kernels this machine can run (RUNNER_GEMM=NAME picks one; all give
+// the same bits).
+func MatMulKernels() (using string, available []string) {
+	return gemm.Kernel(), gemm.Kernels()
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // number is arithmetic that an expression can be evaluated in. Each kind
@@ -29,64 +30,98 @@ type number[T any] interface {
 	re() float64
 }
 
-// compile turns a resolved Scalar-mode expression into a function of its
-// variables (indexed as in index) on numbers of kind T; constants become
-// mk(c). tr collects kinks and the first operation that goes out of range;
-// *side (which may change between evaluations) selects one-sided derivatives
-// at kinks.
-func compile[T number[T]](n expr.Node, index map[string]int, tr *trace, mk func(float64) T, side *float64) func([]T) T {
+// program is an expression compiled for numbers of kind T: a pure function
+// of the variables' values. Everything an evaluation meets or is told (kinks,
+// problems, the side of one-sided derivatives) lives in the trace passed to
+// it, so one program serves any number of goroutines, each with its own
+// trace.
+type program[T any] func(v []T, tr *trace) T
+
+// watcher, when given to compile, sees every node's result as it is
+// evaluated.
+type watcher[T any] func(n expr.Node, out T)
+
+// compile turns a resolved Scalar-mode expression into a program on numbers
+// of kind T, its variables indexed as in index; constants become mk(c). The
+// trace collects kinks and the first operation that goes out of range, and
+// its side selects one-sided derivatives at kinks. watch, when not nil,
+// observes each node's result.
+func compile[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
+	f := compileNode(n, index, mk, watch)
+	if watch == nil {
+		return f
+	}
+	return func(v []T, tr *trace) T {
+		out := f(v, tr)
+		watch(n, out)
+		return out
+	}
+}
+
+// operation is an operation node's arithmetic as a function of its operands
+// (b unused for one operand), two-sided at kinks: what compile applies.
+func operation[T number[T]](n expr.Node) func(a, b T) T {
+	switch n := n.(type) {
+	case *expr.Neg:
+		return func(a, _ T) T { return a.neg() }
+	case *expr.Call:
+		f, p := n.Fn, n.Params
+		return func(a, _ T) T { return a.call(f, p, 0) }
+	case *expr.Binary:
+		switch n.Op {
+		case '+':
+			return T.add
+		case '-':
+			return T.sub
+		case '*':
+			return T.mul
+		case '/':
+			return T.div
+		case '^':
+			if c, ok := n.R.(*expr.Num); ok {
+				p := c.Val
+				return func(a, _ T) T { return a.powc(p) }
+			}
+			return T.pow
+		}
+		panic("diff: operator " + string(n.Op) + " in a scalar expression")
+	}
+	panic("diff: not an operation")
+}
+
+func compileNode[T number[T]](n expr.Node, index map[string]int, mk func(float64) T, watch watcher[T]) program[T] {
 	switch n := n.(type) {
 	case *expr.Num:
 		c := mk(n.Val)
-		return func([]T) T { return c }
+		return func([]T, *trace) T { return c }
 	case *expr.Ident:
 		i := index[n.Name]
-		return func(v []T) T { return v[i] }
+		return func(v []T, _ *trace) T { return v[i] }
 	case *expr.Neg:
-		x := compile(n.X, index, tr, mk, side)
-		return func(v []T) T { return x(v).neg() }
+		x := compile(n.X, index, mk, watch)
+		return func(v []T, tr *trace) T { return x(v, tr).neg() }
 	case *expr.Call:
-		x := compile(n.Args[0], index, tr, mk, side)
+		x := compile(n.Args[0], index, mk, watch)
 		f, p := n.Fn, n.Params
-		return func(v []T) T {
-			a := x(v)
+		return func(v []T, tr *trace) T {
+			a := x(v, tr)
 			if f.Kinks != nil {
 				if f.IsKink(a.re(), p) {
 					tr.kink = true
 				}
 				tr.side(f, a.re(), p)
 			}
-			out := a.call(f, p, *side)
+			out := a.call(f, p, tr.oneSided)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) {
 				tr.problem = callProblem(f, a.re(), p)
 			}
 			return out
 		}
 	case *expr.Binary:
-		l, r := compile(n.L, index, tr, mk, side), compile(n.R, index, tr, mk, side)
-		op := n.Op
-		var f func(a, b T) T
-		switch op {
-		case '+':
-			f = T.add
-		case '-':
-			f = T.sub
-		case '*':
-			f = T.mul
-		case '/':
-			f = T.div
-		case '^':
-			if c, ok := n.R.(*expr.Num); ok {
-				p := c.Val
-				f = func(a, _ T) T { return a.powc(p) }
-			} else {
-				f = T.pow
-			}
-		default:
-			panic("diff: operator " + string(op) + " in a scalar expression")
-		}
-		return func(v []T) T {
-			a, b := l(v), r(v)
+		l, r := compile(n.L, index, mk, watch), compile(n.R, index, mk, watch)
+		op, f := n.Op, operation[T](n)
+		return func(v []T, tr *trace) T {
+			a, b := l(v, tr), r(v, tr)
 			out := f(a, b)
 			if tr.problem == "" && bad(out.re()) && !bad(a.re()) && !bad(b.re()) {
 				tr.problem = opProblem(op, a.re(), b.re())
@@ -129,7 +164,7 @@ func powConst(a dual, p float64) dual {
 	if p == 0 {
 		return dual{1, 0}
 	}
-	return dual{math.Pow(a.v, p), p * math.Pow(a.v, p-1) * a.d}
+	return dual{fmath.Pow(a.v, p), p * fmath.Pow(a.v, p-1) * a.d}
 }
 
 // pow is aᵇ: d(aᵇ) = b·aᵇ⁻¹·da + aᵇ·ln a·db (the second term only when b
@@ -172,7 +207,7 @@ func (a hyper) powc(p float64) hyper {
 	case 1:
 		return a
 	}
-	return a.lift(math.Pow(a.v, p), p*math.Pow(a.v, p-1), p*(p-1)*math.Pow(a.v, p-2))
+	return a.lift(fmath.Pow(a.v, p), p*fmath.Pow(a.v, p-1), p*(p-1)*fmath.Pow(a.v, p-2))
 }
 func (a hyper) pow(b hyper) hyper {
 	if b.d1 == 0 && b.d2 == 0 && b.d12 == 0 {
@@ -180,7 +215,7 @@ func (a hyper) pow(b hyper) hyper {
 	}
 	l := a.lift(math.Log(a.v), 1/a.v, -1/(a.v*a.v))
 	e := b.mul(l)
-	x := math.Exp(e.v)
+	x := fmath.Exp(e.v)
 	return e.lift(x, x, x)
 }
 func (a hyper) call(f *funcs.Func, p []float64, _ float64) hyper {
@@ -199,7 +234,7 @@ func (a cnum) div(b cnum) cnum     { return a / b }
 func (a cnum) neg() cnum           { return -a }
 func (a cnum) re() float64         { return real(a) }
 func (a cnum) powc(p float64) cnum { return cnum(funcs.CPow(complex128(a), p)) }
-func (a cnum) pow(b cnum) cnum     { return cnum(cmplx.Exp(complex128(b) * cmplx.Log(complex128(a)))) }
+func (a cnum) pow(b cnum) cnum     { return cnum(fmath.CExp(complex128(b) * cmplx.Log(complex128(a)))) }
 func (a cnum) call(f *funcs.Func, p []float64, _ float64) cnum {
 	return cnum(f.C(complex128(a), p))
 }

@@ -33,6 +33,12 @@ func init() {
 	blas64.Use(netlib.Implementation{})
 }
 
+// MatMulKernels names the kernel this build multiplies matrices with:
+// OpenBLAS, whose last digits depend on the machine.
+func MatMulKernels() (using string, available []string) {
+	return "OpenBLAS (cgo build, -tags openblas; last digits may differ from other machines)", nil
+}
+
 // mul sets dst = a·b. Above 2²⁴ multiply-adds, dst's rows are split into
 // GOMAXPROCS blocks, each one OpenBLAS call.
 func mul(dst *mat.Dense, a, b mat.Matrix) {

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -83,6 +84,9 @@ type Function struct {
 	// for a plot; set for one-variable items with at least CurveMinPoints
 	// distinct points.
 	Curve *Curve
+	// Surface samples a two-variable function over the box around its
+	// points, for a contour picture.
+	Surface *Surface
 	// Claims are the user's claimed derivatives, checked (derivative:).
 	Claims []ScalarClaim
 }
@@ -267,7 +271,7 @@ func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 || c.Clai
 // judge compares numeric with exact under tol: |numeric − exact| ≤
 // atol + rtol·|exact|. problem and numProblem say why the exact or the
 // numeric evaluation met a value that is not finite, when one did.
-func judge(d *Derivative, tol spec.Tolerance, kink bool, method, problem, numProblem string) {
+func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, problem, numProblem string) {
 	d.AbsErr = math.Abs(d.Numeric - d.Exact)
 	numeric := ""
 	if numProblem != "" {
@@ -286,7 +290,7 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, method, problem, numPro
 		d.Status, d.Note = Fail, problem
 	case bad(d.Exact):
 		d.Status, d.Note = Fail, "the derivative is not finite here ("+strconv.FormatFloat(d.Exact, 'g', -1, 64)+")"+numeric
-	case method == "none":
+	case !m.Numeric():
 		d.Status, d.AbsErr = OK, math.NaN()
 	case bad(d.Numeric):
 		d.Status, d.Note = Fail, "the numeric derivative is not finite"+numeric

@@ -1,375 +1,238 @@
 package diff
 
 import (
-	"fmt"
 	"math"
 	"runtime"
 
 	"github.com/runner-dev/runner/expr"
-	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/internal/par"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
 // scalarFn is one expression compiled three ways: on dual numbers (value
 // and first derivative), hyper-dual numbers (second derivatives) and complex
-// numbers (complex step). side selects one-sided derivatives at kinks for
-// the dual form.
+// numbers (complex step). It holds no state: goroutines share it, each
+// evaluating through an evaluator of its own.
 type scalarFn struct {
-	d    func([]dual) dual
-	h    func([]hyper) hyper
-	c    func([]cnum) cnum
-	tr   *trace
-	side float64
-	n    int
-	// scratch for evaluations, so that sweeping many points allocates
-	// nothing per point; along1 is f along variable idx, bound once
-	buf    []dual
-	idx    int
-	along1 func(float64) float64
+	d program[dual]
+	h program[hyper]
+	c program[cnum]
+	n int
 }
 
-func newScalarFn(n expr.Node, vars []string) *scalarFn {
+func compileScalar(n expr.Node, vars []string) *scalarFn {
 	index := make(map[string]int, len(vars))
 	for i, v := range vars {
 		index[v] = i
 	}
-	sf := &scalarFn{tr: &trace{}, n: len(vars), buf: make([]dual, len(vars))}
-	sf.along1 = func(t float64) float64 {
-		sf.buf[sf.idx].v = t
-		sf.tr.pos = 0
-		return sf.d(sf.buf).v
+	return &scalarFn{d: compile(n, index, mkDual, nil), h: compile(n, index, mkHyper, nil), c: compile(n, index, mkCnum, nil), n: len(vars)}
+}
+
+// evaluator evaluates a scalarFn point by point for one goroutine: its trace
+// and its buffers are that goroutine's scratch, so that sweeping many points
+// allocates nothing per point. What one point's evaluation leaves in them,
+// the next one overwrites before reading.
+type evaluator struct {
+	*scalarFn
+	tr   trace
+	buf  []dual
+	hbuf []hyper
+	cbuf []cnum
+	// along and calong are f along variable idx, the rest held at buf and
+	// cbuf: bound once, as the methods take f as a function of one variable
+	idx    int
+	along  func(float64) float64
+	calong func(complex128) complex128
+}
+
+func (sf *scalarFn) evaluator() *evaluator {
+	e := &evaluator{scalarFn: sf, buf: make([]dual, sf.n), hbuf: make([]hyper, sf.n), cbuf: make([]cnum, sf.n)}
+	e.along = func(t float64) float64 {
+		e.buf[e.idx].v = t
+		e.tr.pos = 0
+		return e.d(e.buf, &e.tr).v
 	}
-	sf.d = compile(n, index, sf.tr, mkDual, &sf.side)
-	sf.h = compile(n, index, sf.tr, mkHyper, &sf.side)
-	sf.c = compile(n, index, sf.tr, mkCnum, &sf.side)
-	return sf
+	e.calong = func(z complex128) complex128 {
+		e.cbuf[e.idx] = cnum(z)
+		e.tr.pos = 0
+		return complex128(e.c(e.cbuf, &e.tr))
+	}
+	return e
+}
+
+// newScalarFn compiles n, of the variables vars, and gives one evaluator of
+// it.
+func newScalarFn(n expr.Node, vars []string) *evaluator {
+	return compileScalar(n, vars).evaluator()
+}
+
+// load puts at into the dual buffer as constants.
+func (e *evaluator) load(at []float64) []dual {
+	for i, x := range at {
+		e.buf[i] = dual{x, 0}
+	}
+	return e.buf
 }
 
 // value is f at at, and the first problem met evaluating it.
-func (sf *scalarFn) value(at []float64) (float64, string) {
-	v := sf.load(at)
-	sf.tr.reset()
-	return sf.d(v).v, sf.tr.problem
-}
-
-// load puts at into the scratch buffer as constants.
-func (sf *scalarFn) load(at []float64) []dual {
-	for i, x := range at {
-		sf.buf[i] = dual{x, 0}
-	}
-	return sf.buf
+func (e *evaluator) value(at []float64) (float64, string) {
+	v := e.load(at)
+	e.tr.reset()
+	return e.d(v, &e.tr).v, e.tr.problem
 }
 
 // partial is ∂f/∂x_i at at (from the side given, at a kink), with whether a
 // kink was met and the first problem.
-func (sf *scalarFn) partial(at []float64, i int, side float64) (float64, bool, string) {
-	v := sf.load(at)
+func (e *evaluator) partial(at []float64, i int, side float64) (float64, bool, string) {
+	v := e.load(at)
 	v[i].d = 1
-	sf.tr.reset()
-	sf.side = side
-	r := sf.d(v)
-	sf.side = 0
-	return r.d, sf.tr.kink, sf.tr.problem
+	e.tr.reset()
+	e.tr.oneSided = side
+	r := e.d(v, &e.tr)
+	e.tr.oneSided = 0
+	return r.d, e.tr.kink, e.tr.problem
 }
 
 // second is ∂²f/∂x_i∂x_j at at, exactly, by hyper-dual numbers.
-func (sf *scalarFn) second(at []float64, i, j int) (float64, bool, string) {
-	v := make([]hyper, len(at))
+func (e *evaluator) second(at []float64, i, j int) (float64, bool, string) {
+	v := e.hbuf
 	for k, x := range at {
 		v[k] = hyper{v: x}
 	}
 	v[i].d1, v[j].d2 = 1, 1
-	sf.tr.reset()
-	r := sf.h(v)
-	return r.d12, sf.tr.kink, sf.tr.problem
+	e.tr.reset()
+	r := e.h(v, &e.tr)
+	return r.d12, e.tr.kink, e.tr.problem
 }
 
-// along is f as a function of x_i alone, the rest held at at.
-func (sf *scalarFn) along(at []float64, i int) func(float64) float64 {
-	v := make([]dual, len(at))
-	for k, x := range at {
-		v[k] = dual{x, 0}
-	}
-	return func(t float64) float64 {
-		v[i].v = t
-		return sf.d(v).v
-	}
-}
-
-// numeric is ∂f/∂x_i at at by the settings' method, with the method's error
+// numeric is ∂f/∂x_i at at by method m with step h, with the method's error
 // estimate (or NaN) and the first problem met.
-func (sf *scalarFn) numeric(at []float64, i int, n spec.Numeric) (float64, float64, string) {
-	sf.tr.reset()
-	if n.Method == "complex-step" {
-		v := make([]cnum, len(at))
+func (e *evaluator) numeric(at []float64, i int, m *method.Method, h float64) (float64, float64, string) {
+	e.tr.reset()
+	e.load(at)
+	if m.Kind == method.ComplexStep {
 		for k, x := range at {
-			v[k] = mkCnum(x)
+			e.cbuf[k] = mkCnum(x)
 		}
-		h := n.H()
-		v[i] = cnum(complex(at[i], h))
-		return imag(complex128(sf.c(v))) / h, math.NaN(), sf.tr.problem
 	}
-	sf.load(at)
-	sf.idx = i
-	d, est := Numeric(sf.along1, at[i], n.Method, n.H())
-	return d, est, sf.tr.problem
+	e.idx = i
+	d, est := m.First(e.along, e.calong, at[i], h)
+	return d, est, e.tr.problem
 }
 
-// numeric2 is ∂²f/∂x_i∂x_j at at by the method's second-difference stencil
-// (Numeric2) on the diagonal and the central cross stencil
-// (f(x+h,y+h) − f(x+h,y−h) − f(x−h,y+h) + f(x−h,y−h)) / 4h² off it.
-func (sf *scalarFn) numeric2(at []float64, i, j int, n spec.Numeric) (float64, float64, string) {
-	sf.tr.reset()
+// numeric2 is ∂²f/∂x_i∂x_j at at by method m's second derivative
+// (method.Method.Second) with step h on the diagonal and the central cross
+// stencil (f(x+h,y+h) − f(x+h,y−h) − f(x−h,y+h) + f(x−h,y−h)) / 4h² off it.
+func (e *evaluator) numeric2(at []float64, i, j int, m *method.Method, h float64) (float64, float64, string) {
+	e.tr.reset()
 	if i == j {
-		d, est := Numeric2(sf.along(at, i), at[i], n.Method, n.Step)
-		return d, est, sf.tr.problem
+		e.load(at)
+		e.idx = i
+		d, est := m.Second(e.along, at[i], h)
+		return d, est, e.tr.problem
 	}
-	h := n.Step
 	p := append([]float64(nil), at...)
 	f := func(di, dj float64) float64 {
 		p[i], p[j] = at[i]+di*h, at[j]+dj*h
-		v, _ := sf.value(p)
+		v, _ := e.value(p)
 		return v
 	}
-	sf.tr.reset()
 	d := (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h * h)
-	return d, math.NaN(), sf.tr.problem
+	return d, math.NaN(), e.tr.problem
+}
+
+// complex is f at z, for a function of one variable.
+func (e *evaluator) complex(z complex128) complex128 {
+	e.cbuf[0] = cnum(z)
+	e.tr.reset()
+	return complex128(e.c(e.cbuf, &e.tr))
 }
 
 // RunFunction computes a function's value and every partial derivative at
 // every point, exactly and numerically, and with order 2 its Hessian.
 func RunFunction(fn *spec.Function) *Function {
-	s := fn.Settings
-	sf := newScalarFn(fn.Expr, fn.Vars)
-	out := &Function{Name: fn.Name, Kind: "function", Src: fn.Src, Vars: fn.Vars, Settings: s, Order: fn.Order,
+	sf := compileScalar(fn.Expr, fn.Vars)
+	out := &Function{Name: fn.Name, Kind: "function", Src: fn.Src, Vars: fn.Vars, Settings: fn.Settings, Order: fn.Order,
 		Points: mem.Make[Point](len(fn.Points)), Formula: fn.Expr}
 	for _, v := range fn.Vars {
 		out.Derivs = append(out.Derivs, Derive(fn.Expr, v))
 	}
 	nv := len(fn.Vars)
 	partials := mem.Make[Derivative](len(fn.Points) * nv) // one allocation, sliced per point
-	for pi, at := range fn.Points {
-		pt := Point{At: at, Partials: partials[pi*nv : (pi+1)*nv : (pi+1)*nv]}
-		pt.Value, _ = sf.value(at)
-		for i := range fn.Vars {
-			sf.tr.recordSides()
-			exact, kink, problem := sf.partial(at, i, 0)
-			sf.tr.compareSides()
-			d := newDerivative(fn.Vars[i], exact)
-			numProblem := ""
-			if s.Method != "none" {
-				d.Numeric, d.ErrEst, numProblem = sf.numeric(at, i, s.Numeric)
-			}
-			if kink {
-				d.Left, _, _ = sf.partial(at, i, -1)
-				d.Right, _, _ = sf.partial(at, i, 1)
-			}
-			judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
-			crossing(&d, sf.tr)
-			pt.Partials[i] = d
-		}
-		if fn.Order == 2 {
-			for i := range fn.Vars {
-				for j := i; j < len(fn.Vars); j++ {
-					exact, kink, problem := sf.second(at, i, j)
-					d := newDerivative(fn.Vars[i]+","+fn.Vars[j], exact)
-					numProblem := ""
-					if s.Method != "none" {
-						d.Numeric, d.ErrEst, numProblem = sf.numeric2(at, i, j, s.Numeric)
-					}
-					judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
-					pt.Second = append(pt.Second, d)
-				}
-			}
-		}
-		out.Points[pi] = pt
-	}
+	m, h := method.Get(fn.Settings.Method), fn.Settings.H()
+	fill(len(fn.Points), func(int, int) *evaluator { return sf.evaluator() }, func(pi int, e *evaluator) {
+		out.Points[pi] = functionPoint(fn, m, h, e, fn.Points[pi], partials[pi*nv:(pi+1)*nv:(pi+1)*nv])
+	})
 	if fn.Explain && len(fn.Points) > 0 {
 		out.Explain = explainFunction(fn.Expr, fn.Vars, fn.Points[0], fn.Name)
 	}
+	e := sf.evaluator()
 	if len(fn.Vars) == 1 {
 		at := make([]float64, len(fn.Points))
 		for i, p := range fn.Points {
 			at[i] = p[0]
 		}
 		out.Curve = curve(at, func(t float64) (float64, float64) {
-			v, _ := sf.value([]float64{t})
-			d, _, _ := sf.partial([]float64{t}, 0, 0)
+			v, _ := e.value([]float64{t})
+			d, _, _ := e.partial([]float64{t}, 0, 0)
 			return v, d
 		})
 	}
+	if len(fn.Vars) == 2 {
+		out.Surface = surface(fn.Points, func(x, y float64) float64 { v, _ := e.value([]float64{x, y}); return v })
+	}
 	if fn.Study != nil {
-		out.Study = RunStudy(fn.Study, func(t float64) float64 { v, _ := sf.value([]float64{t}); return v },
-			func(t float64, h float64) float64 {
-				return imag(complex128(sf.c([]cnum{cnum(complex(t, h))}))) / h
-			},
-			func(t float64) float64 { d, _, _ := sf.partial([]float64{t}, 0, 0); return d })
+		out.Study = RunStudy(fn.Study, func(t float64) float64 { v, _ := e.value([]float64{t}); return v }, e.complex,
+			func(t float64) float64 { d, _, _ := e.partial([]float64{t}, 0, 0); return d })
 	}
 	return out
+}
+
+// functionPoint is fn at one point: its value, each partial derivative
+// (into partials), exactly and numerically by method m with step h, and with
+// order 2 the Hessian.
+func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator, at []float64, partials []Derivative) Point {
+	s := fn.Settings
+	pt := Point{At: at, Partials: partials}
+	pt.Value, _ = e.value(at)
+	for i := range fn.Vars {
+		e.tr.recordSides()
+		exact, kink, problem := e.partial(at, i, 0)
+		e.tr.compareSides()
+		d := newDerivative(fn.Vars[i], exact)
+		numProblem := ""
+		if m.Numeric() {
+			d.Numeric, d.ErrEst, numProblem = e.numeric(at, i, m, h)
+		}
+		if kink {
+			d.Left, _, _ = e.partial(at, i, -1)
+			d.Right, _, _ = e.partial(at, i, 1)
+		}
+		judge(&d, s.Tolerance, kink, m, problem, numProblem)
+		crossing(&d, &e.tr)
+		pt.Partials[i] = d
+	}
+	if fn.Order == 2 {
+		for i := range fn.Vars {
+			for j := i; j < len(fn.Vars); j++ {
+				exact, kink, problem := e.second(at, i, j)
+				d := newDerivative(fn.Vars[i]+","+fn.Vars[j], exact)
+				numProblem := ""
+				if m.Numeric() {
+					d.Numeric, d.ErrEst, numProblem = e.numeric2(at, i, j, m, s.Step)
+				}
+				judge(&d, s.Tolerance, kink, m, problem, numProblem)
+				pt.Second = append(pt.Second, d)
+			}
+		}
+	}
+	return pt
 }
 
 func newDerivative(wrt string, exact float64) Derivative {
 	return Derivative{Wrt: wrt, Exact: exact, Numeric: math.NaN(), ErrEst: math.NaN(), Left: math.NaN(), Right: math.NaN()}
-}
-
-// RunChain computes a chain at every point: each link's value and derivative
-// at its own input, exactly and numerically; the chain's exact derivative is
-// the product of the exact factors, and its numeric derivative the product of
-// the numeric factors (the seed's chain rule). With order 2, the second
-// derivative follows the same way, link by link (Faà di Bruno):
-// (g∘u)” = g”(u)·u'² + g'(u)·u”.
-func RunChain(c *spec.Chain) *Function {
-	s := c.Settings
-	links := make([]*scalarFn, len(c.Links))
-	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: s, Order: c.Order, Points: mem.Make[Point](len(c.Points)), Explained: c.Explain}
-	for i, l := range c.Links {
-		links[i] = newScalarFn(l.Expr, []string{"x"})
-		out.Links = append(out.Links, l.Src)
-	}
-	var composed expr.Node = &expr.Ident{Name: "x"}
-	for _, l := range c.Links {
-		composed = Substitute(l.Expr, composed)
-	}
-	out.Src, out.Formula, out.Derivs = expr.String(composed), composed, []expr.Node{Derive(composed, "x")}
-	chunks(len(c.Points), func(lo, hi int, fresh bool) {
-		links := links
-		if fresh { // a worker of its own: its own compiled links
-			links = make([]*scalarFn, len(c.Links))
-			for i, l := range c.Links {
-				links[i] = newScalarFn(l.Expr, []string{"x"})
-			}
-		}
-		at := make([]float64, 1)
-		// one allocation each for the chunk's points, link values and
-		// derivatives, which the points take slices of
-		nl, nd := len(links), 1
-		if c.Order == 2 {
-			nd = 2
-		}
-		ats := mem.Make[float64](hi - lo)
-		lvs := mem.Make[LinkValue]((hi - lo) * nl)
-		ders := mem.Make[Derivative]((hi - lo) * nd)
-		for pi := lo; pi < hi; pi++ {
-			x := c.Points[pi]
-			k := pi - lo
-			ats[k] = x
-			pt := Point{At: ats[k : k+1 : k+1], Links: lvs[k*nl : (k+1)*nl : (k+1)*nl]}
-			in := x
-			exact, numeric := 1.0, 1.0
-			exact2, numeric2 := 0.0, 0.0
-			kink := false
-			problem, numProblem := "", ""
-			var crossed *trace // the first link whose stencil crossed a kink
-			note := func(dst *string, i int, p string) {
-				if *dst == "" && p != "" {
-					*dst = fmt.Sprintf("link %d: %s", i+1, p)
-				}
-			}
-			for i, lf := range links {
-				at[0] = in
-				outV, p := lf.value(at)
-				note(&problem, i, p)
-				lf.tr.recordSides()
-				d, k, _ := lf.partial(at, 0, 0)
-				lf.tr.compareSides()
-				kink = kink || k
-				lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
-				if s.Method != "none" {
-					var np string
-					lv.Numeric, _, np = lf.numeric(at, 0, s.Numeric)
-					note(&numProblem, i, np)
-					if lf.tr.crossed && crossed == nil {
-						crossed = lf.tr
-					}
-				}
-				if c.Order == 2 {
-					d2, _, p2 := lf.second(at, 0, 0)
-					note(&problem, i, p2)
-					exact2 = d2*exact*exact + d*exact2
-					if s.Method != "none" {
-						n2, _, np := lf.numeric2(at, 0, 0, s.Numeric)
-						note(&numProblem, i, np)
-						numeric2 = n2*numeric*numeric + lv.Numeric*numeric2
-					}
-				}
-				exact *= d
-				numeric *= lv.Numeric
-				pt.Links[i] = lv
-				in = outV
-			}
-			var left, right float64
-			if kink {
-				// one-sided: the side each link's input moves to is the sign of
-				// the product of the factors before it, times the side x moves to
-				left, right = 1, 1
-				for i, lf := range links {
-					at[0] = pt.Links[i].In
-					dl, _, _ := lf.partial(at, 0, -funcs.Sign(left))
-					dr, _, _ := lf.partial(at, 0, funcs.Sign(right))
-					left, right = left*dl, right*dr
-				}
-			}
-			pt.Value = in
-			d := newDerivative("x", exact)
-			d.Numeric = numeric
-			if kink {
-				d.Left, d.Right = left, right
-			}
-			judge(&d, s.Tolerance, kink, s.Method, problem, numProblem)
-			if crossed != nil {
-				crossing(&d, crossed)
-			}
-			ders[k*nd] = d
-			pt.Partials = ders[k*nd : k*nd+1 : k*nd+1]
-			if c.Order == 2 {
-				d2 := newDerivative("x,x", exact2)
-				if s.Method != "none" {
-					d2.Numeric = numeric2
-				}
-				judge(&d2, s.Tolerance, kink, s.Method, problem, numProblem)
-				ders[k*nd+1] = d2
-				pt.Second = ders[k*nd+1 : k*nd+2 : k*nd+2]
-			}
-			out.Points[pi] = pt
-		}
-	})
-	out.Curve = curve(c.Points, func(t float64) (float64, float64) {
-		d := 1.0
-		for _, lf := range links {
-			f, _, _ := lf.partial([]float64{t}, 0, 0)
-			d *= f
-			t, _ = lf.value([]float64{t})
-		}
-		return t, d
-	})
-	if c.Study != nil {
-		value := func(t float64) float64 {
-			for _, lf := range links {
-				t, _ = lf.value([]float64{t})
-			}
-			return t
-		}
-		cvalue := func(t float64, h float64) float64 {
-			z := cnum(complex(t, h))
-			for _, lf := range links {
-				z = lf.c([]cnum{z})
-			}
-			return imag(complex128(z)) / h
-		}
-		deriv := func(t float64) float64 {
-			d := 1.0
-			for _, lf := range links {
-				f, _, _ := lf.partial([]float64{t}, 0, 0)
-				d *= f
-				t, _ = lf.value([]float64{t})
-			}
-			return d
-		}
-		out.Study = RunStudy(c.Study, value, cvalue, deriv)
-	}
-	return out
 }
 
 // curve samples f and f' (both from fd) at CurveSamples points across the
@@ -401,15 +264,22 @@ func curve(at []float64, fd func(float64) (float64, float64)) *Curve {
 // MinChunk is the fewest points a worker of its own takes on.
 const MinChunk = 20_000
 
-// chunks calls do over [0, n) in contiguous ranges, in parallel (one per
-// CPU) when n is large; fresh tells a call that it runs beside others and
-// must use its own compiled functions. Each range fills its own part of the
-// results, so the results do not depend on how many ran.
-func chunks(n int, do func(lo, hi int, fresh bool)) {
+// fill calls point(k, w) for every k in [0, n): over contiguous chunks [lo,
+// hi), in parallel (one per CPU) when n is large. Each chunk first makes its
+// own scratch w = start(lo, hi), which only its calls see; point must write
+// only what belongs to k, so that the results do not depend on how many
+// chunks ran.
+func fill[W any](n int, start func(lo, hi int) W, point func(k int, w W)) {
+	run := func(lo, hi int) {
+		w := start(lo, hi)
+		for k := lo; k < hi; k++ {
+			point(k, w)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), n/MinChunk)
 	if workers <= 1 {
-		do(0, n, false)
+		run(0, n)
 		return
 	}
-	par.For(workers, func(w int) { do(w*n/workers, (w+1)*n/workers, true) })
+	par.For(workers, func(w int) { run(w*n/workers, (w+1)*n/workers) })
 }

@@ -3,6 +3,7 @@ package diff
 import (
 	"math"
 
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -20,20 +21,17 @@ type Study struct {
 	Best []int
 }
 
-// RunStudy sweeps st.Steps() for each of st.Methods on f at st.At. cstep is
-// the complex-step derivative at x with step h; exact is f'.
-func RunStudy(st *spec.Study, f func(float64) float64, cstep func(x, h float64) float64, exact func(float64) float64) *Study {
+// RunStudy sweeps st.Steps() for each of st.Methods on f at st.At. c is
+// f's complex extension (for complex-step); exact is f'.
+func RunStudy(st *spec.Study, f func(float64) float64, c func(complex128) complex128, exact func(float64) float64) *Study {
 	out := &Study{At: st.At, Exact: exact(st.At), Steps: st.Steps(), Methods: st.Methods}
-	for _, m := range st.Methods {
+	for _, name := range st.Methods {
+		m := method.Get(name)
 		num := make([]float64, len(out.Steps))
 		errs := make([]float64, len(out.Steps))
 		best := 0
 		for k, h := range out.Steps {
-			if m == "complex-step" {
-				num[k] = cstep(st.At, h)
-			} else {
-				num[k], _ = Numeric(f, st.At, m, h)
-			}
+			num[k], _ = m.First(f, c, st.At, h)
 			errs[k] = math.Abs(num[k] - out.Exact)
 			if errs[k] < errs[best] || math.IsNaN(errs[best]) {
 				best = k

@@ -9,6 +9,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // Symbolic differentiation, for the formulas in reports. A registry call's
@@ -221,7 +222,7 @@ func Simplify(n expr.Node) expr.Node {
 			case '/':
 				v = lc.Val / rc.Val
 			case '^':
-				v = math.Pow(lc.Val, rc.Val)
+				v = fmath.Pow(lc.Val, rc.Val)
 			}
 			if !math.IsInf(v, 0) && !math.IsNaN(v) && (n.Op != '/' || v == math.Trunc(v)) {
 				return num(v)

@@ -7,12 +7,15 @@ import (
 	"github.com/runner-dev/runner/ops"
 )
 
-// trace collects what an evaluation met: whether a registry function was
-// evaluated exactly at one of its kinks, and the first operation whose result
-// is not a finite number although its inputs were (problem says which).
+// trace is one evaluation's context. It collects what the evaluation met:
+// whether a registry function was evaluated exactly at one of its kinks, and
+// the first operation whose result is not a finite number although its
+// inputs were (problem says which). oneSided, 0 or ±1, asks for the
+// derivative from the right or the left where a function has a kink.
 type trace struct {
-	kink    bool
-	problem string
+	kink     bool
+	problem  string
+	oneSided float64
 	// kink crossings by a numeric stencil (see side)
 	record    bool
 	sides     []int8

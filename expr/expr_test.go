@@ -176,3 +176,17 @@ func TestShape(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxNodes: an expression of MaxNodes nodes parses; one more is refused
+// at the token past the limit, with the count, before any tree is built.
+func TestMaxNodes(t *testing.T) {
+	terms := func(n int) string { return strings.TrimSuffix(strings.Repeat("x+", n), "+") }
+	if _, err := Parse(terms((MaxNodes + 1) / 2)); err != nil { // n terms are 2n-1 nodes
+		t.Errorf("%d nodes: %v", MaxNodes, err)
+	}
+	_, err := Parse("(" + terms(MaxNodes/2+1) + ")")
+	ee, ok := err.(*Error)
+	if !ok || ee.Msg != "the expression has 10001 numbers, names and operators, more than the limit of 10000" || ee.Off != 1+2*(MaxNodes/2) {
+		t.Errorf("past the limit: %v", err)
+	}
+}

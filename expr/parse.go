@@ -127,6 +127,9 @@ func Parse(src string) (Node, error) {
 	if lerr != nil {
 		return nil, lerr
 	}
+	if err := countNodes(toks); err != nil {
+		return nil, err
+	}
 	p := &parser{toks: toks}
 	if p.peek().kind == tEOF {
 		return nil, errorf(0, "empty expression")

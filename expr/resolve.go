@@ -2,11 +2,11 @@ package expr
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/ops"
 )
 
@@ -191,7 +191,7 @@ func constValue(n Node) (float64, *Error) {
 		case '/':
 			return l / r, nil
 		case '^':
-			return math.Pow(l, r), nil
+			return fmath.Pow(l, r), nil
 		}
 		return 0, errorf(n.Off, "'%c' needs matrices", n.Op)
 	case *Call:

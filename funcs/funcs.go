@@ -16,6 +16,8 @@ import (
 	"math"
 	"math/cmplx"
 	"sort"
+
+	"github.com/runner-dev/runner/internal/fmath"
 )
 
 // Param is a numeric parameter that follows the input in a call, as a in
@@ -134,9 +136,9 @@ func Sign(x float64) float64 {
 // Sigmoid is σ(x) = 1 / (1 + e^(−x)), computed without overflow for any x.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + fmath.Exp(-x))
 	}
-	z := math.Exp(x)
+	z := fmath.Exp(x)
 	return z / (1 + z)
 }
 
@@ -145,7 +147,7 @@ func Sigmoid(x float64) float64 {
 // e = e^(−|x|): they are 1/(1 + e) and e/(1 + e), exactly as Sigmoid
 // computes them, from one exponential instead of two.
 func SigmoidPrime(x float64) float64 {
-	e := math.Exp(-math.Abs(x))
+	e := fmath.Exp(-math.Abs(x))
 	return (1 / (1 + e)) * (e / (1 + e))
 }
 
@@ -158,9 +160,9 @@ func sigmoidSecond(x float64) float64 {
 // large |Re z|.
 func CSigmoid(z complex128) complex128 {
 	if real(z) >= 0 {
-		return 1 / (1 + cmplx.Exp(-z))
+		return 1 / (1 + fmath.CExp(-z))
 	}
-	e := cmplx.Exp(z)
+	e := fmath.CExp(z)
 	return e / (1 + e)
 }
 
@@ -176,12 +178,12 @@ func cLog1p(w complex128) complex128 {
 func cTanh(z complex128) complex128 {
 	switch {
 	case real(z) > 20:
-		w := cmplx.Exp(-2 * z)
+		w := fmath.CExp(-2 * z)
 		return (1 - w) / (1 + w)
 	case real(z) < -20:
 		return -cTanh(-z)
 	}
-	return cmplx.Tanh(z)
+	return fmath.CTanh(z)
 }
 
 // CPow is zᵖ for complex z and real p. An integer p multiplies (so that a
@@ -201,7 +203,7 @@ func CPow(z complex128, p float64) complex128 {
 		}
 		return r
 	}
-	return cmplx.Pow(z, complex(p, 0))
+	return fmath.CPow(z, complex(p, 0))
 }
 
 // cNormCDF is Φ(z) for z = x + iy with small |y|, by Φ's Taylor series in iy
@@ -239,14 +241,14 @@ func cNormCDF(z complex128) complex128 {
 
 // Softplus is ln(1 + eˣ) = max(x, 0) + ln(1 + e^(−|x|)), stable for any x.
 func Softplus(x float64) float64 {
-	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+	return math.Max(x, 0) + math.Log1p(fmath.Exp(-math.Abs(x)))
 }
 
 // normCDF is Φ(x), the standard normal cumulative distribution function.
-func normCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+func normCDF(x float64) float64 { return 0.5 * fmath.Erfc(-x/math.Sqrt2) }
 
 // normPDF is φ(x) = e^(−x²/2) / √(2π).
-func normPDF(x float64) float64 { return math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
+func normPDF(x float64) float64 { return fmath.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi) }
 
 // zero is the kink of relu, leaky_relu and abs; callers only read it.
 var zero = []float64{0}
@@ -274,18 +276,31 @@ var registry = []*Func{
 		C:  func(z complex128, _ []float64) complex128 { return z * z * z }},
 	{Name: "pow", Params: []Param{{Name: "p"}}, Doc: "xᵖ", Deriv: "p·xᵖ⁻¹",
 		Symbolic: "p * x^(p - 1)", LaTeX: `#1^{#2}`,
-		F: func(x float64, p []float64) float64 { return math.Pow(x, p[0]) },
+		Domain: "every x for a whole p ≥ 0, x ≠ 0 for a whole p < 0, x ≥ 0 for other p > 0, x > 0 for other p < 0",
+		In: func(x float64, p []float64) bool {
+			whole := p[0] == math.Trunc(p[0])
+			switch {
+			case whole && p[0] >= 0:
+				return true
+			case whole:
+				return x != 0
+			case p[0] > 0:
+				return x >= 0
+			}
+			return x > 0
+		},
+		F: func(x float64, p []float64) float64 { return fmath.Pow(x, p[0]) },
 		D: func(x float64, p []float64) float64 {
 			if p[0] == 0 {
 				return 0
 			}
-			return p[0] * math.Pow(x, p[0]-1)
+			return p[0] * fmath.Pow(x, p[0]-1)
 		},
 		D2: func(x float64, p []float64) float64 {
 			if p[0] == 0 || p[0] == 1 {
 				return 0
 			}
-			return p[0] * (p[0] - 1) * math.Pow(x, p[0]-2)
+			return p[0] * (p[0] - 1) * fmath.Pow(x, p[0]-2)
 		},
 		C: func(z complex128, p []float64) complex128 { return CPow(z, p[0]) }},
 	{Name: "sqrt", Doc: "√x", Deriv: "1 / (2√x)",
@@ -297,10 +312,10 @@ var registry = []*Func{
 		C:  func(z complex128, _ []float64) complex128 { return cmplx.Sqrt(z) }},
 	{Name: "exp", Doc: "eˣ", Deriv: "eˣ",
 		Symbolic: "exp(x)", LaTeX: `e^{#1}`,
-		F:  func(x float64, _ []float64) float64 { return math.Exp(x) },
-		D:  func(x float64, _ []float64) float64 { return math.Exp(x) },
-		D2: func(x float64, _ []float64) float64 { return math.Exp(x) },
-		C:  func(z complex128, _ []float64) complex128 { return cmplx.Exp(z) }},
+		F:  func(x float64, _ []float64) float64 { return fmath.Exp(x) },
+		D:  func(x float64, _ []float64) float64 { return fmath.Exp(x) },
+		D2: func(x float64, _ []float64) float64 { return fmath.Exp(x) },
+		C:  func(z complex128, _ []float64) complex128 { return fmath.CExp(z) }},
 	{Name: "log", Doc: "ln x", Deriv: "1 / x",
 		Symbolic: "1 / x", LaTeX: `\ln(#1)`, Domain: "x > 0",
 		In: func(x float64, _ []float64) bool { return x > 0 },
@@ -313,24 +328,24 @@ var registry = []*Func{
 		F:  func(x float64, _ []float64) float64 { return math.Sin(x) },
 		D:  func(x float64, _ []float64) float64 { return math.Cos(x) },
 		D2: func(x float64, _ []float64) float64 { return -math.Sin(x) },
-		C:  func(z complex128, _ []float64) complex128 { return cmplx.Sin(z) }},
+		C:  func(z complex128, _ []float64) complex128 { return fmath.CSin(z) }},
 	{Name: "cos", Doc: "cos x", Deriv: "−sin x",
 		Symbolic: "-sin(x)", LaTeX: `\cos(#1)`,
 		F:  func(x float64, _ []float64) float64 { return math.Cos(x) },
 		D:  func(x float64, _ []float64) float64 { return -math.Sin(x) },
 		D2: func(x float64, _ []float64) float64 { return -math.Cos(x) },
-		C:  func(z complex128, _ []float64) complex128 { return cmplx.Cos(z) }},
+		C:  func(z complex128, _ []float64) complex128 { return fmath.CCos(z) }},
 	{Name: "tan", Doc: "tan x", Deriv: "1 / cos² x",
 		Symbolic: "1 / cos(x)^2", LaTeX: `\tan(#1)`, Domain: "x ≠ π/2 + kπ",
 		F:  func(x float64, _ []float64) float64 { return math.Tan(x) },
 		D:  func(x float64, _ []float64) float64 { c := math.Cos(x); return 1 / (c * c) },
 		D2: func(x float64, _ []float64) float64 { c := math.Cos(x); return 2 * math.Tan(x) / (c * c) },
-		C:  func(z complex128, _ []float64) complex128 { return cmplx.Tan(z) }},
+		C:  func(z complex128, _ []float64) complex128 { return fmath.CTan(z) }},
 	{Name: "tanh", Doc: "tanh x", Deriv: "1 − tanh² x = 1 / cosh² x",
 		Symbolic: "1 - tanh(x)^2", LaTeX: `\tanh(#1)`,
-		F:  func(x float64, _ []float64) float64 { return math.Tanh(x) },
-		D:  func(x float64, _ []float64) float64 { c := math.Cosh(x); return 1 / (c * c) },
-		D2: func(x float64, _ []float64) float64 { c := math.Cosh(x); return -2 * math.Tanh(x) / (c * c) },
+		F:  func(x float64, _ []float64) float64 { return fmath.Tanh(x) },
+		D:  func(x float64, _ []float64) float64 { c := fmath.Cosh(x); return 1 / (c * c) },
+		D2: func(x float64, _ []float64) float64 { c := fmath.Cosh(x); return -2 * fmath.Tanh(x) / (c * c) },
 		C:  func(z complex128, _ []float64) complex128 { return cTanh(z) }},
 	{Name: "sigmoid", Doc: "σ(x) = 1 / (1 + e^(−x))", Deriv: "σ(x)(1 − σ(x))",
 		Symbolic: "sigmoid(x) * (1 - sigmoid(x))", LaTeX: `\sigma(#1)`, PowerOutside: true,
@@ -396,19 +411,19 @@ var registry = []*Func{
 			if x > 0 {
 				return 1
 			}
-			return p[0] * math.Exp(x)
+			return p[0] * fmath.Exp(x)
 		},
 		D2: func(x float64, p []float64) float64 {
 			if x > 0 {
 				return 0
 			}
-			return p[0] * math.Exp(x)
+			return p[0] * fmath.Exp(x)
 		},
 		C: func(z complex128, p []float64) complex128 {
 			if real(z) > 0 {
 				return z
 			}
-			return complex(p[0], 0) * (cmplx.Exp(z) - 1)
+			return complex(p[0], 0) * (fmath.CExp(z) - 1)
 		}},
 	{Name: "softplus", Doc: "ln(1 + eˣ)", Deriv: "σ(x)",
 		Symbolic: "sigmoid(x)", LaTeX: `\operatorname{softplus}(#1)`,
@@ -417,9 +432,9 @@ var registry = []*Func{
 		D2: func(x float64, _ []float64) float64 { return SigmoidPrime(x) },
 		C: func(z complex128, _ []float64) complex128 {
 			if real(z) > 0 {
-				return z + cLog1p(cmplx.Exp(-z))
+				return z + cLog1p(fmath.CExp(-z))
 			}
-			return cLog1p(cmplx.Exp(z))
+			return cLog1p(fmath.CExp(z))
 		}},
 	{Name: "gelu", Doc: "x·Φ(x), Φ the standard normal CDF", Deriv: "Φ(x) + x·φ(x)",
 		Symbolic: "Phi(x) + x * phi(x)", LaTeX: `\operatorname{GELU}(#1)`,

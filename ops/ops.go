@@ -381,10 +381,14 @@ func G(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 
 // CallProblem says why f(x; p) is not a finite number.
 func CallProblem(f *funcs.Func, x float64, p []float64) string {
-	if f.In != nil && !f.In(x, p) {
-		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, G(x), f.Domain)
+	call := G(x)
+	for _, v := range p {
+		call += ", " + G(v)
 	}
-	return fmt.Sprintf("%s(%s) overflows", f.Name, G(x))
+	if f.In != nil && !f.In(x, p) {
+		return fmt.Sprintf("%s(%s) is undefined: outside its domain %s", f.Name, call, f.Domain)
+	}
+	return fmt.Sprintf("%s(%s) overflows", f.Name, call)
 }
 
 // Elem is an element-wise binary operation: F its value, D its partial

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/par"
 )
 
@@ -80,14 +81,14 @@ var table = []*Op{
 			if y == 0 {
 				return 1
 			}
-			return math.Pow(x, y)
+			return fmath.Pow(x, y)
 		},
 		D: func(x, y, _ float64) (float64, float64) {
 			if y == 0 {
 				return 0, 1 * math.Log(x) * 1
 			}
-			dx := y * math.Pow(x, y-1) * 1
-			dy := y*math.Pow(x, y-1)*0 + math.Pow(x, y)*math.Log(x)*1
+			dx := y * fmath.Pow(x, y-1) * 1
+			dy := y*fmath.Pow(x, y-1)*0 + fmath.Pow(x, y)*math.Log(x)*1
 			return dx, dy
 		},
 		Problem: func(x, y float64) string {

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/method"
 )
 
 // MaxExplainDim is the largest number of rows or columns a matrix may have
@@ -84,32 +86,136 @@ func stepLabel(s diff.Step) string {
 }
 
 // explainGradient lays out a gradient's computation: the graph, then the
-// backward walk node by node, with the values the engine computed.
+// backward walk node by node, with the values the engine computed. Only
+// the nodes on a path from the output to a matrix in wrt are walked, and
+// only their local derivatives toward such a path. A table lists them;
+// then each node's value, local derivatives and arriving gradient follow
+// on a line of their own as small matrices (up to MaxExplainDim a side;
+// a larger one by its shape and norms).
 func explainGradient(b *bytes.Buffer, g *diff.Gradient) {
 	ex := g.Explain
 	b.WriteString("### The computation, step by step\n\n")
 	mermaid(b, ex, stepLabel)
-	fmt.Fprintf(b, "The backward pass, from %s down to the inputs. Each node passes on the gradient that arrives at it "+
+	onPath := map[string]bool{}
+	var wrt []string
+	for _, m := range g.Wrt {
+		onPath[m.Name] = true
+		wrt = append(wrt, m.Name)
+	}
+	for grew := true; grew; {
+		grew = false
+		for _, e := range ex.Edges {
+			if onPath[e[0]] && !onPath[e[1]] {
+				onPath[e[1]], grew = true, true
+			}
+		}
+	}
+	fmt.Fprintf(b, "The backward pass, from %s down to %s. Each node passes on the gradient that arrives at it "+
 		"(∂%s/∂node) through its local derivatives: an element-wise function multiplies it element by element, "+
 		"a product X @ W sends it to X right-multiplied by Wᵀ and to W left-multiplied by Xᵀ. "+
-		"These are the engine's own numbers; the last rows are the gradients the tables above report.\n\n", g.Name, g.Name)
-	var rows [][]string
+		"These are the engine's own numbers; the last of them are the gradients the tables above report. "+
+		"Only the nodes on a path from %s to %s are shown.\n\n", g.Name, strings.Join(wrt, " and "), g.Name, g.Name, strings.Join(wrt, " or "))
+	var steps []diff.Step
 	for _, s := range ex.Steps {
-		var locals []string
+		if onPath[s.Name] {
+			steps = append(steps, s)
+		}
+	}
+	locals := func(s diff.Step) []diff.Local {
+		var out []diff.Local
 		for _, l := range s.Locals {
-			cell := fmt.Sprintf("∂%s/∂%s: %s", s.Name, l.Wrt, l.Rule)
-			if l.Value != nil {
-				cell += " = " + stepValue(l.Value)
+			if onPath[l.Wrt] {
+				out = append(out, l)
 			}
-			locals = append(locals, cell)
+		}
+		return out
+	}
+	fmt.Fprintf(b, "The nodes of the backward pass, in its order, and how each sends the gradient on:\n\n")
+	var rows [][]string
+	for _, s := range steps {
+		var rules []string
+		for _, l := range locals(s) {
+			rules = append(rules, fmt.Sprintf("∂%s/∂%s: %s", s.Name, l.Wrt, l.Rule))
 		}
 		computes := s.Expr
 		if computes == "" {
 			computes = "input"
 		}
-		rows = append(rows, []string{s.Name, computes, stepValue(s.Value), strings.Join(locals, "<br>"), stepValue(s.Grad)})
+		rows = append(rows, []string{s.Name, computes, shape(s.Value), strings.Join(rules, "<br>")})
 	}
-	table(b, []string{"node", "computes", "value", "local derivatives", "∂" + g.Name + "/∂node (arriving from above)"}, nil, rows)
+	table(b, []string{"node", "computes", "shape", "local derivatives"}, nil, rows)
+	fmt.Fprintf(b, "Node by node: its value, its local derivatives, and the gradient ∂%s/∂node arriving from above.\n\n", g.Name)
+	L := mathName(g.Name)
+	for _, s := range steps {
+		what := "an input"
+		if s.Expr != "" {
+			what = "`" + s.Expr + "`"
+		}
+		fmt.Fprintf(b, "**%s**, %s:\n\n", s.Name, what)
+		parts := []string{mathName(s.Name) + " = " + texMatrix(s.Value)}
+		for _, l := range locals(s) {
+			if l.Value != nil {
+				parts = append(parts, fmt.Sprintf(`\frac{\partial %s}{\partial %s} = %s`, mathName(s.Name), mathName(l.Wrt), texMatrix(l.Value)))
+			}
+		}
+		if s.Grad != nil {
+			parts = append(parts, fmt.Sprintf(`\frac{\partial %s}{\partial %s} = %s`, L, mathName(s.Name), texMatrix(s.Grad)))
+		}
+		b.WriteString("$$" + strings.Join(parts, `, \quad `) + "$$\n\n")
+	}
+}
+
+// shape writes a node's shape: 1×1 as "scalar".
+func shape(m *mat.Dense) string {
+	if m == nil {
+		return "—"
+	}
+	r, c := m.Dims()
+	if r == 1 && c == 1 {
+		return "scalar"
+	}
+	return fmt.Sprintf("%d×%d", r, c)
+}
+
+// texMatrix writes m for display math: a number, a small matrix whole
+// (4 significant digits), or a larger one by its shape and norms.
+func texMatrix(m *mat.Dense) string {
+	if m == nil {
+		return `\text{—}`
+	}
+	r, c := m.Dims()
+	num := func(v float64) string {
+		switch {
+		case math.IsNaN(v):
+			return `\text{NaN}`
+		case math.IsInf(v, 1):
+			return `\infty`
+		case math.IsInf(v, -1):
+			return `-\infty`
+		}
+		s := strconv.FormatFloat(v, 'g', 4, 64)
+		if mant, exp, ok := strings.Cut(s, "e"); ok {
+			n, _ := strconv.Atoi(exp)
+			return fmt.Sprintf(`%s \times 10^{%d}`, mant, n)
+		}
+		return s
+	}
+	if r == 1 && c == 1 {
+		return num(m.At(0, 0))
+	}
+	if r > MaxExplainDim || c > MaxExplainDim {
+		norm, maxAbs := diff.NormMax(m)
+		return fmt.Sprintf(`(%d \times %d,\ \lVert\cdot\rVert = %s,\ \max|\cdot| = %s)`, r, c, num(norm), num(maxAbs))
+	}
+	var rows []string
+	for i := range r {
+		var cells []string
+		for j := range c {
+			cells = append(cells, num(m.At(i, j)))
+		}
+		rows = append(rows, strings.Join(cells, " & "))
+	}
+	return `\begin{bmatrix}` + strings.Join(rows, ` \\ `) + `\end{bmatrix}`
 }
 
 // explainFunction lays out a function at its first point by forward mode:
@@ -186,7 +292,7 @@ func explainChain(b *bytes.Buffer, f *diff.Function) {
 		}
 		d := p.Partials[0]
 		fmt.Fprintf(b, "- %s′(%s) = %s = %s = **%s** (exact)", f.Name, fmtNum(p.At[0]), strings.Join(names, " · "), strings.Join(exact, " · "), fmtNum(d.Exact))
-		if f.Settings.Method != "none" {
+		if method.Get(f.Settings.Method).Numeric() {
 			fmt.Fprintf(b, "; numeric, as the seed: %s = **%s**", strings.Join(numeric, " · "), fmtNum(d.Numeric))
 		}
 		b.WriteString("\n")

@@ -15,6 +15,8 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/fmath"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
@@ -127,17 +129,8 @@ func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
 	b.WriteByte('\n')
 }
 
-func methodText(s spec.Settings) string {
-	switch s.Method {
-	case "none":
-		return "none: exact derivatives only"
-	case "richardson":
-		return fmt.Sprintf("richardson: central differences at h = %g, h/2, h/4, h/8 combined by Richardson extrapolation", s.Step)
-	case "complex-step":
-		return fmt.Sprintf("complex-step: Im f(x + ih)/h, h = %g", s.H())
-	}
-	return fmt.Sprintf("%s differences, h = %g", s.Method, s.Step)
-}
+// methodText is the method's sentence at the step in force.
+func methodText(s spec.Settings) string { return method.Get(s.Method).Sentence(s.H()) }
 
 func tolText(t spec.Tolerance) string {
 	return fmt.Sprintf("|numeric − exact| ≤ %g + %g·|exact|", t.Atol, t.Rtol)
@@ -146,40 +139,21 @@ func tolText(t spec.Tolerance) string {
 // Markdown is the results as a report to read on a code host.
 func Markdown(r *diff.Results) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s\n\n", r.Title)
+	fmt.Fprintf(&b, "# %s\n\n", EscapeInline(r.Title))
 	if r.About != "" {
-		b.WriteString(r.About + "\n\n")
+		b.WriteString(EscapeText(r.About) + "\n\n")
 	}
-	c := r.Count()
-	var summary []string
-	summary = append(summary, fmt.Sprintf("%d ok", c.OK))
-	if c.Fail > 0 {
-		summary = append(summary, fmt.Sprintf("%d failed", c.Fail))
-	}
-	if c.Kink > 0 {
-		summary = append(summary, fmt.Sprintf("%d at kinks", c.Kink))
-	}
-	noun := "derivatives"
-	if c.Total == 1 {
-		noun = "derivative"
-	}
-	fmt.Fprintf(&b, "**%d %s: %s.**", c.Total, noun, strings.Join(summary, ", "))
-	if c.RefMismatch > 0 {
-		fmt.Fprintf(&b, " **%d reference values disagree.**", c.RefMismatch)
-	}
-	if c.ClaimMismatch > 0 {
-		fmt.Fprintf(&b, " **%d %s wrong.**", c.ClaimMismatch, plural(c.ClaimMismatch, "claim is", "claims are"))
-	}
+	b.WriteString(summaryLine(r.Count()))
 	b.WriteString("\n\n")
 	rows := [][]string{
 		{"numeric method", methodText(r.Settings)},
 		{"tolerance", tolText(r.Settings.Tolerance)},
 	}
 	if len(r.Matrices) > 0 {
-		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator, np.random.seed)", r.Seed)})
+		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator; about 1 normal draw in 3,000 differs in the last bit, see the README)", r.Seed)})
 		for _, m := range r.Matrices {
 			rr, cc := m.Value.Dims()
-			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, m.Source)})
+			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, EscapeInline(m.Source))})
 		}
 	}
 	table(&b, []string{"setting", "value"}, nil, rows)
@@ -204,10 +178,14 @@ func settingsLine(b *bytes.Buffer, s, file spec.Settings) {
 }
 
 func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings) {
-	none := f.Settings.Method == "none"
+	none := !method.Get(f.Settings.Method).Numeric()
 	if f.Kind == "chain" {
 		fmt.Fprintf(b, "## %s(x) = %s\n\n", f.Name, "`"+f.Src+"`")
-		fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		if len(f.Links) == 1 {
+			fmt.Fprintf(b, "A chain of one link: %s. ", "`"+f.Links[0]+"`")
+		} else {
+			fmt.Fprintf(b, "A chain of %d links, applied in order: %s. ", len(f.Links), "`"+strings.Join(f.Links, "` → `")+"`")
+		}
 		if none {
 			b.WriteString("Each link column is that link's exact derivative at its own input; their product is the exact derivative.\n\n")
 		} else {
@@ -245,7 +223,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 		header = append(header[:len(header)-1], "claimed", "abs error")
 		right = append(right, true)
 	}
-	estimate := f.Settings.Method == "richardson"
+	estimate := method.Get(f.Settings.Method).Estimates()
 	if estimate {
 		header = append(header, "error estimate")
 		right = append(right, true)
@@ -295,6 +273,9 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	scalarClaims(b, f)
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
+	}
+	if f.Surface != nil {
+		fmt.Fprintf(b, "![%s over (%s), with its gradient at each point](%s)\n\n", f.Name, strings.Join(f.Vars, ", "), CurveFile(name, f.Name))
 	}
 	if f.Explain != nil {
 		explainFunction(b, f)
@@ -552,7 +533,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			"whose slope is the gradient's element ∂%s/∂%s[%d,%d] = %s.\n\n", g.Name, sw.Matrix, sw.I, sw.J, fmtNum(sw.T[0]), fmtNum(sw.T[len(sw.T)-1]),
 			sw.Matrix, sw.I, sw.J, fmtNum(sw.X0), g.Name, sw.Matrix, sw.I, sw.J, fmtNum(sw.Slope))
 	}
-	none := g.Settings.Method == "none"
+	none := !method.Get(g.Settings.Method).Numeric()
 	for _, m := range g.Wrt {
 		r, c := m.Input.Dims()
 		d := fmt.Sprintf("∂%s/∂%s", g.Name, m.Name)
@@ -566,15 +547,20 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 					bad = append(bad, fmt.Sprintf("- %s: %s — %s", e.Wrt, e.Status, e.Note))
 				}
 			}
+			fmt.Fprintf(b, "The input %s:\n\n", m.Name)
 			matrixTable(b, m.Name, m.Input, func(i, j int) string { return fmtNum(m.Input.At(i, j)) })
+			fmt.Fprintf(b, "The gradient %s, exact:\n\n", d)
 			matrixTable(b, d+" exact", m.Exact, func(i, j int) string { return fmtNum(m.Exact.At(i, j)) })
 			if !none {
+				fmt.Fprintf(b, "The gradient %s, numeric (%s):\n\n", d, methodText(g.Settings))
 				matrixTable(b, d+" numeric", m.Exact, func(i, j int) string { return fmtNum(numeric.At(i, j)) })
+				b.WriteString("Their difference, |numeric − exact|:\n\n")
 				matrixTable(b, "abs error", m.Exact, func(i, j int) string { return fmtErr(math.Abs(numeric.At(i, j) - m.Exact.At(i, j))) })
 			}
 			if len(bad) > 0 {
 				b.WriteString(strings.Join(bad, "\n") + "\n\n")
 			}
+			heatmapLink(b, name, g, m)
 			matrixClaim(b, d, m)
 			continue
 		}
@@ -591,7 +577,11 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			}
 			rows = append(rows, []string{"full gradient", full})
 		}
+		fmt.Fprintf(b, "The gradient %s in summary:\n\n", d)
 		table(b, []string{"", "value"}, []bool{false, true}, rows)
+		if !Large(m.Exact) {
+			heatmapLink(b, name, g, m)
+		}
 		if len(m.Elements) > 0 {
 			worst := worstElements(m.Elements, MaxShownElements)
 			fmt.Fprintf(b, "%d elements checked numerically (every row is in the CSV report); ", len(m.Elements))
@@ -620,13 +610,13 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		table(b, []string{"direction", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, dr)
 	}
 	if ref := g.Reference; ref != nil {
-		src := ref.Source
+		src := EscapeInline(ref.Source)
 		if src == "" {
 			src = "the reference values"
 		}
 		fmt.Fprintf(b, "### Compared with %s\n\n", src)
 		fmt.Fprintf(b, "Printed to %d decimals; a computed value agrees when it is within half a unit of the last printed decimal (%g).\n\n",
-			ref.Decimals, 0.5*math.Pow(10, -float64(ref.Decimals)))
+			ref.Decimals, 0.5*fmath.Pow(10, -float64(ref.Decimals)))
 		var rr [][]string
 		for _, row := range ref.Rows {
 			agrees := "yes"

@@ -345,3 +345,15 @@ func BenchmarkTable(b *testing.B) {
 		table(&buf, header, right, rows)
 	}
 }
+
+// TestOneLinkChain: a chain of one link says so, not "a chain of 1 links".
+func TestOneLinkChain(t *testing.T) {
+	e, err := load.Parse("t.yaml", []byte("chains:\n  - {name: c, of: [sigmoid], at: 1}\n"), load.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(Markdown(diff.Run(e)))
+	if !strings.Contains(md, "A chain of one link: `sigmoid`.") || strings.Contains(md, "1 links") {
+		t.Errorf("one-link chain worded wrongly:\n%s", md)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/method"
 )
 
 // Row is one derivative value as the CSV and the JSON list it: an item's
@@ -40,7 +41,7 @@ func gradientRows(g *diff.Gradient, yield func(Row)) {
 		yield(Row{Item: g.Name, Kind: "gradient", Value: g.Value, Order: 1, Derivative: d})
 	}
 	for _, m := range g.Wrt {
-		if g.Settings.Method == "none" {
+		if !method.Get(g.Settings.Method).Numeric() {
 			if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
 				for i := 0; i < rows; i++ {
 					for j := 0; j < cols; j++ {

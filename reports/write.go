@@ -68,6 +68,11 @@ func Render(r *diff.Results) []File {
 				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
 			}
 		}
+		if f := it.Function; f != nil && f.Surface != nil {
+			if svg, err := ContourPlot(f); err == nil {
+				files = append(files, File{Name: CurveFile(r.Name, f.Name), Data: svg})
+			}
+		}
 		if f := it.Function; f != nil && f.Study != nil {
 			if svg, err := StudyPlot(f.Name, f.Study); err == nil {
 				files = append(files, File{Name: StudyFile(r.Name, f.Name), Data: svg})
@@ -76,6 +81,15 @@ func Render(r *diff.Results) []File {
 		if g := it.Gradient; g != nil && g.Sweep != nil {
 			if svg, err := SweepPlot(g); err == nil {
 				files = append(files, File{Name: SweepFile(r.Name, g.Name), Data: svg})
+			}
+		}
+		if g := it.Gradient; g != nil {
+			for i := range g.Wrt {
+				if m := &g.Wrt[i]; !Large(m.Exact) {
+					if svg, err := GradientHeatmap(g, m); err == nil {
+						files = append(files, File{Name: GradientPlotFile(r.Name, g.Name, m.Name), Data: svg})
+					}
+				}
 			}
 		}
 		if g := it.Gradient; g != nil && g.FullGradients {
@@ -99,42 +113,20 @@ func WriteAtomic(path string, data []byte) error {
 
 // WriteFileAtomic writes f to path as WriteAtomic does, streaming a file
 // that is a stream through a buffer rather than holding it whole.
-func WriteFileAtomic(path string, f File) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func WriteFileAtomic(path string, f File) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if f.write == nil {
-		_, err = writeAll(tmp, f.Data)
-	} else {
-		bw := bufio.NewWriterSize(&seam{f: tmp}, 256<<10)
-		if _, err = f.WriteTo(bw); err == nil {
-			err = bw.Flush()
-		}
-	}
+	tmp, err := writeTemp(path, f)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
+	defer unregister(tmp)
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // writeAll is a seam for tests that fail a write part way.

@@ -16,6 +16,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/fmath"
+	"github.com/runner-dev/runner/method"
 )
 
 // Pos is a place in an experiment file; Line and Col count from 1 (0 when
@@ -74,14 +76,15 @@ func (es Errors) Sorted() Errors {
 	return out
 }
 
-// Methods are the numeric methods the format names (experiment-format.md,
-// "Methods"); the diff package implements each.
-var Methods = []string{"forward", "backward", "central", "five-point", "richardson", "complex-step", "none"}
+// Methods are the names of the numeric methods the format names
+// (experiment-format.md, "Methods"): method.All's.
+var Methods = method.Names()
 
 // StudyMethods are a step study's methods when it names none.
-var StudyMethods = []string{"forward", "central", "five-point", "richardson", "complex-step"}
+var StudyMethods = method.StudyNames()
 
-// Numeric says how numeric derivatives are taken: Method with step Step (h).
+// Numeric says how numeric derivatives are taken: the method named Method
+// (one of method.All) with step Step (h).
 // StepSet records that a step was chosen (by a file, the environment, the
 // config file or a flag) rather than defaulted.
 type Numeric struct {
@@ -90,15 +93,11 @@ type Numeric struct {
 	StepSet bool
 }
 
-// ComplexStepDefault is complex-step's step when none is chosen: far below
-// any step a difference could use, as complex-step subtracts nothing.
-const ComplexStepDefault = 1e-20
-
-// H is the step in force: Step, except for complex-step without a chosen
-// step, which takes ComplexStepDefault.
+// H is the step in force: Step, except for a method with a default step of
+// its own (complex-step) when no step was chosen.
 func (n Numeric) H() float64 {
-	if n.Method == "complex-step" && !n.StepSet {
-		return ComplexStepDefault
+	if m := method.Named(n.Method); m != nil {
+		return m.Step(n.Step, n.StepSet)
 	}
 	return n.Step
 }
@@ -121,7 +120,7 @@ type Settings struct {
 // Defaults are the settings of the format: central differences with
 // h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7; claims checked with
 // claim_rtol 1e-9, claim_atol 1e-12.
-var Defaults = Settings{Numeric{Method: "central", Step: 0.001}, Tolerance{Rtol: 1e-5, Atol: 1e-7, ClaimRtol: 1e-9, ClaimAtol: 1e-12}}
+var Defaults = Settings{Numeric{Method: method.Default, Step: 0.001}, Tolerance{Rtol: 1e-5, Atol: 1e-7, ClaimRtol: 1e-9, ClaimAtol: 1e-12}}
 
 // Experiment is one experiment file, validated.
 type Experiment struct {
@@ -173,7 +172,7 @@ func (s *Study) Steps() []float64 {
 	n := int(math.Round(math.Log10(s.From/s.To)*float64(s.PerDecade))) + 1
 	out := make([]float64, n)
 	for k := range out {
-		out[k] = s.From * math.Pow(10, -float64(k)/float64(s.PerDecade))
+		out[k] = s.From * fmath.Pow(10, -float64(k)/float64(s.PerDecade))
 	}
 	return out
 }

@@ -43,7 +43,7 @@ func (l *loader) scalarClaims(n *yaml.Node, what string, vars []string) ([]spec.
 			what, len(vars), strings.Join(vars, ", "), vars[0], vars[1])
 		return nil, false
 	}
-	byVar, at := map[string]spec.Claim{}, map[string]int{}
+	byVar := map[string]spec.Claim{} // a key given twice is refused with the YAML (strict.go)
 	good := true
 	for k, v := range vals {
 		wrt, key := vars[0], v
@@ -55,12 +55,6 @@ func (l *loader) scalarClaims(n *yaml.Node, what string, vars []string) ([]spec.
 				good = false
 				continue
 			}
-			if line, dup := at[wrt]; dup {
-				l.errf(key, "%s: derivative: %s is claimed twice (first at line %d)", what, wrt, line)
-				good = false
-				continue
-			}
-			at[wrt] = key.Line
 		}
 		c, ok := l.scalarClaim(v, what+": derivative", wrt, vars)
 		if !ok {
@@ -120,8 +114,7 @@ func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used map[string]
 	for k := range used {
 		names = append(names, k)
 	}
-	var out []spec.Claim
-	at := map[string]int{}
+	var out []spec.Claim // a key given twice is refused with the YAML (strict.go)
 	good := true
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), deref(n.Content[i+1])
@@ -139,12 +132,6 @@ func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used map[string]
 			good = false
 			continue
 		}
-		if line, dup := at[name]; dup {
-			l.errf(k, "%s: %s is claimed twice (first at line %d)", what, name, line)
-			good = false
-			continue
-		}
-		at[name] = k.Line
 		c, ok := l.matrixClaim(v, what+": "+name)
 		if !ok {
 			good = false

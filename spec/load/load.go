@@ -10,6 +10,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -34,22 +36,52 @@ type Options struct {
 	MaxPoints int
 	// MaxElements is the most elements one matrix may have.
 	MaxElements int
+	// MaxDerivatives is the most derivative values (CSV rows) one function
+	// or chain may have: points × (variables, plus variables·(variables+1)/2
+	// for order 2).
+	MaxDerivatives int
+	// MaxCost is the most floating-point operations, estimated before
+	// anything is computed (see Cost), that one item may take.
+	MaxCost float64
+	// Roots widen the root that data paths may not leave (DefaultRoot).
+	Roots []string
+
+	root Root // the file's root, once known
 }
 
 // DefaultOptions are the format's defaults and the documented limits.
-var DefaultOptions = Options{Defaults: spec.Defaults, MaxPoints: 10_000_000, MaxElements: 16_777_216}
+var DefaultOptions = Options{Defaults: spec.Defaults, MaxPoints: 10_000_000, MaxElements: 16_777_216, MaxDerivatives: 10_000_000, MaxCost: 1e12}
 
 // Load reads and validates the experiment file at path. The error, when not
 // nil, is an Errors listing every problem found.
+//
+// The file is read only when it is a regular file (or a symlink to one
+// inside its root, DefaultRoot), and at most MaxFileBytes of it. Errors
+// quote at most a short, sanitised excerpt of the file's own text, and
+// nothing of it when the file was reached through a symlink.
 func Load(path string, opts Options) (*spec.Experiment, error) {
-	if st, err := os.Stat(path); err == nil && st.Size() > MaxFileBytes {
-		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", st.Size(), MaxFileBytes)}}
+	root := DefaultRoot(path, opts.Roots...)
+	redact := false
+	if st, err := os.Lstat(path); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		redact = true
+		real, err := filepath.EvalSymlinks(path)
+		if err == nil {
+			real, err = filepath.Abs(real)
+		}
+		if err != nil || !root.Contains(real) {
+			return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: "is a symlink that leads out of " + root.describe() + ": not read"}}
+		}
 	}
-	src, err := os.ReadFile(path)
+	src, err := ReadLimited(path, MaxFileBytes)
 	if err != nil {
+		var le *LimitError
+		if errors.As(err, &le) {
+			return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: fmt.Sprintf("the file is more than the limit of %d bytes for an experiment file", MaxFileBytes)}}
+		}
 		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: "cannot read: " + describeIOError(err)}}
 	}
-	return Parse(path, src, opts)
+	opts.root = root
+	return parseFile(path, src, opts, redact)
 }
 
 // MaxFileBytes is the largest experiment file read (data files read by csv:
@@ -69,23 +101,44 @@ var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // Parse validates an experiment file whose bytes are src; path names it in
 // errors and anchors relative data-file paths.
 func Parse(path string, src []byte, opts Options) (*spec.Experiment, error) {
+	return parseFile(path, src, opts, false)
+}
+
+func parseFile(path string, src []byte, opts Options, redact bool) (*spec.Experiment, error) {
+	e, err := parseUnsafe(path, src, opts)
+	var es spec.Errors
+	if errors.As(err, &es) {
+		return nil, sanitizeErrors(es, redact)
+	}
+	return e, err
+}
+
+func parseUnsafe(path string, src []byte, opts Options) (*spec.Experiment, error) {
 	if opts.MaxPoints == 0 {
 		opts.MaxPoints = DefaultOptions.MaxPoints
 	}
 	if opts.MaxElements == 0 {
 		opts.MaxElements = DefaultOptions.MaxElements
 	}
+	if opts.MaxDerivatives == 0 {
+		opts.MaxDerivatives = DefaultOptions.MaxDerivatives
+	}
+	if opts.MaxCost == 0 {
+		opts.MaxCost = DefaultOptions.MaxCost
+	}
 	if opts.Defaults == (spec.Settings{}) {
 		opts.Defaults = spec.Defaults
 	}
-	l := &loader{path: path, dir: filepath.Dir(path), lines: strings.Split(string(src), "\n"), opts: opts}
+	if opts.root == nil {
+		opts.root = DefaultRoot(path, opts.Roots...)
+	}
+	l := &loader{path: path, dir: filepath.Dir(path), lines: strings.Split(string(src), "\n"), opts: opts, root: opts.root}
 	if len(src) > MaxFileBytes {
 		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: fmt.Sprintf("the file is %d bytes, more than the limit of %d for an experiment file", len(src), MaxFileBytes)}}
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		l.yamlError(err)
-		return nil, l.errs
+	if err := l.decodeStrict(src, &doc); err != nil {
+		return nil, err
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, spec.Errors{{Pos: spec.Pos{File: path}, Msg: "the file is empty: expected a mapping with at least one of functions, chains or gradients"}}
@@ -103,6 +156,7 @@ func Parse(path string, src []byte, opts Options) (*spec.Experiment, error) {
 }
 
 type loader struct {
+	root      Root
 	path, dir string
 	lines     []string
 	opts      Options
@@ -211,11 +265,11 @@ func kindName(n *yaml.Node) string {
 		case "!!null":
 			return "nothing"
 		case "!!int", "!!float":
-			return "the number " + n.Value
+			return "the number " + sanitize(n.Value)
 		case "!!bool":
-			return "the boolean " + n.Value
+			return "the boolean " + sanitize(n.Value)
 		}
-		return strconv.Quote(n.Value)
+		return strconv.Quote(sanitize(n.Value))
 	}
 	return "something else"
 }
@@ -274,7 +328,7 @@ func (l *loader) num(n *yaml.Node, what string) (float64, bool) {
 		return 0, false
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		l.errf(n, "%s: expected a finite number, found %s", what, n.Value)
+		l.errf(n, "%s: expected a finite number, found %s", what, sanitize(n.Value))
 		return 0, false
 	}
 	return v, true
@@ -288,7 +342,7 @@ func (l *loader) int(n *yaml.Node, what string, lo, hi int64) (int64, bool) {
 	}
 	var v int64
 	if err := n.Decode(&v); err != nil || v < lo || v > hi {
-		l.errf(n, "%s: expected a whole number from %d to %d, found %s", what, lo, hi, n.Value)
+		l.errf(n, "%s: expected a whole number from %d to %d, found %s", what, lo, hi, sanitize(n.Value))
 		return 0, false
 	}
 	return v, true
@@ -417,7 +471,7 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 			if n := f["step"]; n != nil {
 				if h, ok := l.num(n, "numeric.step"); ok {
 					if h <= 0 {
-						l.errf(n, "numeric.step: expected a positive step h, found %s", n.Value)
+						l.errf(n, "numeric.step: expected a positive step h, found %s", sanitize(n.Value))
 					} else {
 						s.Step, s.StepSet = h, true
 					}
@@ -437,7 +491,7 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 					continue
 				}
 				if v < 0 {
-					l.errf(n, "tolerance.%s: expected a number ≥ 0, found %s", k, n.Value)
+					l.errf(n, "tolerance.%s: expected a number ≥ 0, found %s", k, sanitize(n.Value))
 					continue
 				}
 				switch k {
@@ -456,12 +510,11 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 	return s
 }
 
-// CheckMethod returns "" when m is one of Methods, or what is wrong with it.
+// CheckMethod returns "" when m names one of method.All, or what is wrong
+// with it.
 func CheckMethod(m string) string {
-	for _, k := range spec.Methods {
-		if k == m {
-			return ""
-		}
+	if method.Named(m) != nil {
+		return ""
 	}
 	msg := fmt.Sprintf("unknown numeric.method %q", m)
 	if s := funcs.Closest(m, spec.Methods); s != "" {
@@ -615,6 +668,9 @@ func (l *loader) item(n *yaml.Node, kind string, base spec.Settings, keys []stri
 	return f, it, true
 }
 
+// MaxStudySteps is the most steps a step study may take.
+const MaxStudySteps = 200
+
 // study reads a step study: {at: X, from: 1e-1, to: 1e-13, per_decade: 2,
 // methods: [...]}.
 func (l *loader) study(n *yaml.Node, what string) *spec.Study {
@@ -642,7 +698,7 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 		}
 		v, ok := l.num(f[k.key], what+": study: "+k.key)
 		if ok && !(v > 0) {
-			l.errf(f[k.key], "%s: study: %s: expected a positive step, found %s", what, k.key, f[k.key].Value)
+			l.errf(f[k.key], "%s: study: %s: expected a positive step, found %s", what, k.key, sanitize(f[k.key].Value))
 			ok = false
 		}
 		if ok {
@@ -659,9 +715,13 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 		st.PerDecade = int(v)
 		good = good && ok
 	}
-	if good && len(st.Steps()) > 200 {
-		l.errf(n, "%s: study: %d steps is more than the limit of 200", what, len(st.Steps()))
-		good = false
+	if good {
+		// the count from the logarithms, before Steps allocates it: from
+		// 1e300 to 1e-300 is 600 decades
+		if k := (math.Log10(st.From) - math.Log10(st.To)) * float64(st.PerDecade); !(k+1 <= MaxStudySteps) {
+			l.errf(n, "%s: study: %.0f steps is more than the limit of %d", what, math.Round(k)+1, MaxStudySteps)
+			good = false
+		}
 	}
 	if ms := f["methods"]; ms != nil {
 		if ms.Kind != yaml.SequenceNode || len(ms.Content) == 0 {
@@ -676,8 +736,8 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 				if msg := CheckMethod(name); msg != "" {
 					l.errf(m, "%s", msg)
 					ok = false
-				} else if name == "none" {
-					l.errf(m, "%s: study: methods: none takes no numeric derivative to study", what)
+				} else if !method.Named(name).Numeric() {
+					l.errf(m, "%s: study: methods: %s takes no numeric derivative to study", what, name)
 					ok = false
 				}
 			}
@@ -720,6 +780,9 @@ func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
 		return nil
 	}
 	fn.Points = pts
+	if !l.scalarBudget(f["at"], "function "+name, it, len(pts), len(vars), nodes(tree)) {
+		return nil
+	}
 	if fn.Claims, ok = l.scalarClaims(f["derivative"], "function "+name, vars); !ok {
 		return nil
 	}
@@ -760,6 +823,13 @@ func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
 	}
 	pts, ok := l.points(f["at"], []string{"x"}, "chain "+name, "", 0)
 	if !ok || !good {
+		return nil
+	}
+	size := 0
+	for _, ln := range c.Links {
+		size += nodes(ln.Expr)
+	}
+	if !l.scalarBudget(f["at"], "chain "+name, it, len(pts), 1, size) {
 		return nil
 	}
 	c.Points = make([]float64, len(pts))

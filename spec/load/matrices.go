@@ -1,24 +1,21 @@
 package load
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/gonum/mat"
 	"gopkg.in/yaml.v3"
 
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -243,76 +240,56 @@ func (l *loader) rows(n *yaml.Node, what string) (*mat.Dense, bool) {
 	return mat.NewDense(len(rowNodes), cols, data), true
 }
 
-func (l *loader) dataPath(n *yaml.Node, what string) (string, string, bool) {
+// dataPath reads a data file's path and confines it to the root
+// (Root.Confine); it returns the path as written, the path to show in
+// errors (relative to the experiment file's folder) and the resolved one.
+func (l *loader) dataPath(n *yaml.Node, what string) (string, string, string, bool) {
 	p, ok := l.str(n, what)
 	if !ok {
-		return "", "", false
+		return "", "", "", false
 	}
 	if p == "" {
 		l.errf(n, "%s: expected a file path", what)
-		return "", "", false
+		return "", "", "", false
 	}
-	full := p
-	if !filepath.IsAbs(p) {
-		full = filepath.Join(l.dir, p)
+	real, err := l.root.Confine(l.dir, p)
+	if err != nil {
+		if errors.Is(err, ErrOutside) {
+			l.errf(n, "%s: %v", what, err)
+		} else {
+			l.errf(n, "%s: cannot read %s: %s", what, sanitize(p), describeIOError(err))
+		}
+		return "", "", "", false
 	}
-	return p, full, true
+	return p, filepath.Join(l.dir, Printable(p)), real, true
 }
 
 func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
-	p, full, ok := l.dataPath(n, what+": csv")
+	p, shown, full, ok := l.dataPath(n, what+": csv")
 	if !ok {
 		return nil
 	}
-	// a number takes at least two bytes ("1,"), so a larger file holds
-	// more elements than the limit; refuse it before reading it
-	if st, err := os.Stat(full); err == nil && !st.IsDir() && st.Size() > 64*int64(l.opts.MaxElements) {
-		l.errf(n, "%s: %s is %d bytes, too large for the limit of %d elements (raise it with --max-elements)", what, p, st.Size(), l.opts.MaxElements)
-		return nil
-	}
-	src, err := os.ReadFile(full)
+	f, err := OpenRegular(full)
 	if err != nil {
 		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
 		return nil
 	}
-	var data []float64
-	cols, rows := -1, 0
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(nil, 1<<30)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
-		fields := strings.Split(text, ",")
-		if cols >= 0 && len(fields) != cols {
-			l.errAt(spec.Pos{File: full, Line: line, Col: 1}, "%s: this row has %d values, the first row has %d", what, len(fields), cols)
-			return nil
-		}
-		cols = len(fields)
-		col := 1
-		for _, fld := range fields {
-			v, err := strconv.ParseFloat(strings.TrimSpace(fld), 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				l.errAt(spec.Pos{File: full, Line: line, Col: col + len(fld) - len(strings.TrimLeft(fld, " \t"))}, "%s: expected a finite number, found %q", what, strings.TrimSpace(fld))
-				return nil
-			}
-			data = append(data, v)
-			col += len(fld) + 1
-		}
-		rows++
-		if len(data) > l.opts.MaxElements {
-			l.errf(n, "%s: %s has more than the limit of %d elements (raise it with --max-elements)", what, p, l.opts.MaxElements)
-			return nil
-		}
-	}
-	if err := sc.Err(); err != nil {
-		l.errf(n, "%s: cannot read %s: %v", what, p, err)
+	defer f.Close()
+	limit := CSVBytesPerElement * int64(l.opts.MaxElements)
+	data, rows, cols, err := readCSV(f, limit, l.opts.MaxElements)
+	var ce *csvError
+	var le *LimitError
+	switch {
+	case errors.As(err, &ce):
+		l.errAt(csvPos(shown, ce), "%s: %s", what, ce.msg)
 		return nil
-	}
-	if rows == 0 {
+	case errors.As(err, &le):
+		l.errf(n, "%s: %s is more than %d bytes, too large for the limit of %d elements (raise it with --max-elements)", what, p, limit, l.opts.MaxElements)
+		return nil
+	case err != nil:
+		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
+		return nil
+	case rows == 0:
 		l.errf(n, "%s: %s has no numbers", what, p)
 		return nil
 	}
@@ -320,17 +297,18 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 }
 
 func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
-	p, full, ok := l.dataPath(n, what+": npy")
+	p, _, full, ok := l.dataPath(n, what+": npy")
 	if !ok {
 		return nil
 	}
-	f, err := os.Open(full)
+	f, err := OpenRegular(full)
 	if err != nil {
 		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
 		return nil
 	}
 	defer f.Close()
-	r, err := npy.NewReader(f)
+	limited := io.LimitReader(f, MaxNpyHeader+16+8*int64(l.opts.MaxElements))
+	r, err := newNpyReader(limited)
 	if err != nil {
 		l.errf(n, "%s: %s is not a valid .npy file: %v", what, p, err)
 		return nil
@@ -339,7 +317,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 	switch strings.Trim(h.Type, `'"<>|=`) {
 	case "f8", "f4":
 	default:
-		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4)", what, p, h.Type)
+		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4)", what, p, dtypeName(h.Type))
 		return nil
 	}
 	var rows, cols int64
@@ -352,8 +330,12 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		l.errf(n, "%s: %s has %d dimensions; expected 1 or 2", what, p, len(h.Shape))
 		return nil
 	}
-	if rows*cols == 0 {
-		l.errf(n, "%s: %s is empty (shape %v)", what, p, h.Shape)
+	if rows <= 0 || cols <= 0 || rows > int64(l.opts.MaxElements) || cols > int64(l.opts.MaxElements) {
+		if rows == 0 || cols == 0 {
+			l.errf(n, "%s: %s is empty (shape %d×%d)", what, p, rows, cols)
+		} else {
+			l.errf(n, "%s: %s has the shape %d×%d, more than the limit of %d elements (raise it with --max-elements)", what, p, rows, cols, l.opts.MaxElements)
+		}
 		return nil
 	}
 	if !l.elements(n, what, rows, cols) {
@@ -370,7 +352,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		err = r.Read(&data)
 	}
 	if err != nil && !errors.Is(err, io.EOF) || int64(len(data)) != rows*cols {
-		l.errf(n, "%s: cannot read the %d values %s's header promises (%v)", what, rows*cols, p, err)
+		l.errf(n, "%s: cannot read the %d values %s's header promises", what, rows*cols, p)
 		return nil
 	}
 	out := mat.NewDense(int(rows), int(cols), data)
@@ -385,7 +367,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 	}
 	for _, v := range out.RawMatrix().Data {
 		if (math.IsNaN(v) || math.IsInf(v, 0)) && !l.claimData {
-			l.errf(n, "%s: %s holds a value that is not finite (%v)", what, p, v)
+			l.errf(n, "%s: %s holds a value that is not finite (NaN or ±Inf)", what, p)
 			return nil
 		}
 	}
@@ -403,8 +385,8 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 	}
 	name := it.Name
 	g := &spec.Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
-	if g.Settings.Method == "complex-step" {
-		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
+	if m := method.Named(g.Settings.Method); m != nil && !m.Gradients {
+		l.errf(item, "gradient %s: %s works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name, m.Name)
 		return nil
 	}
 	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
@@ -489,6 +471,9 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		if g.Sweep = l.sweep(sw, g); g.Sweep == nil {
 			return nil
 		}
+	}
+	if !l.gradientBudget(f["expr"], g, shapes) {
+		return nil
 	}
 	return g
 }

@@ -170,6 +170,12 @@ func (l *loader) pointMapping(n *yaml.Node, vars []string, what string, product 
 	if !l.limit(n, int(math.Min(total, math.MaxInt32)), what) {
 		return nil, false
 	}
+	if values := total * float64(len(vars)); values > float64(l.opts.MaxDerivatives) {
+		// checked here, before the points are allocated, as well as once the
+		// item's order is known
+		l.errf(n, "%s: %.0f points × %d variables = %.0f derivative values at least, more than the limit of %d (raise it with --max-derivatives)", what, total, len(vars), values, l.opts.MaxDerivatives)
+		return nil, false
+	}
 	nv := len(vars)
 	pts := make([][]float64, 0, int(total))
 	flat := make([]float64, int(total)*nv) // one allocation, sliced per point

@@ -1,0 +1,201 @@
+package diff
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/funcs"
+	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/method"
+	"github.com/runner-dev/runner/spec"
+)
+
+// RunChain computes a chain at every point: each link's value and derivative
+// at its own input, exactly and numerically; the chain's exact derivative is
+// the product of the exact factors, and its numeric derivative the product of
+// the numeric factors (the seed's chain rule). With order 2, the second
+// derivative follows the same way, link by link (Faà di Bruno):
+// (g∘u)” = g”(u)·u'² + g'(u)·u”.
+func RunChain(c *spec.Chain) *Function {
+	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: c.Settings, Order: c.Order,
+		Points: mem.Make[Point](len(c.Points)), Explained: c.Explain}
+	links := make([]*scalarFn, len(c.Links))
+	var composed expr.Node = &expr.Ident{Name: "x"}
+	for i, l := range c.Links {
+		links[i] = compileScalar(l.Expr, []string{"x"})
+		out.Links = append(out.Links, l.Src)
+		composed = Substitute(l.Expr, composed)
+	}
+	out.Src, out.Formula, out.Derivs = expr.String(composed), composed, []expr.Node{Derive(composed, "x")}
+	run := &chainRun{c: c, m: method.Get(c.Settings.Method), h: c.Settings.H()}
+	fill(len(c.Points), func(lo, hi int) *chainScratch { return newChainScratch(links, c.Order, lo, hi) },
+		func(k int, w *chainScratch) { out.Points[k] = run.point(k, w) })
+	w := newChainScratch(links, c.Order, 0, 0)
+	out.Curve = curve(c.Points, w.valueSlope)
+	if c.Study != nil {
+		value := func(t float64) float64 { v, _ := w.valueSlope(t); return v }
+		slope := func(t float64) float64 { _, d := w.valueSlope(t); return d }
+		out.Study = RunStudy(c.Study, value, w.complex, slope)
+	}
+	return out
+}
+
+// chainRun is what every point of a chain shares: the chain, its method
+// and the step in force.
+type chainRun struct {
+	c *spec.Chain
+	m *method.Method
+	h float64
+}
+
+// chainScratch is one chunk's scratch: an evaluator per link, and the
+// chunk's points, link values and derivatives, allocated once each for the
+// chunk's points to take slices of.
+type chainScratch struct {
+	links []*evaluator
+	at    []float64
+	lo    int
+	ats   []float64
+	lvs   []LinkValue
+	ders  []Derivative
+	nd    int
+}
+
+func newChainScratch(links []*scalarFn, order, lo, hi int) *chainScratch {
+	w := &chainScratch{links: make([]*evaluator, len(links)), at: make([]float64, 1), lo: lo, nd: 1}
+	if order == 2 {
+		w.nd = 2
+	}
+	for i, l := range links {
+		w.links[i] = l.evaluator()
+	}
+	w.ats = mem.Make[float64](hi - lo)
+	w.lvs = mem.Make[LinkValue]((hi - lo) * len(links))
+	w.ders = mem.Make[Derivative]((hi - lo) * w.nd)
+	return w
+}
+
+// linkWalk is what walking the links at one point found.
+type linkWalk struct {
+	value                            float64
+	exact, numeric, exact2, numeric2 float64
+	kink                             bool
+	problem, numProblem              string
+	crossed                          *trace // the first link whose stencil crossed a kink
+}
+
+// point is the chain at its k-th point: the links walked, the one-sided
+// derivatives where a link met a kink, and the derivatives judged.
+func (r *chainRun) point(k int, w *chainScratch) Point {
+	x := r.c.Points[k]
+	k -= w.lo
+	nl, nd := len(w.links), w.nd
+	w.ats[k] = x
+	pt := Point{At: w.ats[k : k+1 : k+1], Links: w.lvs[k*nl : (k+1)*nl : (k+1)*nl]}
+	walk := r.walk(w, x, pt.Links)
+	pt.Value = walk.value
+	s := r.c.Settings
+	d := newDerivative("x", walk.exact)
+	d.Numeric = walk.numeric
+	if walk.kink {
+		d.Left, d.Right = w.oneSided(pt.Links)
+	}
+	judge(&d, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
+	if walk.crossed != nil {
+		crossing(&d, walk.crossed)
+	}
+	w.ders[k*nd] = d
+	pt.Partials = w.ders[k*nd : k*nd+1 : k*nd+1]
+	if r.c.Order == 2 {
+		d2 := newDerivative("x,x", walk.exact2)
+		if r.m.Numeric() {
+			d2.Numeric = walk.numeric2
+		}
+		judge(&d2, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
+		w.ders[k*nd+1] = d2
+		pt.Second = w.ders[k*nd+1 : k*nd+2 : k*nd+2]
+	}
+	return pt
+}
+
+// walk applies the links in turn from x, filling each link's value and its
+// exact and numeric factors at its own input into lvs and multiplying the
+// factors (and, with order 2, the second derivatives) together.
+func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
+	s := r.c.Settings
+	out := linkWalk{exact: 1, numeric: 1}
+	note := func(dst *string, i int, p string) {
+		if *dst == "" && p != "" {
+			*dst = fmt.Sprintf("link %d: %s", i+1, p)
+		}
+	}
+	in := x
+	for i, lf := range w.links {
+		w.at[0] = in
+		outV, p := lf.value(w.at)
+		note(&out.problem, i, p)
+		lf.tr.recordSides()
+		d, k, _ := lf.partial(w.at, 0, 0)
+		lf.tr.compareSides()
+		out.kink = out.kink || k
+		lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
+		if r.m.Numeric() {
+			var np string
+			lv.Numeric, _, np = lf.numeric(w.at, 0, r.m, r.h)
+			note(&out.numProblem, i, np)
+			if lf.tr.crossed && out.crossed == nil {
+				out.crossed = &lf.tr
+			}
+		}
+		if r.c.Order == 2 {
+			d2, _, p2 := lf.second(w.at, 0, 0)
+			note(&out.problem, i, p2)
+			out.exact2 = d2*out.exact*out.exact + d*out.exact2
+			if r.m.Numeric() {
+				n2, _, np := lf.numeric2(w.at, 0, 0, r.m, s.Step)
+				note(&out.numProblem, i, np)
+				out.numeric2 = n2*out.numeric*out.numeric + lv.Numeric*out.numeric2
+			}
+		}
+		out.exact *= d
+		out.numeric *= lv.Numeric
+		lvs[i] = lv
+		in = outV
+	}
+	out.value = in
+	return out
+}
+
+// oneSided are the chain's derivatives from the left and the right at a
+// kink: the side each link's input moves to is the sign of the product of
+// the factors before it, times the side x moves to.
+func (w *chainScratch) oneSided(lvs []LinkValue) (left, right float64) {
+	left, right = 1, 1
+	for i, lf := range w.links {
+		w.at[0] = lvs[i].In
+		dl, _, _ := lf.partial(w.at, 0, -funcs.Sign(left))
+		dr, _, _ := lf.partial(w.at, 0, funcs.Sign(right))
+		left, right = left*dl, right*dr
+	}
+	return left, right
+}
+
+// valueSlope is the chain's value and exact derivative at t.
+func (w *chainScratch) valueSlope(t float64) (float64, float64) {
+	d := 1.0
+	for _, lf := range w.links {
+		f, _, _ := lf.partial([]float64{t}, 0, 0)
+		d *= f
+		t, _ = lf.value([]float64{t})
+	}
+	return t, d
+}
+
+// complex is the chain at z, link by link on complex numbers.
+func (w *chainScratch) complex(z complex128) complex128 {
+	for _, lf := range w.links {
+		z = lf.complex(z)
+	}
+	return z
+}
