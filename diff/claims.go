@@ -3,6 +3,8 @@ package diff
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -131,7 +133,7 @@ func checkScalarClaims(out *Function, cs []spec.Claim, s spec.Settings) {
 		if len(out.Vars) == 1 {
 			sc.Diagnosis = claims.DiagnosePoints(xs, claimed, exact, t)
 		} else {
-			sc.Diagnosis = claims.Diagnose(column(claimed), column(exact), t, claims.Context{})
+			sc.Diagnosis = pointsNamed(claims.Diagnose(column(claimed), column(exact), t, claims.Context{}), out)
 		}
 		out.Claims = append(out.Claims, sc)
 	}
@@ -236,4 +238,21 @@ func (d Derivative) ClaimCells() (claimed, claimError float64) {
 		return math.NaN(), math.NaN()
 	}
 	return d.Claim.Value, d.Claim.Error
+}
+
+// pointsNamed rewrites a diagnosis of a several-variable function's claim,
+// made over an n×1 column with one element per point, so that each element
+// [k,0] it names reads as its point, "x=1;y=2".
+func pointsNamed(d claims.Diagnosis, out *Function) claims.Diagnosis {
+	for _, e := range d.Verdict.Worst {
+		at := out.Points[e.Row].At
+		label := make([]string, len(out.Vars))
+		for i, v := range out.Vars {
+			label[i] = v + "=" + strconv.FormatFloat(at[i], 'g', -1, 64)
+		}
+		old, by := fmt.Sprintf("[%d,0]", e.Row), strings.Join(label, ";")
+		d.Summary, d.Markdown = strings.ReplaceAll(d.Summary, old, by), strings.ReplaceAll(d.Markdown, old, by)
+	}
+	d.Markdown = strings.Replace(d.Markdown, "| element | claimed |", "| point | claimed |", 1)
+	return d
 }

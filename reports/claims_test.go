@@ -117,6 +117,7 @@ func TestClaimRulesThroughPipeline(t *testing.T) {
 		{"points: factor", fnSin, "2 * cos(x)", "cos(x)", nil, claims.KindFactor, "claimed = 2 × exact"},
 		{"points: zero", fnSin, "0", "cos(x)", nil, claims.KindZero, "is 0 at every point"},
 		{"two variables: factor", fnTwo, "'{x: y^2, y: x*y}'", "'{x: y^2, y: 2*x*y}'", nil, claims.KindFactor, "exact / 2"},
+		{"two variables: elements", fnTwo, "'{x: y^2, y: 2*x*y + relu(x - 1.5)}'", "'{x: y^2, y: 2*x*y}'", nil, claims.KindElements, "| x=2;y=3 |"},
 		{"chain: regions", chain, "2*x * sigmoid(x^2) * (1 - sigmoid(x^2)) + relu(x - 0.75)", "2*x * sigmoid(x^2) * (1 - sigmoid(x^2))", nil, claims.KindRegions, "fails for x in [1, 2]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
