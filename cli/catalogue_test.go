@@ -127,6 +127,21 @@ func TestCatalogue(t *testing.T) {
 		{"let without a matrix", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: '2'}\n    expr: sum(N)\n", 6, "sum", `"sum(N)" uses no matrix`},
 		{"sweep of a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [X, N]\n    sweep: {element: 'N[0,0]'}\n", 8, "'N[0,0]'", "element: N is not one of the matrices the gradient is taken for (X)"},
 		{"wrt not a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [M]\n", 7, "M]", `"M" is neither a declared matrix nor one of the item's let: names`},
+		// claims (derivative:, claims:)
+		{"derivative unknown variable", "functions:\n  - {name: f, expr: x^2, derivative: 2*xx, at: 1}\n", 2, "xx", `function f: derivative: unknown variable "xx" (did you mean "x"?)`},
+		{"derivative for two variables", "functions:\n  - {name: f, expr: x*y, derivative: y, at: {x: 1, y: 2}}\n", 2, "y, at", "give one derivative per variable, as {x: …, y: …}"},
+		{"derivative unknown key", "functions:\n  - name: f\n    expr: x*y\n    derivative: {x: y, z: x}\n    at: {x: 1, y: 2}\n", 4, "z:", `function f: derivative: unknown variable "z"`},
+		{"derivative not an expression", "chains:\n  - {name: c, of: [square], derivative: [2], at: 1}\n", 2, "[2]", "expected an expression, found a list"},
+		{"claim unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {Wx: X}\n", 7, "Wx", `gradient L: claims: unknown matrix "Wx" (did you mean "W"?)`},
+		{"claim names an unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: 2 * Xq}\n", 7, "Xq", `unknown matrix "Xq" (did you mean "X"?)`},
+		{"claim twice", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims:\n      W: X\n      W: X\n", 9, "W", `the key "W" is given twice (first at line 8)`},
+		{"claim a random draw", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: {randn: [1, 1]}}\n", 7, "randn", "not a random draw"},
+		{"claim a matrix not used", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X)\n    claims: {W: X}\n", 7, "W:", "does not use W, so its gradient is zero"},
+		{"claim npy of integers", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: {npy: i.npy}}\n", 7, "i.npy", "gradient L: claims: W: i.npy holds '<i8'; expected float64"},
+		{"claim shapes that do not match", "matrices:\n  X: [1, 2]\n  W: [2, 3]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: X @ X}\n", 7, "@", "X @ X: 1×2 and 1×2 do not match"},
+		{"claim literal NaN", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: [.nan]}\n", 7, ".nan", "expected a finite number"},
+		{"claims not a mapping", "matrices:\n  X: [1]\ngradients:\n  - name: L\n    expr: sum(X)\n    claims: [X]\n", 6, "[X]", "claims: expected a mapping of matrix names"},
+		{"claim_rtol negative", "tolerance: {claim_rtol: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "tolerance.claim_rtol: expected a number ≥ 0"},
 		// the shape of the file
 		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},
 	} {
@@ -137,6 +152,8 @@ func TestCatalogue(t *testing.T) {
 		os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 		npy, _ := os.ReadFile("../testdata/ref/m_f8_c.npy")
 		write(t, dir, "t.npy", string(npy[:len(npy)-10]))
+		ints, _ := os.ReadFile("../testdata/ref/m_i8.npy")
+		write(t, dir, "i.npy", string(ints))
 		good := write(t, dir, "good.yaml", "functions:\n  - {name: f, expr: x^2, at: 2}\n")
 		bad := write(t, dir, "x.yaml", c.src)
 		// the bad file's reports from an earlier, valid version stay as they were

@@ -371,13 +371,19 @@ func compareReference(ref *spec.Reference, g *Gradient, matrices []*spec.Matrix)
 func Run(e *spec.Experiment) *Results {
 	r := &Results{Name: e.Name, Title: e.Title, About: e.About, Settings: e.Settings, Seed: e.Seed, Matrices: e.Matrices}
 	for _, f := range e.Functions {
-		r.Items = append(r.Items, Item{Function: RunFunction(f)})
+		out := RunFunction(f)
+		checkScalarClaims(out, f.Claims, f.Settings)
+		r.Items = append(r.Items, Item{Function: out})
 	}
 	for _, c := range e.Chains {
-		r.Items = append(r.Items, Item{Function: RunChain(c)})
+		out := RunChain(c)
+		checkScalarClaims(out, c.Claims, c.Settings)
+		r.Items = append(r.Items, Item{Function: out})
 	}
 	for _, g := range e.Gradients {
-		r.Items = append(r.Items, Item{Gradient: RunGradient(g, e.Matrices)})
+		out := RunGradient(g, e.Matrices)
+		checkGradientClaims(out, g, e.Matrices)
+		r.Items = append(r.Items, Item{Gradient: out})
 	}
 	return r
 }

@@ -38,6 +38,9 @@ type Derivative struct {
 	// Left and Right are the exact one-sided derivatives where Status is
 	// kink (NaN elsewhere).
 	Left, Right float64
+	// Claim is the user's claimed value (derivative:, claims:); nil where
+	// nothing was claimed.
+	Claim *Claim
 }
 
 // Point is a function or chain at one point.
@@ -84,6 +87,8 @@ type Function struct {
 	// Surface samples a two-variable function over the box around its
 	// points, for a contour picture.
 	Surface *Surface
+	// Claims are the user's claimed derivatives, checked (derivative:).
+	Claims []ScalarClaim
 }
 
 // CurveMinPoints is how many distinct points a one-variable item needs to
@@ -133,6 +138,9 @@ type MatrixGradient struct {
 	// Intermediate marks a named intermediate (let:) rather than an input
 	// matrix; Input is then its value.
 	Intermediate bool
+	// Claim is the user's claimed gradient, checked (claims:); nil when
+	// none was claimed.
+	Claim *MatrixClaim
 }
 
 // Direction is a directional-derivative check: ∇L·V, exact (the sum over
@@ -198,6 +206,9 @@ type Results struct {
 type Counts struct {
 	Total, OK, Fail, Kink int
 	RefMismatch           int
+	// ClaimMismatch counts the claims (one per variable or matrix) that
+	// disagree with the exact derivative.
+	ClaimMismatch int
 }
 
 // Count tallies r.
@@ -224,6 +235,11 @@ func (r *Results) Count() Counts {
 					add(d)
 				}
 			}
+			for i := range f.Claims {
+				if !f.Claims[i].OK() {
+					c.ClaimMismatch++
+				}
+			}
 		}
 		if g := it.Gradient; g != nil {
 			for _, m := range g.Wrt {
@@ -233,6 +249,11 @@ func (r *Results) Count() Counts {
 			}
 			for _, d := range g.Directions {
 				add(d.Derivative)
+			}
+			for _, m := range g.Wrt {
+				if m.Claim != nil && !m.Claim.OK() {
+					c.ClaimMismatch++
+				}
 			}
 			if g.Reference != nil {
 				for _, row := range g.Reference.Rows {
@@ -246,9 +267,9 @@ func (r *Results) Count() Counts {
 	return c
 }
 
-// Failed reports whether anything is outside tolerance or disagrees with a
-// reference.
-func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 }
+// Failed reports whether anything is outside tolerance, disagrees with a
+// reference, or is a wrong claim.
+func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 || c.ClaimMismatch > 0 }
 
 // judge compares numeric with exact under tol: |numeric − exact| ≤
 // atol + rtol·|exact|. problem and numProblem say why the exact or the

@@ -44,6 +44,9 @@ func summaryLine(c diff.Counts) string {
 	if c.RefMismatch > 0 {
 		s += fmt.Sprintf(" **%d reference values disagree.**", c.RefMismatch)
 	}
+	if c.ClaimMismatch > 0 {
+		s += fmt.Sprintf(" **%d %s wrong.**", c.ClaimMismatch, plural(c.ClaimMismatch, "claim is", "claims are"))
+	}
 	return s
 }
 

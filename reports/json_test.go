@@ -202,7 +202,7 @@ func TestJSONNonFinite(t *testing.T) {
 	f := &diff.Function{Name: "f", Kind: "function", Vars: []string{"x"}, Points: []diff.Point{{At: []float64{0}, Value: inf,
 		Partials: []diff.Derivative{{Wrt: "x", Exact: inf, Numeric: -inf, AbsErr: nan, Status: diff.Fail, Note: "not finite", Left: nan, Right: nan, ErrEst: nan}}}}}
 	b := writeJSON(t, []*FileResult{{Path: "f.yaml", Results: &diff.Results{Items: []diff.Item{{Function: f}}}}})
-	want := `{"item": "f", "kind": "function", "point": {"x": 0}, "wrt": "x", "order": 1, "value": "+Inf", "exact": "+Inf", "numeric": "-Inf", "abs_error": null, "status": "fail", "note": "not finite", "left": null, "right": null, "err_estimate": null}`
+	want := `{"item": "f", "kind": "function", "point": {"x": 0}, "wrt": "x", "order": 1, "value": "+Inf", "exact": "+Inf", "numeric": "-Inf", "abs_error": null, "status": "fail", "note": "not finite", "left": null, "right": null, "err_estimate": null, "claimed": null, "claim_error": null}`
 	if !bytes.Contains(b, []byte(want)) {
 		t.Errorf("want the row\n%s\nin\n%s", want, b)
 	}

@@ -172,7 +172,7 @@ func settingsLine(b *bytes.Buffer, s, file spec.Settings) {
 	if s.Numeric != file.Numeric {
 		fmt.Fprintf(b, "Numeric method for this item: %s.\n\n", methodText(s))
 	}
-	if s.Tolerance != file.Tolerance {
+	if s.Rtol != file.Rtol || s.Atol != file.Atol {
 		fmt.Fprintf(b, "Tolerance for this item: %s.\n\n", escape(tolText(s.Tolerance)))
 	}
 }
@@ -218,6 +218,11 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	}
 	header = append(header, "exact", "numeric", "abs error")
 	right = append(right, true, true, true)
+	claimed := len(f.Claims) > 0
+	if claimed {
+		header = append(header[:len(header)-1], "claimed", "abs error")
+		right = append(right, true)
+	}
 	estimate := method.Get(f.Settings.Method).Estimates()
 	if estimate {
 		header = append(header, "error estimate")
@@ -252,7 +257,11 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 			if multi {
 				row = append(row, d.Wrt)
 			}
-			row = append(row, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr))
+			row = append(row, fmtNum(d.Exact), fmtNum(d.Numeric))
+			if claimed {
+				row = append(row, claimCell(d))
+			}
+			row = append(row, fmtErr(d.AbsErr))
 			if estimate {
 				row = append(row, fmtErr(d.ErrEst))
 			}
@@ -261,6 +270,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	}
 	table(b, header, right, elide(rows, total))
 	writeNotes(b, notes)
+	scalarClaims(b, f)
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}
@@ -551,6 +561,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 				b.WriteString(strings.Join(bad, "\n") + "\n\n")
 			}
 			heatmapLink(b, name, g, m)
+			matrixClaim(b, d, m)
 			continue
 		}
 		norm, maxAbs := m.Norm, m.MaxAbs
@@ -585,6 +596,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			}
 			table(b, []string{"element", "value", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, true, false}, er)
 		}
+		matrixClaim(b, d, m)
 	}
 	if g.Explain != nil {
 		explainGradient(b, g)

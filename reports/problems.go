@@ -10,7 +10,8 @@ import (
 )
 
 // Problems says, one line each, what is wrong with an item: every
-// derivative outside tolerance, the worst (largest |numeric − exact|, a
+// wrong claim with its diagnosis ("∂L/∂W claimed: claimed = 10 × exact
+// …"), then every derivative outside tolerance, the worst (largest |numeric − exact|, a
 // value that is not finite first) first, such as "at x=1, ∂/∂x: exact 3,
 // numeric 3.31 (outside tolerance)" (for a gradient, the element or
 // direction instead of the point), then every printed reference value that
@@ -23,8 +24,12 @@ func Problems(it diff.Item) []string {
 		}
 	})
 	sort.SliceStable(fails, func(i, j int) bool { return badness(fails[i].AbsErr) > badness(fails[j].AbsErr) })
-	bad := make([]string, 0, len(fails))
+	bad := claimProblems(it)
 	for _, r := range fails {
+		if r.Claim != nil {
+			bad = append(bad, fmt.Sprintf("%s: %s", r.Where(), r.Note))
+			continue
+		}
 		bad = append(bad, fmt.Sprintf("%s: exact %g, numeric %g (%s)", r.Where(), r.Exact, r.Numeric, r.Note))
 	}
 	if g := it.Gradient; g != nil && g.Reference != nil {

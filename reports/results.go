@@ -50,6 +50,7 @@ func Tally(files []*FileResult) Totals {
 		t.Fail += c.Fail
 		t.Kink += c.Kink
 		t.RefMismatch += c.RefMismatch
+		t.ClaimMismatch += c.ClaimMismatch
 	}
 	return t
 }
@@ -78,6 +79,9 @@ func CountsText(c diff.Counts, sep string) string {
 	}
 	if c.RefMismatch > 0 {
 		s += fmt.Sprintf(", %d reference values disagree", c.RefMismatch)
+	}
+	if c.ClaimMismatch > 0 {
+		s += fmt.Sprintf(", %d %s wrong", c.ClaimMismatch, plural(c.ClaimMismatch, "claim", "claims"))
 	}
 	return s
 }

@@ -45,9 +45,13 @@ func gradientRows(g *diff.Gradient, yield func(Row)) {
 			if rows, cols := m.Exact.Dims(); rows*cols <= MaxCSVElements {
 				for i := 0; i < rows; i++ {
 					for j := 0; j < cols; j++ {
-						row(diff.Derivative{Wrt: elementName(m.Name, i, j),
+						d := diff.Derivative{Wrt: elementName(m.Name, i, j),
 							Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK,
-							Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()})
+							Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()}
+						if m.Claim != nil {
+							m.Claim.Row(&d, i, j)
+						}
+						row(d)
 					}
 				}
 			}

@@ -48,7 +48,7 @@ func asJSON(t *testing.T, path string) any {
 func TestSchemaAcceptsShippedFiles(t *testing.T) {
 	s := compileSchema(t)
 	var files []string
-	for _, g := range []string{"../experiments/*.yaml", "../../shared/acceptance/*.yaml", "../reports/testdata/*.yaml"} {
+	for _, g := range []string{"../experiments/*.yaml", "../../shared/acceptance/*.yaml", "../reports/testdata/*.yaml", "../testdata/claims/*.yaml"} {
 		m, _ := filepath.Glob(g)
 		files = append(files, m...)
 	}

@@ -103,9 +103,12 @@ func (n Numeric) H() float64 {
 }
 
 // Tolerance is the agreement asked of numeric and exact derivatives:
-// |numeric − exact| ≤ Atol + Rtol·|exact|.
+// |numeric − exact| ≤ Atol + Rtol·|exact|; and of a claimed derivative
+// (derivative:, claims:) and the exact one: |claimed − exact| ≤ ClaimAtol +
+// ClaimRtol·|exact|.
 type Tolerance struct {
-	Rtol, Atol float64
+	Rtol, Atol           float64
+	ClaimRtol, ClaimAtol float64
 }
 
 // Settings are the numeric method and tolerance in force for an item.
@@ -115,8 +118,9 @@ type Settings struct {
 }
 
 // Defaults are the settings of the format: central differences with
-// h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7.
-var Defaults = Settings{Numeric{Method: method.Default, Step: 0.001}, Tolerance{1e-5, 1e-7}}
+// h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7; claims checked with
+// claim_rtol 1e-9, claim_atol 1e-12.
+var Defaults = Settings{Numeric{Method: method.Default, Step: 0.001}, Tolerance{Rtol: 1e-5, Atol: 1e-7, ClaimRtol: 1e-9, ClaimAtol: 1e-12}}
 
 // Experiment is one experiment file, validated.
 type Experiment struct {
@@ -181,6 +185,9 @@ type Function struct {
 	Expr   expr.Node
 	Vars   []string
 	Points [][]float64
+	// Claims are the user's own partial derivatives (derivative:), at most
+	// one per variable, in Vars order.
+	Claims []Claim
 }
 
 // Link is one function of a chain: an expression in x.
@@ -194,6 +201,8 @@ type Chain struct {
 	Item
 	Links  []Link
 	Points []float64
+	// Claims holds the user's own df/dx (derivative:), when given.
+	Claims []Claim
 }
 
 // Matrix is a named input matrix.
@@ -222,6 +231,9 @@ type Gradient struct {
 	// FullGradients: write the full gradient of each matrix too large for
 	// the Markdown beside the report, as CSV (full_gradients:, default true).
 	FullGradients bool
+	// Claims are the user's own gradients (claims:), in file order; each
+	// claimed matrix is in Wrt.
+	Claims []Claim
 }
 
 // Let is a named intermediate of a gradient: Name = Expr, a Rows×Cols

@@ -165,6 +165,7 @@ type loader struct {
 	matrices  map[string]*spec.Matrix
 	failed    map[string]bool // matrices that could not be read
 	explain   bool            // the file's explain:, the items' default
+	claimData bool            // reading a claim: values that are not finite are the claim's failure, not an error
 }
 
 // boolean reads true or false, or returns def when n is nil.
@@ -479,8 +480,8 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 		}
 	}
 	if tolerance != nil {
-		if f, _, ok := l.fields(tolerance, "tolerance", "rtol", "atol"); ok {
-			for _, k := range []string{"rtol", "atol"} {
+		if f, _, ok := l.fields(tolerance, "tolerance", "rtol", "atol", "claim_rtol", "claim_atol"); ok {
+			for _, k := range []string{"rtol", "atol", "claim_rtol", "claim_atol"} {
 				n := f[k]
 				if n == nil {
 					continue
@@ -493,10 +494,15 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 					l.errf(n, "tolerance.%s: expected a number ≥ 0, found %s", k, sanitize(n.Value))
 					continue
 				}
-				if k == "rtol" {
+				switch k {
+				case "rtol":
 					s.Rtol = v
-				} else {
+				case "atol":
 					s.Atol = v
+				case "claim_rtol":
+					s.ClaimRtol = v
+				case "claim_atol":
+					s.ClaimAtol = v
 				}
 			}
 		}
@@ -759,7 +765,7 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 }
 
 func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
-	f, it, ok := l.item(item, "function", base, []string{"expr", "at", "order", "study"}, "expr", "at")
+	f, it, ok := l.item(item, "function", base, []string{"expr", "at", "order", "study", "derivative"}, "expr", "at")
 	if !ok {
 		return nil
 	}
@@ -790,11 +796,14 @@ func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
 	if !l.scalarBudget(f["at"], "function "+name, it, len(pts), len(vars), nodes(tree)) {
 		return nil
 	}
+	if fn.Claims, ok = l.scalarClaims(f["derivative"], "function "+name, vars); !ok {
+		return nil
+	}
 	return fn
 }
 
 func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
-	f, it, ok := l.item(item, "chain", base, []string{"of", "at", "order", "study"}, "of", "at")
+	f, it, ok := l.item(item, "chain", base, []string{"of", "at", "order", "study", "derivative"}, "of", "at")
 	if !ok {
 		return nil
 	}
@@ -839,6 +848,9 @@ func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
 	c.Points = make([]float64, len(pts))
 	for i, p := range pts {
 		c.Points[i] = p[0]
+	}
+	if c.Claims, ok = l.scalarClaims(f["derivative"], "chain "+name, []string{"x"}); !ok {
+		return nil
 	}
 	return c
 }

@@ -56,7 +56,11 @@ func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*spec.Matrix {
 }
 
 func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
-	what := "matrix " + name
+	return l.matrixAs(name, "matrix "+name, n, r)
+}
+
+// matrixAs reads a matrix in any form, naming it what in errors.
+func (l *loader) matrixAs(name, what string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 	switch n.Kind {
 	case yaml.SequenceNode:
 		d, ok := l.rows(n, what)
@@ -362,7 +366,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		}
 	}
 	for _, v := range out.RawMatrix().Data {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if (math.IsNaN(v) || math.IsInf(v, 0)) && !l.claimData {
 			l.errf(n, "%s: %s holds a value that is not finite (NaN or ±Inf)", what, p)
 			return nil
 		}
@@ -375,7 +379,7 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 }
 
 func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
-	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "let", "wrt", "reference", "sweep", "full_gradients"}, "expr")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "let", "wrt", "reference", "sweep", "full_gradients", "claims"}, "expr")
 	if !ok {
 		return nil
 	}
@@ -469,6 +473,12 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 				g.Wrt = append(g.Wrt, m.Name)
 			}
 		}
+	}
+	if c := f["claims"]; c != nil {
+		if g.Claims, ok = l.gradientClaims(c, g, isUsed); !ok {
+			return nil
+		}
+		g.Wrt = joinWrt(g.Wrt, g.Claims, e.Matrices)
 	}
 	if r := f["reference"]; r != nil {
 		g.Reference = l.reference(r, g, shapes)

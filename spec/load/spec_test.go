@@ -69,7 +69,7 @@ func TestDefaultsAndTitle(t *testing.T) {
 		t.Errorf("bare registry name: vars %v", f.Vars)
 	}
 	e = parse(t, "title: T\nnumeric: {method: forward}\ntolerance: {atol: 0.5}\nfunctions:\n  - {name: f, expr: x, at: 1, numeric: {step: 0.1}}\n")
-	want := spec.Settings{Numeric: spec.Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance: spec.Tolerance{Rtol: 1e-5, Atol: 0.5}}
+	want := spec.Settings{Numeric: spec.Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance: spec.Tolerance{Rtol: 1e-5, Atol: 0.5, ClaimRtol: 1e-9, ClaimAtol: 1e-12}}
 	if e.Functions[0].Settings != want || e.Settings.Step != 0.001 {
 		t.Errorf("item settings %+v, want %+v", e.Functions[0].Settings, want)
 	}
