@@ -132,7 +132,7 @@ func TestCatalogue(t *testing.T) {
 		{"derivative for two variables", "functions:\n  - {name: f, expr: x*y, derivative: y, at: {x: 1, y: 2}}\n", 2, "y, at", "give one derivative per variable, as {x: …, y: …}"},
 		{"derivative unknown key", "functions:\n  - name: f\n    expr: x*y\n    derivative: {x: y, z: x}\n    at: {x: 1, y: 2}\n", 4, "z:", `function f: derivative: unknown variable "z"`},
 		{"derivative not an expression", "chains:\n  - {name: c, of: [square], derivative: [2], at: 1}\n", 2, "[2]", "expected an expression, found a list"},
-		{"claim unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {Wx: X}\n", 7, "Wx", `gradient L: claims: unknown matrix "Wx" (did you mean "W"?)`},
+		{"claim unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {Wx: X}\n", 7, "Wx", `gradient L: claims: unknown matrix or intermediate "Wx" (did you mean "W"?)`},
 		{"claim names an unknown matrix", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: 2 * Xq}\n", 7, "Xq", `unknown matrix "Xq" (did you mean "X"?)`},
 		{"claim twice", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims:\n      W: X\n      W: X\n", 9, "W", `the key "W" is given twice (first at line 8)`},
 		{"claim a random draw", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: {randn: [1, 1]}}\n", 7, "randn", "not a random draw"},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,5 +59,32 @@ func TestClaimsExitAndSummary(t *testing.T) {
 				t.Errorf("%s: %s was not written", tc.claim, f)
 			}
 		}
+	}
+}
+
+// TestClaimsOnIntermediates: a claim may be for a let: intermediate, and a
+// claim's expression may use intermediates (the contract's example):
+// ∂mean(S)/∂N = S(1 − S)/n for S = σ(N), n the 2 elements of N, here
+// checked right and then with the mean's 1/n forgotten (claimed = 2 ×
+// exact, 2 = the rows of X).
+func TestClaimsOnIntermediates(t *testing.T) {
+	dir := t.TempDir()
+	src := "matrices:\n  X: [[1, 2], [3, 4]]\n  W: [[0.5], [-0.25]]\ngradients:\n  - name: L\n    let: {N: X @ W, S: sigmoid(N)}\n    expr: mean(S)\n    claims:\n      N: %s\n      X: (S * (1 - S) / 2) @ transpose(W)\n"
+	right := write(t, dir, "right.yaml", fmt.Sprintf(src, "S * (1 - S) / 2"))
+	if code, stdout, stderr := invoke(t, right); code != ExitOK || !strings.Contains(stdout, "8 derivatives: 8 ok") {
+		t.Errorf("right claims: exit %d\n%s%s", code, stdout, stderr)
+	}
+	csv, err := os.ReadFile(filepath.Join(dir, "reports", "right.csv"))
+	if err != nil || !strings.Contains(string(csv), `L,gradient,,"N[0,0]",`) || !strings.Contains(string(csv), ",0.125,0\n") {
+		t.Errorf("right.csv lacks the claimed N[0,0] = 0.125 row:\n%s", csv)
+	}
+	wrong := write(t, dir, "wrong.yaml", fmt.Sprintf(src, "S * (1 - S)"))
+	code, _, stderr := invoke(t, wrong)
+	if code != ExitFailed || !strings.Contains(stderr, "L: ∂L/∂N claimed: claimed = 2 × exact") {
+		t.Errorf("a claim on N missing the mean's 1/2: exit %d, want 1 and the factor 2:\n%s", code, stderr)
+	}
+	bad := write(t, dir, "bad.yaml", strings.Replace(fmt.Sprintf(src, "S"), "      N: S", "      Q: S", 1))
+	if code, _, stderr := invoke(t, bad); code != ExitInvalid || !strings.Contains(stderr, `bad.yaml:9:7: gradient L: claims: unknown matrix or intermediate "Q"`) {
+		t.Errorf("a claim for an unknown name: exit %d, want 2 at its key:\n%s", code, stderr)
 	}
 }

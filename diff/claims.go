@@ -171,6 +171,11 @@ func checkGradientClaims(out *Gradient, g *spec.Gradient, matrices []*spec.Matri
 			dims = append(dims, claims.Dim{Name: "the rows of " + m.Name, Size: r}, claims.Dim{Name: "the columns of " + m.Name, Size: c})
 		}
 	}
+	// the intermediates' values, so that a claim's expression may use them
+	for _, lt := range g.Let {
+		tp := &tape{leaves: leaves, wrt: map[string]*node{}}
+		leaves[lt.Name] = tp.forward(lt.Expr).val
+	}
 	for _, c := range g.Claims {
 		var mg *MatrixGradient
 		for k := range out.Wrt {

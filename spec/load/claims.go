@@ -103,7 +103,11 @@ func (l *loader) scalarClaim(n *yaml.Node, what, wrt string, vars []string) (spe
 // expression in the file's matrices or to the values themselves (literal
 // rows or a claimForms mapping). used are the matrices the item's
 // expression uses.
-func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used map[string]bool) ([]spec.Claim, bool) {
+//
+// A claim may also be for one of the item's let: intermediates, and a
+// claim's expression may use them: known are the names in scope (matrices
+// and intermediates) and shapes their shapes.
+func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used, known map[string]bool, shapes map[string][2]int) ([]spec.Claim, bool) {
 	what := "gradient " + g.Name + ": claims"
 	n = deref(n)
 	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
@@ -120,8 +124,8 @@ func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used map[string]
 		k, v := deref(n.Content[i]), deref(n.Content[i+1])
 		name := k.Value
 		switch {
-		case l.matrices[name] == nil && !l.failed[name]:
-			l.errf(k, "%s: %s", what, unknownName("matrix", name, names))
+		case l.matrices[name] == nil && !l.failed[name] && g.LetByName(name) == nil:
+			l.errf(k, "%s: %s", what, unknownName("matrix or intermediate", name, names))
 			good = false
 			continue
 		case l.failed[name]:
@@ -132,7 +136,7 @@ func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used map[string]
 			good = false
 			continue
 		}
-		c, ok := l.matrixClaim(v, what+": "+name)
+		c, ok := l.matrixClaim(v, what+": "+name, known, shapes)
 		if !ok {
 			good = false
 			continue
@@ -145,7 +149,7 @@ func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used map[string]
 
 // matrixClaim reads one claimed gradient: an expression in the file's
 // matrices, literal rows, or a claimForms mapping.
-func (l *loader) matrixClaim(n *yaml.Node, what string) (spec.Claim, bool) {
+func (l *loader) matrixClaim(n *yaml.Node, what string, known map[string]bool, shapes map[string][2]int) (spec.Claim, bool) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if n.Tag == "!!int" || n.Tag == "!!float" {
@@ -155,10 +159,10 @@ func (l *loader) matrixClaim(n *yaml.Node, what string) (spec.Claim, bool) {
 		if !ok || l.usesFailed(tree) {
 			return spec.Claim{}, false
 		}
-		if _, ok := l.resolve(n, tree, expr.Matrix); !ok {
+		if _, ok := l.resolveIn(n, tree, known); !ok {
 			return spec.Claim{}, false
 		}
-		if _, err := expr.Shape(tree, l.shapes()); err != nil {
+		if _, err := expr.Shape(tree, shapes); err != nil {
 			ee := err.(*expr.Error)
 			l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
 			return spec.Claim{}, false
@@ -195,9 +199,9 @@ func (l *loader) shapes() map[string][2]int {
 	return out
 }
 
-// joinWrt adds the claimed matrices to wrt, keeping the declaration order
-// of the file's matrices.
-func joinWrt(wrt []string, cs []spec.Claim, matrices []*spec.Matrix) []string {
+// joinWrt adds the claimed matrices and intermediates to wrt, keeping the
+// declaration order of the file's matrices, then the let order.
+func joinWrt(wrt []string, cs []spec.Claim, matrices []*spec.Matrix, lets []spec.Let) []string {
 	in := map[string]bool{}
 	for _, w := range wrt {
 		in[w] = true
@@ -209,6 +213,11 @@ func joinWrt(wrt []string, cs []spec.Claim, matrices []*spec.Matrix) []string {
 	for _, m := range matrices {
 		if in[m.Name] {
 			out = append(out, m.Name)
+		}
+	}
+	for _, lt := range lets {
+		if in[lt.Name] {
+			out = append(out, lt.Name)
 		}
 	}
 	return out

@@ -475,10 +475,10 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		}
 	}
 	if c := f["claims"]; c != nil {
-		if g.Claims, ok = l.gradientClaims(c, g, isUsed); !ok {
+		if g.Claims, ok = l.gradientClaims(c, g, isUsed, known, shapes); !ok {
 			return nil
 		}
-		g.Wrt = joinWrt(g.Wrt, g.Claims, e.Matrices)
+		g.Wrt = joinWrt(g.Wrt, g.Claims, e.Matrices, lets)
 	}
 	if r := f["reference"]; r != nil {
 		g.Reference = l.reference(r, g, shapes)
