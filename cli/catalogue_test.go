@@ -107,6 +107,23 @@ func TestCatalogue(t *testing.T) {
 		{"csv is a folder", "matrices:\n  X: {csv: sub}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "sub", "cannot read sub: is a directory"},
 		{"npy truncated", "matrices:\n  X: {npy: t.npy}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "t.npy", "cannot read the 6 values t.npy's header promises"},
 		{"npy not npy", "matrices:\n  X: {npy: m.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "m.csv", "m.csv is not a valid .npy file"},
+		// label matrices
+		{"label out of range", "matrices:\n  Z: [[1, 2, 3]]\n  y: {labels: [[3]]}\ngradients:\n  - {name: L, expr: 'cross_entropy(Z, y)'}\n", 3, "y:", "labels y: y[0,0] = 3 is out of range: cross_entropy(Z, y) at line 5, column 22 takes labels from 0 to 2 (the 3 columns of its first argument)"},
+		{"embed row out of range", "matrices:\n  C: [[1, 2], [3, 4]]\n  I: {labels: [[0, 2]]}\ngradients:\n  - {name: L, expr: 'sum(embed(C, I))'}\n", 3, "I:", "I[0,1] = 2 is out of range: embed(C, I) at line 5, column 26 takes labels from 0 to 1 (the 2 rows of the table"},
+		{"one_hot label out of range", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[2]]}\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2) * Z)'}\n", 3, "y:", "takes labels from 0 to 1 (k = 2 classes)"},
+		{"float where labels are needed", "matrices:\n  Z: [[1, 2]]\n  W: [[1]]\ngradients:\n  - {name: L, expr: 'sum(pick(Z, W))'}\n", 5, "W)", "pick's argument y must be a label matrix (declared as {labels: …}, an integer .npy or {csv: …, labels: true}), found W, a matrix of numbers"},
+		{"expression where labels are needed", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'cross_entropy(Z, y + 1)'}\n", 5, "+ 1", "cross_entropy's argument y must be a label matrix"},
+		{"labels used as numbers", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'sum(Z * y)'}\n", 5, "y)", "y is a label matrix (whole numbers, never differentiated): it may appear only where a call takes labels (cross_entropy, embed, one_hot, pick)"},
+		{"label matrix in wrt", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'sum(pick(Z, y))', wrt: [Z, y]}\n", 5, "y]", "gradient L: wrt: y is a label matrix (whole numbers that choose classes or rows), which is never differentiated"},
+		{"only labels", "matrices:\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2))'}\n", 4, "'sum", "uses only label matrices"},
+		{"negative label", "matrices:\n  y: {labels: [[0], [-1]]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "-1", "matrix y: labels: expected a label, a whole number from 0 to 9007199254740992, found the number -1"},
+		{"fractional label", "matrices:\n  y: {labels: [1.5]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "1.5", "expected a label, a whole number"},
+		{"labels with another key", "matrices:\n  y: {labels: [1], csv: l.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "{labels", "labels: [[…]] gives the label matrix itself; it takes no other key"},
+		{"labels true without a file", "matrices:\n  y: {zeros: [2, 1], labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "true", "labels: true belongs with csv"},
+		{"csv label fraction", "matrices:\n  y: {csv: l.csv, labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "1.5", `matrix y: expected a label, a whole number from 0 to 9007199254740992, found "1.5"`},
+		{"float npy as labels", "matrices:\n  y: {npy: f.npy, labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "f.npy", "f.npy holds '<f8'; labels: true needs an integer dtype"},
+		{"label column shape", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1], [0]]}\ngradients:\n  - {name: L, expr: 'sum(pick(Z, y))'}\n", 5, "pick", "pick(Z, y): the labels y are 2×1; pick(M, y) needs one label per row of M: 1×1"},
+		{"one_hot classes", "matrices:\n  y: {labels: [[1]]}\n  Z: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2.5) * Z)'}\n", 5, "one_hot", "k = 2.5: one_hot(y, k) needs the number of classes, a whole number"},
 		// the shape of the file
 		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},
 	} {
@@ -114,9 +131,11 @@ func TestCatalogue(t *testing.T) {
 		write(t, dir, "m.csv", "1,2\n3,x\n")
 		write(t, dir, "r.csv", "1,2\n3\n")
 		write(t, dir, "e.csv", "\n\n")
+		write(t, dir, "l.csv", "0\n1.5\n")
 		os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 		npy, _ := os.ReadFile("../testdata/ref/m_f8_c.npy")
 		write(t, dir, "t.npy", string(npy[:len(npy)-10]))
+		write(t, dir, "f.npy", string(npy))
 		good := write(t, dir, "good.yaml", "functions:\n  - {name: f, expr: x^2, at: 2}\n")
 		bad := write(t, dir, "x.yaml", c.src)
 		// the bad file's reports from an earlier, valid version stay as they were
@@ -137,7 +156,7 @@ func TestCatalogue(t *testing.T) {
 		}
 		file, src, line := bad, c.src, c.line
 		if line < 0 {
-			dataFile := map[string]string{"csv ragged": "r.csv"}[c.name]
+			dataFile := map[string]string{"csv ragged": "r.csv", "csv label fraction": "l.csv"}[c.name]
 			if dataFile == "" {
 				dataFile = "m.csv"
 			}

@@ -211,6 +211,10 @@ var table = []*Op{
 	// it, as PyTorch does
 	extremum("maximum", "larger", "Max", `\max`, ">", func(x, y float64) bool { return x > y }),
 	extremum("minimum", "smaller", "Min", `\min`, "<", func(x, y float64) bool { return x < y }),
+
+	// Label operations (labels.go): they take label matrices, which are
+	// never differentiated
+	pickOp, oneHotOp, embedOp, crossEntropyOp,
 }
 
 // apply is a registry function f(x; p) element by element:

@@ -204,6 +204,12 @@ type Matrix struct {
 	// Source says where the values came from, e.g. "randn(3, 3)".
 	Source string
 	Value  *mat.Dense
+	// Labels marks a label matrix: Value holds non-negative integers
+	// (class indices, rows of an embedding table). It is never
+	// differentiated, is left out of a gradient's default wrt, and may be
+	// used only where an operation takes labels (pick, one_hot, embed,
+	// cross_entropy).
+	Labels bool
 }
 
 // Gradient is a scalar function of matrices and the matrices its gradient is

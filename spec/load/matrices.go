@@ -73,9 +73,29 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 		l.errf(n, "%s: expected literal rows like [[1, 2], [3, 4]] or a mapping like {randn: [3, 3]}, found %s", what, kindName(n))
 		return nil
 	}
-	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value")...)
+	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value", "labels")...)
 	if !ok {
 		return nil
+	}
+	labels := false
+	if ln := f["labels"]; ln != nil {
+		if ln.Kind == yaml.SequenceNode { // {labels: [[3], [0], [2]]}
+			if len(f) > 1 {
+				l.errf(n, "%s: labels: [[…]] gives the label matrix itself; it takes no other key", what)
+				return nil
+			}
+			d, ok := l.rowsOf(ln, what+": labels", l.label)
+			if !ok {
+				return nil
+			}
+			rr, cc := d.Dims()
+			return &spec.Matrix{Name: name, Source: fmt.Sprintf("labels %d×%d", rr, cc), Value: d, Labels: true}
+		}
+		labels = l.boolean(ln, what+": labels", false)
+		if f["csv"] == nil && f["npy"] == nil {
+			l.errf(ln, "%s: labels: true belongs with csv (an .npy of an integer dtype is read as labels anyway); literal labels are written {labels: [[3], [0], [2]]}", what)
+			return nil
+		}
 	}
 	var form string
 	for _, k := range matrixForms {
@@ -103,9 +123,9 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 	}
 	switch form {
 	case "csv":
-		return l.csvMatrix(name, f[form], what)
+		return l.csvMatrix(name, f[form], what, labels)
 	case "npy":
-		return l.npyMatrix(name, f[form], what)
+		return l.npyMatrix(name, f[form], what, labels)
 	case "eye":
 		k, ok := l.int(f[form], what+": eye", 1, int64(math.Sqrt(float64(l.opts.MaxElements))))
 		if !ok {
@@ -201,6 +221,26 @@ func (l *loader) elements(n *yaml.Node, what string, r, c int64) bool {
 
 // rows reads literal rows: [1, 2, 3] is one row; [[1, 2], [3, 4]] two.
 func (l *loader) rows(n *yaml.Node, what string) (*mat.Dense, bool) {
+	return l.rowsOf(n, what, l.num)
+}
+
+// label reads one label: a whole number ≥ 0.
+func (l *loader) label(n *yaml.Node, what string) (float64, bool) {
+	n = deref(n)
+	var v int64
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil || v < 0 || v > maxLabel {
+		l.errf(n, "%s: expected a label, a whole number from 0 to %d, found %s", what, maxLabel, kindName(n))
+		return 0, false
+	}
+	return float64(v), true
+}
+
+// maxLabel is the largest label read: every label is exact as a float64,
+// and far above any number of classes or table rows a matrix can have.
+const maxLabel = 1 << 53
+
+// rowsOf reads literal rows, each value by num.
+func (l *loader) rowsOf(n *yaml.Node, what string, num func(*yaml.Node, string) (float64, bool)) (*mat.Dense, bool) {
 	if len(n.Content) == 0 {
 		l.errf(n, "%s: no rows", what)
 		return nil, false
@@ -228,7 +268,7 @@ func (l *loader) rows(n *yaml.Node, what string) (*mat.Dense, bool) {
 			return nil, false
 		}
 		for _, c := range row.Content {
-			v, ok := l.num(c, what)
+			v, ok := num(c, what)
 			good = good && ok
 			data = append(data, v)
 		}
@@ -255,7 +295,7 @@ func (l *loader) dataPath(n *yaml.Node, what string) (string, string, bool) {
 	return p, full, true
 }
 
-func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
+func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool) *spec.Matrix {
 	p, full, ok := l.dataPath(n, what+": csv")
 	if !ok {
 		return nil
@@ -291,8 +331,13 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		col := 1
 		for _, fld := range fields {
 			v, err := strconv.ParseFloat(strings.TrimSpace(fld), 64)
+			at := spec.Pos{File: full, Line: line, Col: col + len(fld) - len(strings.TrimLeft(fld, " \t"))}
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				l.errAt(spec.Pos{File: full, Line: line, Col: col + len(fld) - len(strings.TrimLeft(fld, " \t"))}, "%s: expected a finite number, found %q", what, strings.TrimSpace(fld))
+				l.errAt(at, "%s: expected a finite number, found %q", what, strings.TrimSpace(fld))
+				return nil
+			}
+			if labels && (v < 0 || v != math.Trunc(v) || v > maxLabel) {
+				l.errAt(at, "%s: expected a label, a whole number from 0 to %d, found %q", what, maxLabel, strings.TrimSpace(fld))
 				return nil
 			}
 			data = append(data, v)
@@ -312,10 +357,14 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		l.errf(n, "%s: %s has no numbers", what, p)
 		return nil
 	}
-	return &spec.Matrix{Name: name, Source: "csv " + p, Value: mat.NewDense(rows, cols, data)}
+	source := "csv " + p
+	if labels {
+		source = "labels, csv " + p
+	}
+	return &spec.Matrix{Name: name, Source: source, Value: mat.NewDense(rows, cols, data), Labels: labels}
 }
 
-func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
+func (l *loader) npyMatrix(name string, n *yaml.Node, what string, labels bool) *spec.Matrix {
 	p, full, ok := l.dataPath(n, what+": npy")
 	if !ok {
 		return nil
@@ -332,10 +381,17 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		return nil
 	}
 	h := r.Header.Descr
-	switch strings.Trim(h.Type, `'"<>|=`) {
-	case "f8", "f4":
+	kind := strings.Trim(h.Type, `'"<>|=`)
+	switch {
+	case kind == "f8" || kind == "f4":
+		if labels {
+			l.errf(n, "%s: %s holds %s; labels: true needs an integer dtype (such as <i8)", what, p, h.Type)
+			return nil
+		}
+	case intDtypes[kind]:
+		labels = true
 	default:
-		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4)", what, p, h.Type)
+		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4), or an integer dtype (<i8, <i4, |u1, …) for labels", what, p, h.Type)
 		return nil
 	}
 	var rows, cols int64
@@ -356,7 +412,9 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		return nil
 	}
 	var data []float64
-	if strings.Contains(h.Type, "f4") {
+	if labels {
+		data, err = readInts(r, kind)
+	} else if strings.Contains(h.Type, "f4") {
 		var f32 []float32
 		err = r.Read(&f32)
 		for _, v := range f32 {
@@ -384,12 +442,55 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 			l.errf(n, "%s: %s holds a value that is not finite (%v)", what, p, v)
 			return nil
 		}
+		if labels && (v < 0 || v > maxLabel) {
+			l.errf(n, "%s: %s holds the label %.0f; expected labels from 0 to %d", what, p, v, int64(maxLabel))
+			return nil
+		}
 	}
 	order := ""
 	if h.Fortran {
 		order = ", Fortran order"
 	}
-	return &spec.Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out}
+	return &spec.Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out, Labels: labels}
+}
+
+// intDtypes are the .npy integer dtypes read as labels.
+var intDtypes = map[string]bool{"i1": true, "i2": true, "i4": true, "i8": true, "u1": true, "u2": true, "u4": true, "u8": true}
+
+// readInts reads an .npy of integer dtype kind (one of intDtypes) as
+// float64 values.
+func readInts(r *npy.Reader, kind string) ([]float64, error) {
+	var out []float64
+	var err error
+	switch kind {
+	case "i1":
+		out, err = readAs[int8](r)
+	case "i2":
+		out, err = readAs[int16](r)
+	case "i4":
+		out, err = readAs[int32](r)
+	case "i8":
+		out, err = readAs[int64](r)
+	case "u1":
+		out, err = readAs[uint8](r)
+	case "u2":
+		out, err = readAs[uint16](r)
+	case "u4":
+		out, err = readAs[uint32](r)
+	case "u8":
+		out, err = readAs[uint64](r)
+	}
+	return out, err
+}
+
+func readAs[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64](r *npy.Reader) ([]float64, error) {
+	var vals []T
+	err := r.Read(&vals)
+	out := make([]float64, len(vals))
+	for i, v := range vals {
+		out[i] = float64(v)
+	}
+	return out, err
 }
 
 func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
@@ -416,6 +517,9 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		r, c := m.Value.Dims()
 		shapes[k] = [2]int{r, c}
 	}
+	if !l.labelsOK(f["expr"], tree, shapes) {
+		return nil
+	}
 	sh, err := expr.Shape(tree, shapes)
 	if err != nil {
 		ee := err.(*expr.Error)
@@ -429,7 +533,7 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 	g.Src, g.Expr = src, tree
 	isUsed := map[string]bool{}
 	for _, u := range used {
-		isUsed[u] = true
+		isUsed[u] = !l.matrices[u].Labels
 	}
 	if len(used) == 0 {
 		l.errf(f["expr"], "gradient %s: %q uses no matrix, so there is nothing to differentiate", name, src)
@@ -451,6 +555,9 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 			case l.matrices[s] == nil:
 				l.errf(wn, "gradient %s: wrt: %q is not a declared matrix", name, s)
 				return nil
+			case l.matrices[s].Labels:
+				l.errf(wn, "gradient %s: wrt: %s is a label matrix (whole numbers that choose classes or rows), which is never differentiated; list the matrices of numbers", name, s)
+				return nil
 			case !isUsed[s]:
 				l.errf(wn, "gradient %s: wrt: %q does not use %s, so its gradient is zero", name, src, s)
 				return nil
@@ -471,6 +578,10 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 				g.Wrt = append(g.Wrt, m.Name)
 			}
 		}
+		if len(g.Wrt) == 0 {
+			l.errf(f["expr"], "gradient %s: %q uses only label matrices, which are never differentiated, so there is nothing to differentiate", name, src)
+			return nil
+		}
 	}
 	if r := f["reference"]; r != nil {
 		g.Reference = l.reference(r, g)
@@ -481,6 +592,42 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		}
 	}
 	return g
+}
+
+// labelsOK checks the label matrices of a gradient's expression: each is
+// used only where a call takes labels, every argument taken as labels is
+// one, and every label is below the bound its call sets (the columns of
+// pick's matrix, one_hot's k, the rows of embed's table). A label out of
+// range is reported at the label matrix's declaration.
+func (l *loader) labelsOK(n *yaml.Node, tree expr.Node, shapes map[string][2]int) bool {
+	labels := map[string]bool{}
+	for k, m := range l.matrices {
+		labels[k] = m.Labels
+	}
+	uses, err := expr.Labels(tree, labels, shapes)
+	if err != nil {
+		ee := err.(*expr.Error)
+		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		return false
+	}
+	ok := true
+	for _, u := range uses {
+		m := l.matrices[u.Name]
+		r, c := m.Value.Dims()
+		bad := false
+		for i := 0; i < r && !bad; i++ {
+			for j := 0; j < c && !bad; j++ {
+				if v := m.Value.At(i, j); v >= float64(u.Bound) {
+					call := l.exprPos(n, u.Off)
+					l.errAt(m.Pos, "labels %s: %s[%d,%d] = %.0f is out of range: %s at line %d, column %d takes labels from 0 to %d (%s)",
+						u.Name, u.Name, i, j, v, u.Call, call.Line, call.Col, u.Bound-1, u.Why)
+					bad = true
+				}
+			}
+		}
+		ok = ok && !bad
+	}
+	return ok
 }
 
 var elementRE = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*$`)
