@@ -124,6 +124,9 @@ func TestCatalogue(t *testing.T) {
 		{"float npy as labels", "matrices:\n  y: {npy: f.npy, labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "f.npy", "f.npy holds '<f8'; labels: true needs an integer dtype"},
 		{"label column shape", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1], [0]]}\ngradients:\n  - {name: L, expr: 'sum(pick(Z, y))'}\n", 5, "pick", "pick(Z, y): the labels y are 2×1; pick(M, y) needs one label per row of M: 1×1"},
 		{"one_hot classes", "matrices:\n  y: {labels: [[1]]}\n  Z: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2.5) * Z)'}\n", 5, "one_hot", "k = 2.5: one_hot(y, k) needs the number of classes, a whole number"},
+		{"binomial without p", "matrices:\n  D: {binomial: [2, 2]}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "{binomial", "matrix D: binomial needs p, the probability of a 1"},
+		{"binomial p above 1", "matrices:\n  D: {binomial: [2, 2], p: 1.5}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "1.5", "matrix D: p: expected a probability from 0 to 1, found 1.5"},
+		{"p without binomial", "matrices:\n  D: {rand: [2, 2], p: 0.5}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "0.5", "matrix D: p belongs with binomial"},
 		// the shape of the file
 		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},
 	} {

@@ -23,7 +23,7 @@ import (
 	"github.com/runner-dev/runner/spec"
 )
 
-var matrixForms = []string{"randn", "rand", "uniform", "zeros", "ones", "full", "eye", "csv", "npy"}
+var matrixForms = []string{"randn", "rand", "uniform", "zeros", "ones", "full", "eye", "csv", "npy", "binomial"}
 
 // matricesNode reads matrices: in declaration order, drawing random ones
 // from the file's one stream r.
@@ -73,7 +73,7 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 		l.errf(n, "%s: expected literal rows like [[1, 2], [3, 4]] or a mapping like {randn: [3, 3]}, found %s", what, kindName(n))
 		return nil
 	}
-	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value", "labels")...)
+	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value", "labels", "p")...)
 	if !ok {
 		return nil
 	}
@@ -119,6 +119,10 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 	}
 	if f["value"] != nil && form != "full" {
 		l.errf(f["value"], "%s: value belongs with full", what)
+		return nil
+	}
+	if f["p"] != nil && form != "binomial" {
+		l.errf(f["p"], "%s: p belongs with binomial", what)
 		return nil
 	}
 	switch form {
@@ -168,6 +172,24 @@ func (l *loader) matrix(name string, n *yaml.Node, r *rng.Source) *spec.Matrix {
 			raw[i] = r.Uniform(lo, hi)
 		}
 		src = fmt.Sprintf("uniform(%g, %g, (%d, %d))", lo, hi, rows, cols)
+	case "binomial":
+		// np.random.binomial(1, p, (rows, cols)): 0 or 1, a dropout mask
+		if f["p"] == nil {
+			l.errf(n, "%s: binomial needs p, the probability of a 1, e.g. {binomial: [3, 4], p: 0.5}", what)
+			return nil
+		}
+		p, ok := l.num(f["p"], what+": p")
+		if !ok {
+			return nil
+		}
+		if p < 0 || p > 1 {
+			l.errf(f["p"], "%s: p: expected a probability from 0 to 1, found %s", what, f["p"].Value)
+			return nil
+		}
+		for i := range raw {
+			raw[i] = r.Bernoulli(p)
+		}
+		src = fmt.Sprintf("binomial(1, %g, (%d, %d))", p, rows, cols)
 	case "ones":
 		for i := range raw {
 			raw[i] = 1

@@ -1,10 +1,13 @@
 package load
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,5 +210,52 @@ gradients:
 	}
 	if got := e.Gradients[0].Wrt; !reflect.DeepEqual(got, []string{"Z", "C"}) {
 		t.Errorf("default wrt %v, want [Z C]: labels are never differentiated", got)
+	}
+}
+
+// TestBinomialMatchesNumPy: {binomial: [r, c], p: P} matrices, declared
+// between randn and rand matrices on the file's one stream, hold exactly
+// NumPy's np.random.binomial(1, P, (r, c)) draws, and the normal and uniform
+// draws around them are NumPy's too (../../testdata/ref/binomial.json,
+// written by gen_binomial.py beside it, for 5 seeds and 12 values of P
+// from 0 to 1).
+func TestBinomialMatchesNumPy(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ref", "binomial.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		Streams []struct {
+			Seed  uint32
+			Calls [][]any
+		}
+	}
+	if err := json.Unmarshal(b, &fx); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range fx.Streams {
+		var src strings.Builder
+		fmt.Fprintf(&src, "random: {seed: %d}\nmatrices:\n", st.Seed)
+		for k, call := range st.Calls {
+			shape := call[1].([]any)
+			form := fmt.Sprintf("{%s: [%v, %v]}", call[0], shape[0], shape[1])
+			if call[0] == "binomial" {
+				form = fmt.Sprintf("{binomial: [%v, %v], p: %s}", shape[0], shape[1], strconv.FormatFloat(call[3].(float64), 'g', -1, 64))
+			}
+			fmt.Fprintf(&src, "  M%d: %s\n", k, form)
+		}
+		src.WriteString("gradients:\n  - {name: L, expr: sum(M0)}\n")
+		e, err := Parse("b.yaml", []byte(src.String()), DefaultOptions)
+		if err != nil {
+			t.Fatalf("seed %d: %v", st.Seed, err)
+		}
+		for k, call := range st.Calls {
+			got := e.Matrices[k].Value.RawMatrix().Data
+			for i, w := range call[2].([]any) {
+				if got[i] != w.(float64) {
+					t.Errorf("seed %d, call %d (%s %v): element %d = %v, NumPy %v", st.Seed, k, call[0], call[3:], i, got[i], w)
+				}
+			}
+		}
 	}
 }
