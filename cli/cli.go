@@ -419,6 +419,11 @@ func (r *run) one(path string, stdout, stderr io.Writer) (int, string) {
 	for _, c := range e.Chains {
 		r.apply(&c.Settings)
 	}
+	for _, j := range e.Jacobians {
+		if r.override.Method != "complex-step" {
+			r.apply(&j.Settings)
+		}
+	}
 	for _, g := range e.Gradients {
 		if r.override.Method == "complex-step" {
 			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: complex-step works on functions and chains\n", g.Pos, g.Name, g.Settings.Method)

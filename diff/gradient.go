@@ -308,7 +308,7 @@ func compareReference(ref *spec.Reference, g *Gradient, matrices []*spec.Matrix)
 }
 
 // Run computes every item of an experiment, in file order: functions, then
-// chains, then gradients.
+// chains, then gradients, then Jacobians.
 func Run(e *spec.Experiment) *Results {
 	r := &Results{Name: e.Name, Title: e.Title, About: e.About, Settings: e.Settings, Seed: e.Seed, Matrices: e.Matrices}
 	for _, f := range e.Functions {
@@ -319,6 +319,9 @@ func Run(e *spec.Experiment) *Results {
 	}
 	for _, g := range e.Gradients {
 		r.Items = append(r.Items, Item{Gradient: RunGradient(g, e.Matrices)})
+	}
+	for _, j := range e.Jacobians {
+		r.Items = append(r.Items, Item{Jacobian: RunJacobian(j, e.Matrices)})
 	}
 	return r
 }

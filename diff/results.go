@@ -175,6 +175,7 @@ type ReferenceRow struct {
 type Item struct {
 	Function *Function // functions and chains
 	Gradient *Gradient
+	Jacobian *Jacobian
 }
 
 // Results are one experiment's results.
@@ -232,6 +233,13 @@ func (r *Results) Count() Counts {
 					if !row.Agrees {
 						c.RefMismatch++
 					}
+				}
+			}
+		}
+		if j := it.Jacobian; j != nil {
+			for _, b := range j.Wrt {
+				for _, e := range b.Entries {
+					add(e.Derivative)
 				}
 			}
 		}

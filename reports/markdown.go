@@ -187,6 +187,9 @@ func Markdown(r *diff.Results) []byte {
 		if g := it.Gradient; g != nil {
 			gradient(&b, r.Name, g, r.Settings)
 		}
+		if j := it.Jacobian; j != nil {
+			jacobian(&b, j, r.Settings)
+		}
 	}
 	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n')
 }
@@ -622,5 +625,46 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		}
 		table(b, []string{"quantity", "printed", fmt.Sprintf("computed, rounded to %d", ref.Decimals), "max difference", "agrees"},
 			[]bool{false, false, false, true, false}, rr)
+	}
+}
+
+// jacobian writes a Jacobian's section: the value, and for each matrix M
+// the Jacobian ∂out/∂M, one row per output element and one column per
+// element of M, exact beside numeric when small enough to print.
+func jacobian(b *bytes.Buffer, j *diff.Jacobian, file spec.Settings) {
+	fmt.Fprintf(b, "## %s = %s\n\n", j.Name, "`"+j.Src+"`")
+	settingsLine(b, j.Settings, file)
+	r, c := j.Value.Dims()
+	fmt.Fprintf(b, "%s is %d×%d. Exact Jacobian by reverse-mode automatic differentiation, one backward pass per output element "+
+		"(the gradient arriving at %s is 1 at that element and 0 elsewhere). Checked numerically: %s.\n\n", j.Name, r, c, j.Name, j.Check)
+	matrixTable(b, j.Name, j.Value, func(i, k int) string { return fmtNum(j.Value.At(i, k)) })
+	for _, blk := range j.Wrt {
+		mr, mc := blk.Input.Dims()
+		d := fmt.Sprintf("∂%s/∂%s", j.Name, blk.Name)
+		fmt.Fprintf(b, "### %s (%d×%d: a row per element of %s, a column per element of %s)\n\n", d, r*c, mr*mc, j.Name, blk.Name)
+		var bad []string
+		for _, e := range blk.Entries {
+			if e.Status != diff.OK {
+				bad = append(bad, fmt.Sprintf("- ∂%s[%d,%d]/∂%s: %s — %s", j.Name, e.Out.I, e.Out.J, e.Wrt, e.Status, e.Note))
+			}
+		}
+		if Large(blk.Exact) {
+			norm, maxAbs := diff.NormMax(blk.Exact)
+			table(b, []string{"", "value"}, []bool{false, true}, [][]string{
+				{"shape", fmt.Sprintf("%d×%d", r*c, mr*mc)}, {"‖" + d + "‖ (Frobenius)", fmtNum(norm)}, {"max |" + d + "|", fmtNum(maxAbs)},
+				{"entries checked", fmt.Sprintf("%d (every row is in the CSV report)", len(blk.Entries))}})
+		} else {
+			numeric := mat.NewDense(r*c, mr*mc, nil)
+			for _, e := range blk.Entries {
+				numeric.Set(e.Out.I*c+e.Out.J, e.In.I*mc+e.In.J, e.Numeric)
+			}
+			matrixTable(b, d+" exact", blk.Exact, func(i, k int) string { return fmtNum(blk.Exact.At(i, k)) })
+			if j.Settings.Method != "none" {
+				matrixTable(b, "abs error", blk.Exact, func(i, k int) string { return fmtErr(math.Abs(numeric.At(i, k) - blk.Exact.At(i, k))) })
+			}
+		}
+		if len(bad) > 0 {
+			b.WriteString(strings.Join(bad, "\n") + "\n\n")
+		}
 	}
 }

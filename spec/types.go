@@ -134,6 +134,7 @@ type Experiment struct {
 	Chains    []*Chain
 	Matrices  []*Matrix
 	Gradients []*Gradient
+	Jacobians []*Jacobian
 }
 
 // Item is what functions, chains and gradients have in common.
@@ -224,6 +225,17 @@ type Gradient struct {
 	// FullGradients: write the full gradient of each matrix too large for
 	// the Markdown beside the report, as CSV (full_gradients:, default true).
 	FullGradients bool
+}
+
+// Jacobian is a matrix-valued expression of matrices, Shape its shape, and
+// the matrices its Jacobian is taken with respect to, in declaration order:
+// every ∂out[i,j]/∂M[k,l].
+type Jacobian struct {
+	Item
+	Src   string
+	Expr  expr.Node
+	Wrt   []string
+	Shape [2]int
 }
 
 // Sweep asks for L as one element of a matrix sweeps From … To, the rest

@@ -526,26 +526,8 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		l.errf(item, "gradient %s: complex-step works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name)
 		return nil
 	}
-	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
-	if !ok || l.usesFailed(tree) {
-		return nil
-	}
-	used, ok := l.resolve(f["expr"], tree, expr.Matrix)
+	src, tree, used, sh, ok := l.matrixExpr(f["expr"], "gradient "+name)
 	if !ok {
-		return nil
-	}
-	shapes := map[string][2]int{}
-	for k, m := range l.matrices {
-		r, c := m.Value.Dims()
-		shapes[k] = [2]int{r, c}
-	}
-	if !l.labelsOK(f["expr"], tree, shapes) {
-		return nil
-	}
-	sh, err := expr.Shape(tree, shapes)
-	if err != nil {
-		ee := err.(*expr.Error)
-		l.errAt(l.exprPos(f["expr"], ee.Off), "%s", ee.Msg)
 		return nil
 	}
 	if sh != [2]int{1, 1} {
@@ -553,57 +535,8 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		return nil
 	}
 	g.Src, g.Expr = src, tree
-	isUsed := map[string]bool{}
-	for _, u := range used {
-		isUsed[u] = !l.matrices[u].Labels
-	}
-	if len(used) == 0 {
-		l.errf(f["expr"], "gradient %s: %q uses no matrix, so there is nothing to differentiate", name, src)
+	if g.Wrt, ok = l.wrtList(f["wrt"], f["expr"], "gradient "+name, src, used, e); !ok {
 		return nil
-	}
-	if w := f["wrt"]; w != nil {
-		names := []*yaml.Node{w}
-		if w.Kind == yaml.SequenceNode {
-			names = w.Content
-		}
-		seen := map[string]bool{}
-		for _, wn := range names {
-			wn = deref(wn)
-			s, ok := l.str(wn, "gradient "+name+": wrt")
-			if !ok {
-				return nil
-			}
-			switch {
-			case l.matrices[s] == nil:
-				l.errf(wn, "gradient %s: wrt: %q is not a declared matrix", name, s)
-				return nil
-			case l.matrices[s].Labels:
-				l.errf(wn, "gradient %s: wrt: %s is a label matrix (whole numbers that choose classes or rows), which is never differentiated; list the matrices of numbers", name, s)
-				return nil
-			case !isUsed[s]:
-				l.errf(wn, "gradient %s: wrt: %q does not use %s, so its gradient is zero", name, src, s)
-				return nil
-			case seen[s]:
-				l.errf(wn, "gradient %s: wrt: %s is listed twice", name, s)
-				return nil
-			}
-			seen[s] = true
-		}
-		for _, m := range e.Matrices { // declaration order
-			if seen[m.Name] {
-				g.Wrt = append(g.Wrt, m.Name)
-			}
-		}
-	} else {
-		for _, m := range e.Matrices {
-			if isUsed[m.Name] {
-				g.Wrt = append(g.Wrt, m.Name)
-			}
-		}
-		if len(g.Wrt) == 0 {
-			l.errf(f["expr"], "gradient %s: %q uses only label matrices, which are never differentiated, so there is nothing to differentiate", name, src)
-			return nil
-		}
 	}
 	if r := f["reference"]; r != nil {
 		g.Reference = l.reference(r, g)
@@ -650,6 +583,128 @@ func (l *loader) labelsOK(n *yaml.Node, tree expr.Node, shapes map[string][2]int
 		ok = ok && !bad
 	}
 	return ok
+}
+
+// matrixExpr reads, resolves and checks the matrix expression in n (of
+// the item what): its labels and its shape, which it returns with the
+// matrices it uses.
+func (l *loader) matrixExpr(n *yaml.Node, what string) (src string, tree expr.Node, used []string, shape [2]int, ok bool) {
+	src, tree, ok = l.parseExpr(n, what+": expr", false)
+	if !ok || l.usesFailed(tree) {
+		return "", nil, nil, shape, false
+	}
+	if used, ok = l.resolve(n, tree, expr.Matrix); !ok {
+		return "", nil, nil, shape, false
+	}
+	shapes := map[string][2]int{}
+	for k, m := range l.matrices {
+		r, c := m.Value.Dims()
+		shapes[k] = [2]int{r, c}
+	}
+	if !l.labelsOK(n, tree, shapes) {
+		return "", nil, nil, shape, false
+	}
+	shape, err := expr.Shape(tree, shapes)
+	if err != nil {
+		ee := err.(*expr.Error)
+		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		return "", nil, nil, shape, false
+	}
+	if len(used) == 0 {
+		l.errf(n, "%s: %q uses no matrix, so there is nothing to differentiate", what, src)
+		return "", nil, nil, shape, false
+	}
+	return src, tree, used, shape, true
+}
+
+// wrtList reads an item's wrt: (w, nil for the default: every matrix the
+// expression uses, label matrices excepted), in declaration order.
+func (l *loader) wrtList(w, exprNode *yaml.Node, what, src string, used []string, e *spec.Experiment) ([]string, bool) {
+	isUsed := map[string]bool{}
+	for _, u := range used {
+		isUsed[u] = !l.matrices[u].Labels
+	}
+	var out []string
+	if w != nil {
+		names := []*yaml.Node{w}
+		if w.Kind == yaml.SequenceNode {
+			names = w.Content
+		}
+		seen := map[string]bool{}
+		for _, wn := range names {
+			wn = deref(wn)
+			s, ok := l.str(wn, what+": wrt")
+			if !ok {
+				return nil, false
+			}
+			switch {
+			case l.matrices[s] == nil:
+				l.errf(wn, "%s: wrt: %q is not a declared matrix", what, s)
+				return nil, false
+			case l.matrices[s].Labels:
+				l.errf(wn, "%s: wrt: %s is a label matrix (whole numbers that choose classes or rows), which is never differentiated; list the matrices of numbers", what, s)
+				return nil, false
+			case !isUsed[s]:
+				l.errf(wn, "%s: wrt: %q does not use %s, so its gradient is zero", what, src, s)
+				return nil, false
+			case seen[s]:
+				l.errf(wn, "%s: wrt: %s is listed twice", what, s)
+				return nil, false
+			}
+			seen[s] = true
+		}
+		for _, m := range e.Matrices { // declaration order
+			if seen[m.Name] {
+				out = append(out, m.Name)
+			}
+		}
+		return out, true
+	}
+	for _, m := range e.Matrices {
+		if isUsed[m.Name] {
+			out = append(out, m.Name)
+		}
+	}
+	if len(out) == 0 {
+		l.errf(exprNode, "%s: %q uses only label matrices, which are never differentiated, so there is nothing to differentiate", what, src)
+		return nil, false
+	}
+	return out, true
+}
+
+// MaxJacobianEntries is the most entries (output elements × input
+// elements) a Jacobian may have: each is computed and checked one by one.
+const MaxJacobianEntries = 10_000
+
+func (l *loader) jacobian(item *yaml.Node, e *spec.Experiment) *spec.Jacobian {
+	f, it, ok := l.item(item, "jacobian", e.Settings, []string{"expr", "wrt"}, "expr")
+	if !ok {
+		return nil
+	}
+	what := "jacobian " + it.Name
+	if it.Settings.Method == "complex-step" {
+		l.errf(item, "%s: complex-step works on functions and chains; a Jacobian needs a difference method (central, five-point, richardson, …) or none", what)
+		return nil
+	}
+	src, tree, used, sh, ok := l.matrixExpr(f["expr"], what)
+	if !ok {
+		return nil
+	}
+	j := &spec.Jacobian{Item: it, Src: src, Expr: tree, Shape: sh}
+	if j.Wrt, ok = l.wrtList(f["wrt"], f["expr"], what, src, used, e); !ok {
+		return nil
+	}
+	in := 0
+	for _, w := range j.Wrt {
+		r, c := l.matrices[w].Value.Dims()
+		in += r * c
+	}
+	if entries := sh[0] * sh[1] * in; entries > MaxJacobianEntries {
+		l.errf(f["expr"], "%s: %q is %d×%d and its wrt matrices hold %d elements, so its Jacobian has %d entries, more than the limit of %d: take it with respect to fewer or smaller matrices",
+			what, src, sh[0], sh[1], in, entries, MaxJacobianEntries)
+		return nil
+	}
+	return j
 }
 
 var elementRE = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*$`)
