@@ -127,6 +127,7 @@ func TestCatalogue(t *testing.T) {
 		{"binomial without p", "matrices:\n  D: {binomial: [2, 2]}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "{binomial", "matrix D: binomial needs p, the probability of a 1"},
 		{"binomial p above 1", "matrices:\n  D: {binomial: [2, 2], p: 1.5}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "1.5", "matrix D: p: expected a probability from 0 to 1, found 1.5"},
 		{"p without binomial", "matrices:\n  D: {rand: [2, 2], p: 0.5}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "0.5", "matrix D: p belongs with binomial"},
+		{"gradient order 3", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X), order: 3}\n", 4, "3}", "gradient L: order: expected a whole number from 1 to 2"},
 		// Jacobians
 		{"jacobian too large", "matrices:\n  X: {randn: [20, 20]}\njacobians:\n  - {name: J, expr: sigmoid(X)}\n", 4, "sigmoid", `jacobian J: "sigmoid(X)" is 20×20 and its wrt matrices hold 400 elements, so its Jacobian has 160000 entries, more than the limit of 10000`},
 		{"jacobian wrt labels", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\njacobians:\n  - {name: J, expr: 'pick(Z, y)', wrt: [y]}\n", 5, "y]", "jacobian J: wrt: y is a label matrix"},

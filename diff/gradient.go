@@ -147,6 +147,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	if out.Sampled {
 		out.Directions = directions(src, out, leaves, value, s, kink, problem, &numProblem)
 	}
+	if g.Order == 2 {
+		hessian(g, out, leaves, kink, problem)
+	}
 	out.Check = describeCheck(out, s)
 	out.Reference = compareReference(g.Reference, out, matrices)
 	return out

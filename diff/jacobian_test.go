@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/rng"
 )
 
 // jacobianFile is ../testdata/ref/jacobians.json, written by
@@ -97,6 +99,81 @@ func TestJacobiansAgainstTorch(t *testing.T) {
 					t.Errorf("%s: ∂J[%d,%d]/∂%s: %s (%s)", c.Expr, en.Out.I, en.Out.J, en.Wrt, en.Status, en.Note)
 				}
 			}
+		}
+	}
+}
+
+// TestHessiansAgainstTorch: with order 2, every ∂²L/∂u∂v (u ≤ v) agrees
+// with torch.autograd.functional.hessian to 1e-9 (the exact gradient
+// differenced by Richardson extrapolation), and its check against second
+// differences of L is ok.
+func TestHessiansAgainstTorch(t *testing.T) {
+	fx, decl := jacobianFixture(t)
+	worst := 0.0
+	for _, c := range fx.Hessians {
+		e := load(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n    wrt: ["+strings.Join(c.Wrt, ", ")+"]\n    order: 2\n")
+		g := RunGradient(e.Gradients[0], e.Matrices)
+		n := 0
+		cols := map[string]int{}
+		for _, w := range c.Wrt {
+			r, cc := e.MatrixByName(w).Value.Dims()
+			n += r * cc
+			cols[w] = cc
+		}
+		if len(g.Second) != n*(n+1)/2 {
+			t.Fatalf("%s: %d second derivatives, want %d", c.Expr, len(g.Second), n*(n+1)/2)
+		}
+		for _, d := range g.Second {
+			var an, bn string
+			var ai, aj, bi, bj int
+			if _, err := fmt.Sscanf(strings.NewReplacer("[", " ", "]", " ", ",", " ").Replace(d.Wrt), "%s %d %d %s %d %d", &an, &ai, &aj, &bn, &bi, &bj); err != nil {
+				t.Fatalf("%s: wrt %q: %v", c.Expr, d.Wrt, err)
+			}
+			want := c.Blocks[an+","+bn][ai*cols[an]+aj][bi*cols[bn]+bj]
+			err := math.Abs(d.Exact - want)
+			worst = math.Max(worst, err)
+			if err > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Errorf("%s: ∂²L/∂%s = %.17g, torch %.17g", c.Expr, d.Wrt, d.Exact, want)
+			}
+			if d.Status != OK {
+				t.Errorf("%s: ∂²L/∂%s: %s (%s) exact %g numeric %g err %g", c.Expr, d.Wrt, d.Status, d.Note, d.Exact, d.Numeric, d.AbsErr)
+			}
+		}
+	}
+	t.Logf("largest difference from torch: %.2g", worst)
+}
+
+// TestHessianVectorProducts: past MaxHessianElements the second
+// derivatives are vᵀHv along SampleDirections unit directions drawn from
+// NumPy's generator seeded SampleSeed + 1. For L = sum((X @ W)²), H is
+// 2·(I ⊗ W Wᵀ), so vᵀHv = 2‖V W‖² for the direction V shaped as X.
+func TestHessianVectorProducts(t *testing.T) {
+	e := load(t, "random: {seed: 4}\nmatrices:\n  X: {randn: [21, 20]}\n  W: {randn: [20, 3]}\n"+
+		"gradients:\n  - {name: L, expr: \"sum((X @ W) ^ 2)\", wrt: [X], order: 2}\n")
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	if len(g.Second) != SampleDirections {
+		t.Fatalf("%d second derivatives, want %d directions", len(g.Second), SampleDirections)
+	}
+	src := rng.New(SampleSeed + 1)
+	W := e.MatrixByName("W").Value
+	for k, d := range g.Second {
+		v := make([]float64, 21*20)
+		src.NormFill(v)
+		norm := 0.0
+		for _, x := range v {
+			norm += x * x
+		}
+		for i := range v {
+			v[i] /= math.Sqrt(norm)
+		}
+		var vw mat.Dense
+		vw.Mul(mat.NewDense(21, 20, v), W)
+		want := 2 * mat.Norm(&vw, 2) * mat.Norm(&vw, 2)
+		if want := fmt.Sprintf("direction %d,direction %d", k+1, k+1); d.Wrt != want {
+			t.Errorf("wrt %q, want %q", d.Wrt, want)
+		}
+		if math.Abs(d.Exact-want) > 1e-9*want || d.Status != OK {
+			t.Errorf("%s: vᵀHv = %.17g, want %.17g; %s %s", d.Wrt, d.Exact, want, d.Status, d.Note)
 		}
 	}
 }

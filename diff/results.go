@@ -153,6 +153,10 @@ type Gradient struct {
 	// FullGradients: the report writes the full gradient of each large
 	// matrix beside it (the experiment's full_gradients:).
 	FullGradients bool
+	// Second are the second derivatives with order 2 (Wrt "A[i,j],B[k,l]",
+	// or "direction k,direction k"), and SecondCheck says in words which.
+	Second      []Derivative
+	SecondCheck string
 }
 
 // Reference is a gradient's results compared with printed values.
@@ -227,6 +231,9 @@ func (r *Results) Count() Counts {
 			}
 			for _, d := range g.Directions {
 				add(d.Derivative)
+			}
+			for _, d := range g.Second {
+				add(d)
 			}
 			if g.Reference != nil {
 				for _, row := range g.Reference.Rows {

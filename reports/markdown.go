@@ -599,6 +599,9 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 	if g.Explain != nil {
 		explainGradient(b, g)
 	}
+	if len(g.Second) > 0 {
+		secondGradient(b, g)
+	}
 	if len(g.Directions) > 0 {
 		fmt.Fprintf(b, "### Directional derivatives ∇%s·V\n\n", g.Name)
 		var dr [][]string
@@ -668,3 +671,29 @@ func jacobian(b *bytes.Buffer, j *diff.Jacobian, file spec.Settings) {
 		}
 	}
 }
+
+// secondGradient writes a gradient's second derivatives (order 2): how
+// they were taken, and the rows (the worst MaxShownHessianRows when there
+// are more; every row is in the CSV).
+func secondGradient(b *bytes.Buffer, g *diff.Gradient) {
+	fmt.Fprintf(b, "### Second derivatives of %s\n\n", g.Name)
+	fmt.Fprintf(b, "Order 2: %s. Each is the derivative of the exact (reverse-mode) gradient, by Richardson extrapolation of its central differences, "+
+		"checked against second differences of %s itself, Richardson-extrapolated from h = %g.\n\n", g.SecondCheck, g.Name, g.Settings.Step)
+	rows := g.Second
+	if len(rows) > MaxShownHessianRows {
+		rows = append([]diff.Derivative(nil), rows...)
+		sort.SliceStable(rows, func(i, j int) bool { return badness(rows[i].AbsErr) > badness(rows[j].AbsErr) })
+		rows = rows[:MaxShownHessianRows]
+		fmt.Fprintf(b, "%d second derivatives (every one is in the CSV report); the %d with the largest errors:\n\n", len(g.Second), len(rows))
+	}
+	var tr [][]string
+	for _, d := range rows {
+		u, v, _ := strings.Cut(d.Wrt, ",")
+		tr = append(tr, []string{"∂²" + g.Name + "/∂" + u + "∂" + v, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)})
+	}
+	table(b, []string{"derivative", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, tr)
+}
+
+// MaxShownHessianRows is how many second derivatives of a gradient the
+// Markdown lists.
+const MaxShownHessianRows = 36

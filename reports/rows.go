@@ -62,6 +62,9 @@ func gradientRows(g *diff.Gradient, yield func(Row)) {
 	for _, d := range g.Directions {
 		row(d.Derivative)
 	}
+	for _, d := range g.Second {
+		yield(Row{Item: g.Name, Kind: "gradient", Value: g.Value, Order: 2, Derivative: d})
+	}
 }
 
 // Rows calls yield with every row of an item, in the CSV's order.

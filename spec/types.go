@@ -144,8 +144,7 @@ type Item struct {
 	// Settings are the file's, or the item's own numeric:/tolerance:.
 	Settings Settings
 	// Order is the highest derivative computed: 1, or 2 for second
-	// derivatives (the Hessian, for several variables). Functions and
-	// chains only.
+	// derivatives (the Hessian, for several variables or matrix elements).
 	Order int
 	// Study, when not nil, asks for a step-size study.
 	Study *Study

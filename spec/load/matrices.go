@@ -516,7 +516,7 @@ func readAs[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64](r
 }
 
 func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
-	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep", "full_gradients"}, "expr")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "wrt", "reference", "sweep", "full_gradients", "order"}, "expr")
 	if !ok {
 		return nil
 	}
