@@ -688,7 +688,12 @@ func secondGradient(b *bytes.Buffer, g *diff.Gradient) {
 	}
 	var tr [][]string
 	for _, d := range rows {
-		u, v, _ := strings.Cut(d.Wrt, ",")
+		u, v, ok := strings.Cut(d.Wrt, "],") // "A[i,j],B[k,l]"
+		if ok {
+			u += "]"
+		} else {
+			u, v, _ = strings.Cut(d.Wrt, ",") // "direction k,direction k"
+		}
 		tr = append(tr, []string{"∂²" + g.Name + "/∂" + u + "∂" + v, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)})
 	}
 	table(b, []string{"derivative", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, tr)
