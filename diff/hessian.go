@@ -122,15 +122,7 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 			SampleDirections, SampleSeed+1, len(elems), strings.Join(g.Wrt, " and "), len(elems), MaxHessianElements)
 		src := rng.New(SampleSeed + 1)
 		for k := 0; k < SampleDirections; k++ {
-			dir := make([]float64, len(elems))
-			src.NormFill(dir)
-			norm := 0.0
-			for _, x := range dir {
-				norm += x * x
-			}
-			for i := range dir {
-				dir[i] /= math.Sqrt(norm)
-			}
+			dir := unitNormal(src, len(elems))
 			name := fmt.Sprintf("direction %d", k+1)
 			d := Derivative{Wrt: name + "," + name, ErrEst: math.NaN()}
 			// d/dt ∇L(x + t·v)·v at 0, and d²/dt² L(x + t·v) at 0
@@ -193,4 +185,18 @@ func secondDifference(leaves map[string]*mat.Dense, an string, ai, aj int, bn st
 	return extrapolate(func(hk float64) float64 {
 		return (at(hk, hk) - at(hk, -hk) - at(-hk, hk) + at(-hk, -hk)) / (4 * hk * hk)
 	}, h)
+}
+
+// unitNormal is n standard normal draws from src, scaled to length 1.
+func unitNormal(src *rng.Source, n int) []float64 {
+	v := make([]float64, n)
+	src.NormFill(v)
+	norm := 0.0
+	for _, x := range v {
+		norm += x * x
+	}
+	for i := range v {
+		v[i] /= math.Sqrt(norm)
+	}
+	return v
 }

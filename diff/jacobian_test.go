@@ -49,29 +49,6 @@ func jacobianFixture(t *testing.T) (fx jacobianFile, decl string) {
 	return fx, decl
 }
 
-// closeTo reports the first element of got that differs from want by more
-// than tol·max(1, max |want|), or "".
-func closeTo(got *mat.Dense, want [][]float64, tol float64) string {
-	r, c := got.Dims()
-	if r != len(want) || c != len(want[0]) {
-		return fmt.Sprintf("%d×%d, torch %d×%d", r, c, len(want), len(want[0]))
-	}
-	scale := 1.0
-	for _, row := range want {
-		for _, v := range row {
-			scale = math.Max(scale, math.Abs(v))
-		}
-	}
-	for i, row := range want {
-		for j, v := range row {
-			if math.Abs(got.At(i, j)-v) > tol*scale {
-				return fmt.Sprintf("[%d,%d] = %.17g, torch %.17g", i, j, got.At(i, j), v)
-			}
-		}
-	}
-	return ""
-}
-
 // TestJacobiansAgainstTorch: every entry of each Jacobian, zeros included,
 // agrees with torch.autograd.functional.jacobian to 1e-12, and every
 // numeric check agrees with it.
@@ -157,15 +134,7 @@ func TestHessianVectorProducts(t *testing.T) {
 	src := rng.New(SampleSeed + 1)
 	W := e.MatrixByName("W").Value
 	for k, d := range g.Second {
-		v := make([]float64, 21*20)
-		src.NormFill(v)
-		norm := 0.0
-		for _, x := range v {
-			norm += x * x
-		}
-		for i := range v {
-			v[i] /= math.Sqrt(norm)
-		}
+		v := unitNormal(src, 21*20)
 		var vw mat.Dense
 		vw.Mul(mat.NewDense(21, 20, v), W)
 		want := 2 * mat.Norm(&vw, 2) * mat.Norm(&vw, 2)

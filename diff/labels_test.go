@@ -42,11 +42,7 @@ func labelsFixture(t *testing.T) (fx torchFile, decl string) {
 func TestLabelOpsAgainstTorch(t *testing.T) {
 	fx, decl := labelsFixture(t)
 	for _, c := range fx.Cases {
-		e := load(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
-		g := RunGradient(e.Gradients[0], e.Matrices)
-		if math.Abs(g.Value-c.Value) > 1e-12*math.Max(1, math.Abs(c.Value)) {
-			t.Errorf("%s: L = %.17g, torch %.17g", c.Expr, g.Value, c.Value)
-		}
+		g := runTorchCase(t, decl, c)
 		if len(g.Wrt) != len(c.Grads) {
 			var got []string
 			for _, mg := range g.Wrt {
@@ -59,24 +55,7 @@ func TestLabelOpsAgainstTorch(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s: a gradient for %s, which torch does not take", c.Expr, mg.Name)
 			}
-			scale := 0.0
-			for _, row := range want {
-				for _, v := range row {
-					scale = math.Max(scale, math.Abs(v))
-				}
-			}
-			for i, row := range want {
-				for j, v := range row {
-					if got := mg.Exact.At(i, j); math.Abs(got-v) > 1e-12*math.Max(1, scale) {
-						t.Errorf("%s: ∂L/∂%s[%d,%d] = %.17g, torch %.17g", c.Expr, mg.Name, i, j, got, v)
-					}
-				}
-			}
-			for _, el := range mg.Elements {
-				if el.Status != OK {
-					t.Errorf("%s: %s numeric check: %s (%s)", c.Expr, el.Wrt, el.Status, el.Note)
-				}
-			}
+			agreesWithTorch(t, c.Expr, mg, want)
 		}
 	}
 }
@@ -86,29 +65,20 @@ func TestLabelOpsAgainstTorch(t *testing.T) {
 // local derivative (softmax(Z) − one_hot(y))/n: each row sums to 0 and is
 // −(1 − p)/n at the label.
 func TestCrossEntropyExplained(t *testing.T) {
-	e := load(t, "matrices:\n  Z: [[1, 2, 3], [0, 0, 0]]\n  y: {labels: [[2], [1]]}\n"+
-		"gradients:\n  - {name: L, expr: \"cross_entropy(Z, y)\", explain: true}\n")
-	g := RunGradient(e.Gradients[0], e.Matrices)
-	for _, st := range g.Explain.Steps {
-		if st.Expr != "cross_entropy(Z, y)" {
-			continue
-		}
-		if len(st.Locals) != 1 || st.Locals[0].Wrt != "Z" {
-			t.Fatalf("locals %+v: want one, for Z (none for the labels)", st.Locals)
-		}
-		rule := st.Locals[0].Rule
-		if !strings.Contains(rule, "the gradient arriving at Z is (softmax(Z) − one_hot(y)) / n") {
-			t.Errorf("rule %q", rule)
-		}
-		v := st.Locals[0].Value
-		p := 1 / (1 + math.Exp(-1) + math.Exp(-2)) // softmax([1, 2, 3])[2]
-		if got := v.At(0, 2); math.Abs(got-(p-1)/2) > 1e-15 {
-			t.Errorf("local [0,2] = %g, want %g", got, (p-1)/2)
-		}
-		if got := v.At(1, 1); math.Abs(got-(1.0/3-1)/2) > 1e-15 {
-			t.Errorf("local [1,1] = %g, want %g", got, (1.0/3-1)/2)
-		}
-		return
+	st := explainedStep(t, "matrices:\n  Z: [[1, 2, 3], [0, 0, 0]]\n  y: {labels: [[2], [1]]}\n"+
+		"gradients:\n  - {name: L, expr: \"cross_entropy(Z, y)\", explain: true}\n", "cross_entropy(Z, y)")
+	if len(st.Locals) != 1 || st.Locals[0].Wrt != "Z" {
+		t.Fatalf("locals %+v: want one, for Z (none for the labels)", st.Locals)
 	}
-	t.Fatalf("no step computes cross_entropy(Z, y)")
+	if rule := st.Locals[0].Rule; !strings.Contains(rule, "the gradient arriving at Z is (softmax(Z) − one_hot(y)) / n") {
+		t.Errorf("rule %q", rule)
+	}
+	v := st.Locals[0].Value
+	p := 1 / (1 + math.Exp(-1) + math.Exp(-2)) // softmax([1, 2, 3])[2]
+	if got := v.At(0, 2); math.Abs(got-(p-1)/2) > 1e-15 {
+		t.Errorf("local [0,2] = %g, want %g", got, (p-1)/2)
+	}
+	if got := v.At(1, 1); math.Abs(got-(1.0/3-1)/2) > 1e-15 {
+		t.Errorf("local [1,1] = %g, want %g", got, (1.0/3-1)/2)
+	}
 }
