@@ -142,6 +142,32 @@ func TestCatalogue(t *testing.T) {
 		{"claim literal NaN", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: [.nan]}\n", 7, ".nan", "expected a finite number"},
 		{"claims not a mapping", "matrices:\n  X: [1]\ngradients:\n  - name: L\n    expr: sum(X)\n    claims: [X]\n", 6, "[X]", "claims: expected a mapping of matrix names"},
 		{"claim_rtol negative", "tolerance: {claim_rtol: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "tolerance.claim_rtol: expected a number ≥ 0"},
+		// label matrices
+		{"label out of range", "matrices:\n  Z: [[1, 2, 3]]\n  y: {labels: [[3]]}\ngradients:\n  - {name: L, expr: 'cross_entropy(Z, y)'}\n", 3, "y:", "labels y: y[0,0] = 3 is out of range: cross_entropy(Z, y) at line 5, column 22 takes labels from 0 to 2 (the 3 columns of its first argument)"},
+		{"embed row out of range", "matrices:\n  C: [[1, 2], [3, 4]]\n  I: {labels: [[0, 2]]}\ngradients:\n  - {name: L, expr: 'sum(embed(C, I))'}\n", 3, "I:", "I[0,1] = 2 is out of range: embed(C, I) at line 5, column 26 takes labels from 0 to 1 (the 2 rows of the table"},
+		{"one_hot label out of range", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[2]]}\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2) * Z)'}\n", 3, "y:", "takes labels from 0 to 1 (k = 2 classes)"},
+		{"float where labels are needed", "matrices:\n  Z: [[1, 2]]\n  W: [[1]]\ngradients:\n  - {name: L, expr: 'sum(pick(Z, W))'}\n", 5, "W)", "pick's argument y must be a label matrix (declared as {labels: …}, an integer .npy or {csv: …, labels: true}), found W, a matrix of numbers"},
+		{"expression where labels are needed", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'cross_entropy(Z, y + 1)'}\n", 5, "+ 1", "cross_entropy's argument y must be a label matrix"},
+		{"labels used as numbers", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'sum(Z * y)'}\n", 5, "y)", "y is a label matrix (whole numbers, never differentiated): it may appear only where a call takes labels (cross_entropy, embed, one_hot, pick)"},
+		{"label matrix in wrt", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'sum(pick(Z, y))', wrt: [Z, y]}\n", 5, "y]", "gradient L: wrt: y is a label matrix (whole numbers that choose classes or rows), which is never differentiated"},
+		{"only labels", "matrices:\n  y: {labels: [[1]]}\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2))'}\n", 4, "'sum", "uses only label matrices"},
+		{"negative label", "matrices:\n  y: {labels: [[0], [-1]]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "-1", "matrix y: labels: expected a label, a whole number from 0 to 9007199254740992, found the number -1"},
+		{"fractional label", "matrices:\n  y: {labels: [1.5]}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "1.5", "expected a label, a whole number"},
+		{"labels with another key", "matrices:\n  y: {labels: [1], csv: l.csv}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "{labels", "labels: [[…]] gives the label matrix itself; it takes no other key"},
+		{"labels true without a file", "matrices:\n  y: {zeros: [2, 1], labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "true", "labels: true belongs with csv"},
+		{"csv label fraction", "matrices:\n  y: {csv: l.csv, labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", -2, "1.5", `matrix y: row 2, column 1: expected a label, a whole number from 0 to 9007199254740992`},
+		{"float npy as labels", "matrices:\n  y: {npy: f.npy, labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "f.npy", "f.npy holds '<f8'; labels: true needs an integer dtype"},
+		{"label column shape", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1], [0]]}\ngradients:\n  - {name: L, expr: 'sum(pick(Z, y))'}\n", 5, "pick", "pick(Z, y): the labels y are 2×1; pick(M, y) needs one label per row of M: 1×1"},
+		{"one_hot classes", "matrices:\n  y: {labels: [[1]]}\n  Z: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(one_hot(y, 2.5) * Z)'}\n", 5, "one_hot", "k = 2.5: one_hot(y, k) needs the number of classes, a whole number"},
+		{"binomial without p", "matrices:\n  D: {binomial: [2, 2]}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "{binomial", "matrix D: binomial needs p, the probability of a 1"},
+		{"binomial p above 1", "matrices:\n  D: {binomial: [2, 2], p: 1.5}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "1.5", "matrix D: p: expected a probability from 0 to 1, found 1.5"},
+		{"p without binomial", "matrices:\n  D: {rand: [2, 2], p: 0.5}\ngradients:\n  - {name: L, expr: sum(D)}\n", 2, "0.5", "matrix D: p belongs with binomial"},
+		{"gradient order 3", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X), order: 3}\n", 4, "3}", "gradient L: order: expected a whole number from 1 to 2"},
+		// Jacobians
+		{"jacobian too large", "matrices:\n  X: {randn: [20, 20]}\njacobians:\n  - {name: J, expr: sigmoid(X)}\n", 4, "sigmoid", `jacobian J: "sigmoid(X)" is 20×20 and its wrt matrices hold 400 elements, so its Jacobian has 160000 entries, more than the limit of 10000`},
+		{"jacobian wrt labels", "matrices:\n  Z: [[1, 2]]\n  y: {labels: [[1]]}\njacobians:\n  - {name: J, expr: 'pick(Z, y)', wrt: [y]}\n", 5, "y]", "jacobian J: wrt: y is a label matrix"},
+		{"jacobian complex-step", "matrices:\n  X: [1]\njacobians:\n  - {name: J, expr: sigmoid(X), numeric: {method: complex-step}}\n", 4, "{name", "jacobian J: complex-step works on functions and chains"},
+		{"jacobian unknown key", "matrices:\n  X: [1]\njacobians:\n  - {name: J, expr: sigmoid(X), order: 2}\n", 4, "order", `unknown key "order" in a jacobian`},
 		// the shape of the file
 		{"alias bombs", laughs(), 1, "a0", `unknown key "a0"`},
 	} {
@@ -149,11 +175,13 @@ func TestCatalogue(t *testing.T) {
 		write(t, dir, "m.csv", "1,2\n3,x\n")
 		write(t, dir, "r.csv", "1,2\n3\n")
 		write(t, dir, "e.csv", "\n\n")
+		write(t, dir, "l.csv", "0\n1.5\n")
 		os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 		npy, _ := os.ReadFile("../testdata/ref/m_f8_c.npy")
 		write(t, dir, "t.npy", string(npy[:len(npy)-10]))
 		ints, _ := os.ReadFile("../testdata/ref/m_i8.npy")
 		write(t, dir, "i.npy", string(ints))
+		write(t, dir, "f.npy", string(npy))
 		good := write(t, dir, "good.yaml", "functions:\n  - {name: f, expr: x^2, at: 2}\n")
 		bad := write(t, dir, "x.yaml", c.src)
 		// the bad file's reports from an earlier, valid version stay as they were
@@ -174,7 +202,7 @@ func TestCatalogue(t *testing.T) {
 		}
 		file, src, line := bad, c.src, c.line
 		if line < 0 {
-			dataFile := map[string]string{"csv ragged": "r.csv"}[c.name]
+			dataFile := map[string]string{"csv ragged": "r.csv", "csv label fraction": "l.csv"}[c.name]
 			if dataFile == "" {
 				dataFile = "m.csv"
 			}

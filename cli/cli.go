@@ -474,6 +474,12 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 	for _, c := range e.Chains {
 		r.apply(&c.Settings)
 	}
+	for _, j := range e.Jacobians {
+		if m := method.Named(r.override.Method); m != nil && !m.Gradients {
+			continue // as gradients, below: a Jacobian needs a difference method
+		}
+		r.apply(&j.Settings)
+	}
 	for _, g := range e.Gradients {
 		if m := method.Named(r.override.Method); m != nil && !m.Gradients {
 			fmt.Fprintf(stderr, "%s: gradient %s keeps %s: %s works on functions and chains\n", g.Pos, g.Name, g.Settings.Method, m.Name)

@@ -235,5 +235,8 @@ func itemPositions(e *spec.Experiment) map[string]spec.Pos {
 	for _, g := range e.Gradients {
 		pos[g.Name] = g.Pos
 	}
+	for _, j := range e.Jacobians {
+		pos[j.Name] = j.Pos
+	}
 	return pos
 }

@@ -95,6 +95,56 @@ func declare(m map[string][][]float64, names []string) string {
 	return d.String()
 }
 
+// closeTo reports the first element of got that differs from want by more
+// than tol·max(1, max |want|), or "".
+func closeTo(got *mat.Dense, want [][]float64, tol float64) string {
+	r, c := got.Dims()
+	if r != len(want) || c != len(want[0]) {
+		return fmt.Sprintf("%d×%d, torch %d×%d", r, c, len(want), len(want[0]))
+	}
+	scale := 1.0
+	for _, row := range want {
+		for _, v := range row {
+			scale = math.Max(scale, math.Abs(v))
+		}
+	}
+	for i, row := range want {
+		for j, v := range row {
+			if math.Abs(got.At(i, j)-v) > tol*scale {
+				return fmt.Sprintf("[%d,%d] = %.17g, torch %.17g", i, j, got.At(i, j), v)
+			}
+		}
+	}
+	return ""
+}
+
+// runTorchCase runs the gradient of case c (its wrt the default) over the
+// matrices decl declares and asks L to agree with torch's to 1e-12.
+func runTorchCase(t *testing.T, decl string, c torchCase) *Gradient {
+	t.Helper()
+	e := load(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	if math.Abs(g.Value-c.Value) > 1e-12*math.Max(1, math.Abs(c.Value)) {
+		t.Errorf("%s: L = %.17g, torch %.17g", c.Expr, g.Value, c.Value)
+	}
+	return g
+}
+
+// agreesWithTorch asks mg's exact gradient to agree with torch's (want)
+// to 1e-12 relative to its largest element, and every element's numeric
+// check to be ok.
+func agreesWithTorch(t *testing.T, what string, mg MatrixGradient, want [][]float64) {
+	t.Helper()
+	if msg := closeTo(mg.Exact, want, 1e-12); msg != "" {
+		t.Errorf("%s: ∂L/∂%s%s", what, mg.Name, msg)
+	}
+	for _, el := range mg.Elements {
+		if el.Status != OK {
+			t.Errorf("%s: %s numeric check: %s (%s)", what, el.Wrt, el.Status, el.Note)
+		}
+	}
+}
+
 // TestGradientsAgainstTorch compares L and every gradient with PyTorch
 // autograd in float64 (../testdata/ref/torch.json, written by gen_torch.py
 // beside it). Both sides compute in float64 but sum in different orders, so
@@ -102,34 +152,13 @@ func declare(m map[string][][]float64, names []string) string {
 func TestGradientsAgainstTorch(t *testing.T) {
 	fx, decl := torchFixture(t)
 	for _, c := range fx.Cases {
-		e := load(t, "matrices:\n"+decl+"gradients:\n  - name: L\n    expr: \""+c.Expr+"\"\n")
-		g := RunGradient(e.Gradients[0], e.Matrices)
-		if math.Abs(g.Value-c.Value) > 1e-12*math.Max(1, math.Abs(c.Value)) {
-			t.Errorf("%s: L = %.17g, torch %.17g", c.Expr, g.Value, c.Value)
-		}
+		g := runTorchCase(t, decl, c)
 		for _, mg := range g.Wrt {
 			want, ok := c.Grads[mg.Name]
 			if !ok {
 				continue // torch found this gradient all zero
 			}
-			scale := 0.0
-			for _, r := range want {
-				for _, v := range r {
-					scale = math.Max(scale, math.Abs(v))
-				}
-			}
-			for i, r := range want {
-				for j, v := range r {
-					if got := mg.Exact.At(i, j); math.Abs(got-v) > 1e-12*math.Max(1, scale) {
-						t.Errorf("%s: ∂L/∂%s[%d,%d] = %.17g, torch %.17g", c.Expr, mg.Name, i, j, got, v)
-					}
-				}
-			}
-			for _, el := range mg.Elements {
-				if el.Status != OK {
-					t.Errorf("%s: %s numeric check: %s (%s)", c.Expr, el.Wrt, el.Status, el.Note)
-				}
-			}
+			agreesWithTorch(t, c.Expr, mg, want)
 		}
 		for name := range c.Grads {
 			found := false

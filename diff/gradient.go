@@ -189,6 +189,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	if out.Sampled {
 		out.Directions = directions(src, out, leaves, value, s, kink, problem, &numProblem)
 	}
+	if g.Order == 2 {
+		hessian(g, out, leaves, kink, problem)
+	}
 	out.Check = describeCheck(out, s)
 	out.Reference = compareReference(g.Reference, out, matrices)
 	return out
@@ -367,7 +370,7 @@ func compareReference(ref *spec.Reference, g *Gradient, matrices []*spec.Matrix)
 }
 
 // Run computes every item of an experiment, in file order: functions, then
-// chains, then gradients.
+// chains, then gradients, then Jacobians.
 func Run(e *spec.Experiment) *Results {
 	r := &Results{Name: e.Name, Title: e.Title, About: e.About, Settings: e.Settings, Seed: e.Seed, Matrices: e.Matrices}
 	for _, f := range e.Functions {
@@ -384,6 +387,9 @@ func Run(e *spec.Experiment) *Results {
 		out := RunGradient(g, e.Matrices)
 		checkGradientClaims(out, g, e.Matrices)
 		r.Items = append(r.Items, Item{Gradient: out})
+	}
+	for _, j := range e.Jacobians {
+		r.Items = append(r.Items, Item{Jacobian: RunJacobian(j, e.Matrices)})
 	}
 	return r
 }

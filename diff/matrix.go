@@ -164,8 +164,11 @@ func size(m *mat.Dense) float64 { r, c := m.Dims(); return float64(r * c) }
 func Sum(m *mat.Dense) float64 { return ops.Sum(view(m)) }
 
 // backward sends ∂L/∂L = 1 from root down the tape.
-func (t *tape) backward(root *node) {
-	root.grad = mat.NewDense(1, 1, []float64{1})
+func (t *tape) backward(root *node) { t.backwardFrom(root, mat.NewDense(1, 1, []float64{1})) }
+
+// backwardFrom sends seed, as the gradient arriving at root, down the tape.
+func (t *tape) backwardFrom(root *node, seed *mat.Dense) {
+	root.grad = seed
 	for i := len(t.nodes) - 1; i >= 0; i-- {
 		n := t.nodes[i]
 		if n.grad != nil && n.back != nil && n.needs {

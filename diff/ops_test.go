@@ -100,28 +100,35 @@ func TestTieIsKink(t *testing.T) {
 // where the gradient goes, and its local derivatives are the engine's:
 // 1 for the winner, 0 for the loser, ½ at a tie.
 func TestMaximumExplained(t *testing.T) {
-	e := load(t, "matrices:\n  A: [[1, 2], [3, 4]]\n  B: [[0, 2], [5, 1]]\ngradients:\n"+
-		"  - {name: L, expr: \"sum(maximum(A, B))\", explain: true}\n")
+	st := explainedStep(t, "matrices:\n  A: [[1, 2], [3, 4]]\n  B: [[0, 2], [5, 1]]\ngradients:\n"+
+		"  - {name: L, expr: \"sum(maximum(A, B))\", explain: true}\n", "maximum(A, B)")
+	if len(st.Locals) != 2 {
+		t.Fatalf("%s: %d local derivatives, want 2", st.Expr, len(st.Locals))
+	}
+	want := [][]float64{{1, 0.5, 0, 1}, {0, 0.5, 1, 0}}
+	for k, l := range st.Locals {
+		if !strings.Contains(l.Rule, "the gradient goes to the winner") {
+			t.Errorf("rule for %s: %q", l.Wrt, l.Rule)
+		}
+		if !mat.Equal(l.Value, mat.NewDense(2, 2, want[k])) {
+			t.Errorf("local ∂/∂%s = %v, want %v", l.Wrt, mat.Formatted(l.Value), want[k])
+		}
+	}
+}
+
+// explainedStep is the explanation's step that computes what, in the
+// first gradient of the experiment file src.
+func explainedStep(t *testing.T, src, what string) Step {
+	t.Helper()
+	e := load(t, src)
 	g := RunGradient(e.Gradients[0], e.Matrices)
 	for _, st := range g.Explain.Steps {
-		if st.Expr != "maximum(A, B)" {
-			continue
+		if st.Expr == what {
+			return st
 		}
-		if len(st.Locals) != 2 {
-			t.Fatalf("%s: %d local derivatives, want 2", st.Expr, len(st.Locals))
-		}
-		want := [][]float64{{1, 0.5, 0, 1}, {0, 0.5, 1, 0}}
-		for k, l := range st.Locals {
-			if !strings.Contains(l.Rule, "the gradient goes to the winner") {
-				t.Errorf("rule for %s: %q", l.Wrt, l.Rule)
-			}
-			if !mat.Equal(l.Value, mat.NewDense(2, 2, want[k])) {
-				t.Errorf("local ∂/∂%s = %v, want %v", l.Wrt, mat.Formatted(l.Value), want[k])
-			}
-		}
-		return
 	}
-	t.Fatalf("no step computes maximum(A, B)")
+	t.Fatalf("no step computes %s", what)
+	return Step{}
 }
 
 // TestPatchFallsBackToFullEvaluation: an operation without a patch is

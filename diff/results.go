@@ -168,6 +168,10 @@ type Gradient struct {
 	// FullGradients: the report writes the full gradient of each large
 	// matrix beside it (the experiment's full_gradients:).
 	FullGradients bool
+	// Second are the second derivatives with order 2 (Wrt "A[i,j],B[k,l]",
+	// or "direction k,direction k"), and SecondCheck says in words which.
+	Second      []Derivative
+	SecondCheck string
 }
 
 // Reference is a gradient's results compared with printed values.
@@ -190,6 +194,7 @@ type ReferenceRow struct {
 type Item struct {
 	Function *Function // functions and chains
 	Gradient *Gradient
+	Jacobian *Jacobian
 }
 
 // Results are one experiment's results.
@@ -250,6 +255,9 @@ func (r *Results) Count() Counts {
 			for _, d := range g.Directions {
 				add(d.Derivative)
 			}
+			for _, d := range g.Second {
+				add(d)
+			}
 			for _, m := range g.Wrt {
 				if m.Claim != nil && !m.Claim.OK() {
 					c.ClaimMismatch++
@@ -260,6 +268,13 @@ func (r *Results) Count() Counts {
 					if !row.Agrees {
 						c.RefMismatch++
 					}
+				}
+			}
+		}
+		if j := it.Jacobian; j != nil {
+			for _, b := range j.Wrt {
+				for _, e := range b.Entries {
+					add(e.Derivative)
 				}
 			}
 		}

@@ -232,6 +232,12 @@ type Op struct {
 	// follows; "" leaves the input out.
 	Rules func(in []string, needs []bool, k *Call) []string
 
+	// Range, for an operation that takes labels, is the bound each label
+	// of input k must stay below, from the inputs' shapes and the
+	// parameters, and what that bound is ("the 4 columns of Z"); the loader
+	// checks the label matrices against it before anything is computed.
+	Range func(in [][2]int, p []float64, k int) (int, string)
+
 	// Level is the LaTeX's precedence (see TeX.Arg); 0 means 5.
 	Level int
 	// LaTeX writes the operation; nil leaves it to the registry's

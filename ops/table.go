@@ -299,6 +299,10 @@ var table = []*Op{
 		},
 		LaTeX: func(t TeX, k *Call) string { return texCall(t, "conv2d", 2, k) },
 	},
+
+	// Label operations (labels.go): they take label matrices, which are
+	// never differentiated
+	pickOp, oneHotOp, embedOp, crossEntropyOp,
 }
 
 // apply is a registry function f(x; p) element by element:

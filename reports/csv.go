@@ -95,7 +95,10 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 			}
 		}
 		if g := it.Gradient; g != nil {
-			gradientRows(g, func(r Row) { row(r.Item, r.Kind, nil, r.Value, r.Derivative, "1") })
+			gradientRows(g, func(r Row) { row(r.Item, r.Kind, nil, r.Value, r.Derivative, strconv.Itoa(r.Order)) })
+		}
+		if j := it.Jacobian; j != nil {
+			jacobianRows(j, func(r Row) { row(r.Item, r.Kind, []byte(r.Point), r.Value, r.Derivative, "1") })
 		}
 	}
 	_, err := w.Write(c.b)

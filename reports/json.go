@@ -228,9 +228,12 @@ func (j *jsonWriter) row(r Row) {
 	j.raw(`, "kind": `)
 	j.str(r.Kind)
 	j.raw(`, "point": `)
-	if r.Vars == nil {
+	switch {
+	case r.Point != "":
+		j.str(r.Point)
+	case r.Vars == nil:
 		j.raw("null")
-	} else {
+	default:
 		j.raw("{")
 		for i, v := range r.Vars {
 			if i > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -212,5 +213,28 @@ func TestJSONNonFinite(t *testing.T) {
 	}
 	if err := resultsSchema(t).Validate(doc); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestShippedJSONFollowsSchema: the JSON of the shipped experiments
+// (../testdata/ci/experiments.json, the golden file cli's tests compare
+// with a fresh run), Jacobian rows and second derivatives of gradients
+// included, follows reports/results.schema.json.
+func TestShippedJSONFollowsSchema(t *testing.T) {
+	b, err := os.ReadFile("../testdata/ci/experiments.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if err := resultsSchema(t).Validate(doc); err != nil {
+		t.Fatalf("the JSON does not follow its schema: %v", err)
+	}
+	for _, want := range []string{`"kind": "jacobian", "point": "[0,0]"`, `"wrt": "b[0,0],b[0,1]", "order": 2`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("no row with %s", want)
+		}
 	}
 }

@@ -164,6 +164,9 @@ func Markdown(r *diff.Results) []byte {
 		if g := it.Gradient; g != nil {
 			gradient(&b, r.Name, g, r.Settings)
 		}
+		if j := it.Jacobian; j != nil {
+			jacobian(&b, j, r.Settings)
+		}
 	}
 	return append(bytes.TrimRight(b.Bytes(), "\n"), '\n')
 }
@@ -601,6 +604,9 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 	if g.Explain != nil {
 		explainGradient(b, g)
 	}
+	if len(g.Second) > 0 {
+		secondGradient(b, g)
+	}
 	if len(g.Directions) > 0 {
 		fmt.Fprintf(b, "### Directional derivatives ∇%s·V\n\n", g.Name)
 		var dr [][]string
@@ -629,3 +635,75 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			[]bool{false, false, false, true, false}, rr)
 	}
 }
+
+// jacobian writes a Jacobian's section: the value, and for each matrix M
+// the Jacobian ∂out/∂M, one row per output element and one column per
+// element of M, exact beside numeric when small enough to print.
+func jacobian(b *bytes.Buffer, j *diff.Jacobian, file spec.Settings) {
+	fmt.Fprintf(b, "## %s = %s\n\n", j.Name, "`"+j.Src+"`")
+	settingsLine(b, j.Settings, file)
+	r, c := j.Value.Dims()
+	fmt.Fprintf(b, "%s is %d×%d. Exact Jacobian by reverse-mode automatic differentiation, one backward pass per output element "+
+		"(the gradient arriving at %s is 1 at that element and 0 elsewhere). Checked numerically: %s.\n\n", j.Name, r, c, j.Name, j.Check)
+	matrixTable(b, j.Name, j.Value, func(i, k int) string { return fmtNum(j.Value.At(i, k)) })
+	for _, blk := range j.Wrt {
+		mr, mc := blk.Input.Dims()
+		d := fmt.Sprintf("∂%s/∂%s", j.Name, blk.Name)
+		fmt.Fprintf(b, "### %s (%d×%d: a row per element of %s, a column per element of %s)\n\n", d, r*c, mr*mc, j.Name, blk.Name)
+		var bad []string
+		for _, e := range blk.Entries {
+			if e.Status != diff.OK {
+				bad = append(bad, fmt.Sprintf("- ∂%s[%d,%d]/∂%s: %s — %s", j.Name, e.Out.I, e.Out.J, e.Wrt, e.Status, e.Note))
+			}
+		}
+		if Large(blk.Exact) {
+			norm, maxAbs := diff.NormMax(blk.Exact)
+			table(b, []string{"", "value"}, []bool{false, true}, [][]string{
+				{"shape", fmt.Sprintf("%d×%d", r*c, mr*mc)}, {"‖" + d + "‖ (Frobenius)", fmtNum(norm)}, {"max |" + d + "|", fmtNum(maxAbs)},
+				{"entries checked", fmt.Sprintf("%d (every row is in the CSV report)", len(blk.Entries))}})
+		} else {
+			numeric := mat.NewDense(r*c, mr*mc, nil)
+			for _, e := range blk.Entries {
+				numeric.Set(e.Out.I*c+e.Out.J, e.In.I*mc+e.In.J, e.Numeric)
+			}
+			matrixTable(b, d+" exact", blk.Exact, func(i, k int) string { return fmtNum(blk.Exact.At(i, k)) })
+			if method.Get(j.Settings.Method).Numeric() {
+				matrixTable(b, "abs error", blk.Exact, func(i, k int) string { return fmtErr(math.Abs(numeric.At(i, k) - blk.Exact.At(i, k))) })
+			}
+		}
+		if len(bad) > 0 {
+			b.WriteString(strings.Join(bad, "\n") + "\n\n")
+		}
+	}
+}
+
+// secondGradient writes a gradient's second derivatives (order 2): how
+// they were taken, and the rows (the worst MaxShownHessianRows when there
+// are more; every row is in the CSV).
+func secondGradient(b *bytes.Buffer, g *diff.Gradient) {
+	fmt.Fprintf(b, "### Second derivatives of %s\n\n", g.Name)
+	fmt.Fprintf(b, "Order 2: %s. Each is the derivative of the exact (reverse-mode) gradient, by Richardson extrapolation of its central differences, "+
+		"checked against second differences of %s itself, Richardson-extrapolated from h = %g.\n\n", g.SecondCheck, g.Name, g.Settings.Step)
+	rows := g.Second
+	if len(rows) > MaxShownHessianRows {
+		rows = append([]diff.Derivative(nil), rows...)
+		sort.SliceStable(rows, func(i, j int) bool { return badness(rows[i].AbsErr) > badness(rows[j].AbsErr) })
+		rows = rows[:MaxShownHessianRows]
+		fmt.Fprintf(b, "%d second derivatives (every one is in the CSV report); the %d with the largest errors:\n\n", len(g.Second), len(rows))
+	}
+	var tr [][]string
+	for _, d := range rows {
+		u, v, ok := strings.Cut(d.Wrt, "],") // "A[i,j],B[k,l]"
+		if ok {
+			u += "]"
+		} else {
+			u, v, _ = strings.Cut(d.Wrt, ",") // "direction k,direction k"
+		}
+		tr = append(tr, []string{"∂²" + g.Name + "/∂" + u + "∂" + v, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)})
+	}
+	table(b, []string{"derivative", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, tr)
+}
+
+// MaxShownHessianRows is how many second derivatives of a gradient the
+// Markdown lists.
+const MaxShownHessianRows = 36

@@ -54,8 +54,11 @@ func badness(absErr float64) float64 {
 // Where names a row's derivative: "at x=1, ∂/∂x", "at x=1;y=2, ∂²/∂x∂y" for
 // a function or chain, "X[0,1]" or a direction for a gradient.
 func (r Row) Where() string {
-	if r.Kind == "gradient" {
+	switch r.Kind {
+	case "gradient":
 		return r.Wrt
+	case "jacobian":
+		return "∂" + r.Item + r.Point + "/∂" + r.Wrt
 	}
 	d := "∂/∂" + r.Wrt
 	if r.Order == 2 {
@@ -73,13 +76,19 @@ func ItemName(it diff.Item) string {
 	if it.Gradient != nil {
 		return it.Gradient.Name
 	}
+	if it.Jacobian != nil {
+		return it.Jacobian.Name
+	}
 	return it.Function.Name
 }
 
-// ItemKind is "function", "chain" or "gradient".
+// ItemKind is "function", "chain", "gradient" or "jacobian".
 func ItemKind(it diff.Item) string {
 	if it.Gradient != nil {
 		return "gradient"
+	}
+	if it.Jacobian != nil {
+		return "jacobian"
 	}
 	return it.Function.Kind
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/runner-dev/runner/diff"
@@ -17,6 +18,8 @@ type Row struct {
 	Value      float64
 	Order      int
 	diff.Derivative
+	// Point is a Jacobian row's output element, "[i,j]" ("" otherwise).
+	Point string
 }
 
 // functionRows calls yield with each of f's rows, point by point: first
@@ -24,10 +27,10 @@ type Row struct {
 func functionRows(f *diff.Function, yield func(Row)) {
 	for _, p := range f.Points {
 		for _, d := range p.Partials {
-			yield(Row{f.Name, f.Kind, f.Vars, p.At, p.Value, 1, d})
+			yield(Row{Item: f.Name, Kind: f.Kind, Vars: f.Vars, At: p.At, Value: p.Value, Order: 1, Derivative: d})
 		}
 		for _, d := range p.Second {
-			yield(Row{f.Name, f.Kind, f.Vars, p.At, p.Value, 2, d})
+			yield(Row{Item: f.Name, Kind: f.Kind, Vars: f.Vars, At: p.At, Value: p.Value, Order: 2, Derivative: d})
 		}
 	}
 }
@@ -64,6 +67,9 @@ func gradientRows(g *diff.Gradient, yield func(Row)) {
 	for _, d := range g.Directions {
 		row(d.Derivative)
 	}
+	for _, d := range g.Second {
+		yield(Row{Item: g.Name, Kind: "gradient", Value: g.Value, Order: 2, Derivative: d})
+	}
 }
 
 // Rows calls yield with every row of an item, in the CSV's order.
@@ -73,5 +79,19 @@ func Rows(it diff.Item, yield func(Row)) {
 	}
 	if it.Gradient != nil {
 		gradientRows(it.Gradient, yield)
+	}
+	if it.Jacobian != nil {
+		jacobianRows(it.Jacobian, yield)
+	}
+}
+
+// jacobianRows calls yield with each of j's entries, matrix by matrix,
+// output element by output element.
+func jacobianRows(j *diff.Jacobian, yield func(Row)) {
+	for _, b := range j.Wrt {
+		for _, e := range b.Entries {
+			yield(Row{Item: j.Name, Kind: "jacobian", Point: fmt.Sprintf("[%d,%d]", e.Out.I, e.Out.J),
+				Value: j.Value.At(e.Out.I, e.Out.J), Order: 1, Derivative: e.Derivative})
+		}
 	}
 }

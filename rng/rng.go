@@ -165,3 +165,44 @@ func (s *Source) NormFill(dst []float64) {
 func (s *Source) Uniform(low, high float64) float64 {
 	return low + (high-low)*s.Float64()
 }
+
+// Bernoulli is a draw of np.random.binomial(1, p) from the legacy
+// generator: 1 with probability p, else 0. NumPy's legacy_random_binomial
+// takes, for n·p ≤ 30 (always, when n = 1), the inversion algorithm
+// legacy_random_binomial_inversion on min(p, 1 − p), and for p > ½
+// returns 1 minus the draw for q = 1 − p. For n = 1 the inversion is: with
+// q = 1 − p, qn = exp(1·ln q) and bound = ⌊min(1, p + 10·√(p·q + 1))⌋ = 1,
+// draw u = Float64(); u ≤ qn gives 0; else u − qn ≤ p·qn/q gives 1; else
+// (rounding left u above the total) it starts again with a fresh u.
+func (s *Source) Bernoulli(p float64) float64 {
+	if p > 0.5 {
+		return 1 - s.bernoulliInversion(1-p)
+	}
+	return s.bernoulliInversion(p)
+}
+
+// bernoulliInversion is legacy_random_binomial_inversion with n = 1, p ≤ ½,
+// the C expressions kept as written, so that every draw and every
+// comparison is NumPy's.
+func (s *Source) bernoulliInversion(p float64) float64 {
+	const n = 1
+	q := 1.0 - p
+	qn := math.Exp(n * Log(q))
+	np := n * p
+	bound := int64(math.Min(n, np+10.0*math.Sqrt(np*q+1)))
+	x := int64(0)
+	px := qn
+	u := s.Float64()
+	for u > px {
+		x++
+		if x > bound {
+			x = 0
+			px = qn
+			u = s.Float64()
+		} else {
+			u -= px
+			px = (float64(n-x+1) * p * px) / (float64(x) * q)
+		}
+	}
+	return float64(x)
+}

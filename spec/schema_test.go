@@ -76,6 +76,9 @@ func TestSchemaRefusesMistakes(t *testing.T) {
 		"functions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 1}}}\n",
 		"matrices:\n  X: [1]\ngradients:\n  - {name: L, let: [X], expr: sum(X)}\n",
 		"matrices:\n  X: [1]\ngradients:\n  - {name: L, let: {1N: X}, expr: sum(X)}\n",
+		"matrices:\n  y: {labels: [[1], [-1]]}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		"matrices:\n  y: {labels: [0.5]}\ngradients:\n  - {name: L, expr: sum(X)}\n",
+		"matrices:\n  y: {zeros: [2, 1], labels: true}\ngradients:\n  - {name: L, expr: sum(X)}\n",
 	} {
 		path := filepath.Join(t.TempDir(), "x.yaml")
 		os.WriteFile(path, []byte(src), 0o644)

@@ -137,6 +137,7 @@ type Experiment struct {
 	Chains    []*Chain
 	Matrices  []*Matrix
 	Gradients []*Gradient
+	Jacobians []*Jacobian
 }
 
 // Item is what functions, chains and gradients have in common.
@@ -146,8 +147,7 @@ type Item struct {
 	// Settings are the file's, or the item's own numeric:/tolerance:.
 	Settings Settings
 	// Order is the highest derivative computed: 1, or 2 for second
-	// derivatives (the Hessian, for several variables). Functions and
-	// chains only.
+	// derivatives (the Hessian, for several variables or matrix elements).
 	Order int
 	// Study, when not nil, asks for a step-size study.
 	Study *Study
@@ -212,6 +212,12 @@ type Matrix struct {
 	// Source says where the values came from, e.g. "randn(3, 3)".
 	Source string
 	Value  *mat.Dense
+	// Labels marks a label matrix: Value holds non-negative integers
+	// (class indices, rows of an embedding table). It is never
+	// differentiated, is left out of a gradient's default wrt, and may be
+	// used only where an operation takes labels (pick, one_hot, embed,
+	// cross_entropy).
+	Labels bool
 }
 
 // Gradient is a scalar function of matrices and the matrices its gradient is
@@ -254,6 +260,17 @@ func (g *Gradient) LetByName(name string) *Let {
 		}
 	}
 	return nil
+}
+
+// Jacobian is a matrix-valued expression of matrices, Shape its shape, and
+// the matrices its Jacobian is taken with respect to, in declaration order:
+// every ∂out[i,j]/∂M[k,l].
+type Jacobian struct {
+	Item
+	Src   string
+	Expr  expr.Node
+	Wrt   []string
+	Shape [2]int
 }
 
 // Sweep asks for L as one element of a matrix sweeps From … To, the rest

@@ -37,8 +37,9 @@ func (e *csvError) Error() string { return e.msg }
 
 // readCSV reads numbers, comma-separated, one row a line, from r, which
 // may hold at most maxBytes bytes and maxElements numbers. It returns the
-// values row-major and the shape.
-func readCSV(r io.Reader, maxBytes int64, maxElements int) ([]float64, int, int, error) {
+// values row-major and the shape. With labels, every number must be a
+// label: a whole number from 0 to maxLabel.
+func readCSV(r io.Reader, maxBytes int64, maxElements int, labels bool) ([]float64, int, int, error) {
 	br := bufio.NewReaderSize(io.LimitReader(r, maxBytes+1), 64<<10)
 	var (
 		data         []float64
@@ -61,6 +62,9 @@ func readCSV(r io.Reader, maxBytes int64, maxElements int) ([]float64, int, int,
 				return &csvError{line, fieldCol, "row " + strconv.Itoa(line) + ", column " + strconv.Itoa(rowLen+1) + ": expected " + what + ", found an empty field"}
 			}
 			return &csvError{line, fieldCol + leading, fmt.Sprintf("row %d, column %d: expected %s", line, rowLen+1, what)}
+		}
+		if labels && (v < 0 || v != math.Trunc(v) || v > maxLabel) {
+			return &csvError{line, fieldCol + leading, fmt.Sprintf("row %d, column %d: expected a label, a whole number from 0 to %d", line, rowLen+1, int64(maxLabel))}
 		}
 		if len(data) >= maxElements {
 			return &csvError{line, fieldCol, fmt.Sprintf("more than the limit of %d elements (raise it with --max-elements)", maxElements)}

@@ -349,7 +349,7 @@ func (l *loader) int(n *yaml.Node, what string, lo, hi int64) (int64, bool) {
 }
 
 func (l *loader) experiment(root *yaml.Node) *spec.Experiment {
-	f, keys, _ := l.fields(root, "the experiment file", "title", "about", "numeric", "tolerance", "explain", "random", "points", "functions", "chains", "matrices", "gradients")
+	f, keys, _ := l.fields(root, "the experiment file", "title", "about", "numeric", "tolerance", "explain", "random", "points", "functions", "chains", "matrices", "gradients", "jacobians")
 	base := filepath.Base(l.path)
 	e := &spec.Experiment{Path: l.path, Name: strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")}
 	e.Title = e.Name
@@ -377,7 +377,7 @@ func (l *loader) experiment(root *yaml.Node) *spec.Experiment {
 	if n := f["points"]; n != nil {
 		l.pointSets(n)
 	}
-	if f["functions"] == nil && f["chains"] == nil && f["gradients"] == nil {
+	if f["functions"] == nil && f["chains"] == nil && f["gradients"] == nil && f["jacobians"] == nil {
 		l.errf(root, "nothing to compute: the file needs at least one of functions, chains or gradients")
 	}
 	names := map[string]spec.Pos{}
@@ -416,6 +416,17 @@ func (l *loader) experiment(root *yaml.Node) *spec.Experiment {
 			})
 		}
 	}
+	if n := f["jacobians"]; n != nil {
+		if f["matrices"] == nil {
+			l.errf(n, "jacobians need matrices: declare them under matrices:")
+		} else {
+			l.list(n, "jacobians", func(i int, item *yaml.Node) {
+				if j := l.jacobian(item, e); j != nil {
+					e.Jacobians = append(e.Jacobians, j)
+				}
+			})
+		}
+	}
 	// Names are unique within a file: items, matrices and point sets.
 	seen := map[string]spec.Pos{}
 	check := func(name string, p spec.Pos) {
@@ -436,6 +447,9 @@ func (l *loader) experiment(root *yaml.Node) *spec.Experiment {
 	}
 	for _, g := range e.Gradients {
 		check(g.Name, g.Pos)
+	}
+	for _, j := range e.Jacobians {
+		check(j.Name, j.Pos)
 	}
 	return e
 }

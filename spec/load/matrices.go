@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/sbinet/npyio/npy"
 	"gonum.org/v1/gonum/mat"
 	"gopkg.in/yaml.v3"
 
@@ -20,7 +21,7 @@ import (
 	"github.com/runner-dev/runner/spec"
 )
 
-var matrixForms = []string{"randn", "rand", "uniform", "zeros", "ones", "full", "eye", "csv", "npy"}
+var matrixForms = []string{"randn", "rand", "uniform", "zeros", "ones", "full", "eye", "csv", "npy", "binomial"}
 
 // matricesNode reads matrices: in declaration order, drawing random ones
 // from the file's one stream r.
@@ -74,9 +75,29 @@ func (l *loader) matrixAs(name, what string, n *yaml.Node, r *rng.Source) *spec.
 		l.errf(n, "%s: expected literal rows like [[1, 2], [3, 4]] or a mapping like {randn: [3, 3]}, found %s", what, kindName(n))
 		return nil
 	}
-	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value")...)
+	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value", "labels", "p")...)
 	if !ok {
 		return nil
+	}
+	labels := false
+	if ln := f["labels"]; ln != nil {
+		if ln.Kind == yaml.SequenceNode { // {labels: [[3], [0], [2]]}
+			if len(f) > 1 {
+				l.errf(n, "%s: labels: [[…]] gives the label matrix itself; it takes no other key", what)
+				return nil
+			}
+			d, ok := l.rowsOf(ln, what+": labels", l.label)
+			if !ok {
+				return nil
+			}
+			rr, cc := d.Dims()
+			return &spec.Matrix{Name: name, Source: fmt.Sprintf("labels %d×%d", rr, cc), Value: d, Labels: true}
+		}
+		labels = l.boolean(ln, what+": labels", false)
+		if f["csv"] == nil && f["npy"] == nil {
+			l.errf(ln, "%s: labels: true belongs with csv (an .npy of an integer dtype is read as labels anyway); literal labels are written {labels: [[3], [0], [2]]}", what)
+			return nil
+		}
 	}
 	var form string
 	for _, k := range matrixForms {
@@ -102,11 +123,15 @@ func (l *loader) matrixAs(name, what string, n *yaml.Node, r *rng.Source) *spec.
 		l.errf(f["value"], "%s: value belongs with full", what)
 		return nil
 	}
+	if f["p"] != nil && form != "binomial" {
+		l.errf(f["p"], "%s: p belongs with binomial", what)
+		return nil
+	}
 	switch form {
 	case "csv":
-		return l.csvMatrix(name, f[form], what)
+		return l.csvMatrix(name, f[form], what, labels)
 	case "npy":
-		return l.npyMatrix(name, f[form], what)
+		return l.npyMatrix(name, f[form], what, labels)
 	case "eye":
 		k, ok := l.int(f[form], what+": eye", 1, int64(math.Sqrt(float64(l.opts.MaxElements))))
 		if !ok {
@@ -149,6 +174,24 @@ func (l *loader) matrixAs(name, what string, n *yaml.Node, r *rng.Source) *spec.
 			raw[i] = r.Uniform(lo, hi)
 		}
 		src = fmt.Sprintf("uniform(%g, %g, (%d, %d))", lo, hi, rows, cols)
+	case "binomial":
+		// np.random.binomial(1, p, (rows, cols)): 0 or 1, a dropout mask
+		if f["p"] == nil {
+			l.errf(n, "%s: binomial needs p, the probability of a 1, e.g. {binomial: [3, 4], p: 0.5}", what)
+			return nil
+		}
+		p, ok := l.num(f["p"], what+": p")
+		if !ok {
+			return nil
+		}
+		if p < 0 || p > 1 {
+			l.errf(f["p"], "%s: p: expected a probability from 0 to 1, found %s", what, f["p"].Value)
+			return nil
+		}
+		for i := range raw {
+			raw[i] = r.Bernoulli(p)
+		}
+		src = fmt.Sprintf("binomial(1, %g, (%d, %d))", p, rows, cols)
 	case "ones":
 		for i := range raw {
 			raw[i] = 1
@@ -202,6 +245,26 @@ func (l *loader) elements(n *yaml.Node, what string, r, c int64) bool {
 
 // rows reads literal rows: [1, 2, 3] is one row; [[1, 2], [3, 4]] two.
 func (l *loader) rows(n *yaml.Node, what string) (*mat.Dense, bool) {
+	return l.rowsOf(n, what, l.num)
+}
+
+// label reads one label: a whole number ≥ 0.
+func (l *loader) label(n *yaml.Node, what string) (float64, bool) {
+	n = deref(n)
+	var v int64
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil || v < 0 || v > maxLabel {
+		l.errf(n, "%s: expected a label, a whole number from 0 to %d, found %s", what, maxLabel, kindName(n))
+		return 0, false
+	}
+	return float64(v), true
+}
+
+// maxLabel is the largest label read: every label is exact as a float64,
+// and far above any number of classes or table rows a matrix can have.
+const maxLabel = 1 << 53
+
+// rowsOf reads literal rows, each value by num.
+func (l *loader) rowsOf(n *yaml.Node, what string, num func(*yaml.Node, string) (float64, bool)) (*mat.Dense, bool) {
 	if len(n.Content) == 0 {
 		l.errf(n, "%s: no rows", what)
 		return nil, false
@@ -229,7 +292,7 @@ func (l *loader) rows(n *yaml.Node, what string) (*mat.Dense, bool) {
 			return nil, false
 		}
 		for _, c := range row.Content {
-			v, ok := l.num(c, what)
+			v, ok := num(c, what)
 			good = good && ok
 			data = append(data, v)
 		}
@@ -264,7 +327,7 @@ func (l *loader) dataPath(n *yaml.Node, what string) (string, string, string, bo
 	return p, filepath.Join(l.dir, Printable(p)), real, true
 }
 
-func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
+func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool) *spec.Matrix {
 	p, shown, full, ok := l.dataPath(n, what+": csv")
 	if !ok {
 		return nil
@@ -276,7 +339,7 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 	}
 	defer f.Close()
 	limit := CSVBytesPerElement * int64(l.opts.MaxElements)
-	data, rows, cols, err := readCSV(f, limit, l.opts.MaxElements)
+	data, rows, cols, err := readCSV(f, limit, l.opts.MaxElements, labels)
 	var ce *csvError
 	var le *LimitError
 	switch {
@@ -293,10 +356,14 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		l.errf(n, "%s: %s has no numbers", what, p)
 		return nil
 	}
-	return &spec.Matrix{Name: name, Source: "csv " + p, Value: mat.NewDense(rows, cols, data)}
+	source := "csv " + p
+	if labels {
+		source = "labels, csv " + p
+	}
+	return &spec.Matrix{Name: name, Source: source, Value: mat.NewDense(rows, cols, data), Labels: labels}
 }
 
-func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix {
+func (l *loader) npyMatrix(name string, n *yaml.Node, what string, labels bool) *spec.Matrix {
 	p, _, full, ok := l.dataPath(n, what+": npy")
 	if !ok {
 		return nil
@@ -314,10 +381,20 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		return nil
 	}
 	h := r.Header.Descr
-	switch strings.Trim(h.Type, `'"<>|=`) {
-	case "f8", "f4":
-	default:
+	kind := strings.Trim(h.Type, `'"<>|=`)
+	switch {
+	case kind == "f8" || kind == "f4":
+		if labels {
+			l.errf(n, "%s: %s holds %s; labels: true needs an integer dtype (such as <i8)", what, p, h.Type)
+			return nil
+		}
+	case intDtypes[kind] && l.claimData:
 		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4)", what, p, dtypeName(h.Type))
+		return nil
+	case intDtypes[kind]:
+		labels = true
+	default:
+		l.errf(n, "%s: %s holds %s; expected float64 (<f8) or float32 (<f4), or an integer dtype (<i8, <i4, |u1, …) for labels", what, p, dtypeName(h.Type))
 		return nil
 	}
 	var rows, cols int64
@@ -342,7 +419,9 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 		return nil
 	}
 	var data []float64
-	if strings.Contains(h.Type, "f4") {
+	if labels {
+		data, err = readInts(r, kind)
+	} else if strings.Contains(h.Type, "f4") {
 		var f32 []float32
 		err = r.Read(&f32)
 		for _, v := range f32 {
@@ -365,9 +444,13 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 			}
 		}
 	}
-	for _, v := range out.RawMatrix().Data {
+	for k, v := range out.RawMatrix().Data {
 		if (math.IsNaN(v) || math.IsInf(v, 0)) && !l.claimData {
 			l.errf(n, "%s: %s holds a value that is not finite (NaN or ±Inf)", what, p)
+			return nil
+		}
+		if labels && (v < 0 || v > maxLabel) {
+			l.errf(n, "%s: %s, element [%d,%d]: expected a label, a whole number from 0 to %d", what, p, k/int(cols), k%int(cols), int64(maxLabel))
 			return nil
 		}
 	}
@@ -375,11 +458,50 @@ func (l *loader) npyMatrix(name string, n *yaml.Node, what string) *spec.Matrix 
 	if h.Fortran {
 		order = ", Fortran order"
 	}
-	return &spec.Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out}
+	return &spec.Matrix{Name: name, Source: fmt.Sprintf("npy %s (%s%s)", p, h.Type, order), Value: out, Labels: labels}
+}
+
+// intDtypes are the .npy integer dtypes read as labels.
+var intDtypes = map[string]bool{"i1": true, "i2": true, "i4": true, "i8": true, "u1": true, "u2": true, "u4": true, "u8": true}
+
+// readInts reads an .npy of integer dtype kind (one of intDtypes) as
+// float64 values.
+func readInts(r *npy.Reader, kind string) ([]float64, error) {
+	var out []float64
+	var err error
+	switch kind {
+	case "i1":
+		out, err = readAs[int8](r)
+	case "i2":
+		out, err = readAs[int16](r)
+	case "i4":
+		out, err = readAs[int32](r)
+	case "i8":
+		out, err = readAs[int64](r)
+	case "u1":
+		out, err = readAs[uint8](r)
+	case "u2":
+		out, err = readAs[uint16](r)
+	case "u4":
+		out, err = readAs[uint32](r)
+	case "u8":
+		out, err = readAs[uint64](r)
+	}
+	return out, err
+}
+
+func readAs[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64](r *npy.Reader) ([]float64, error) {
+	var vals []T
+	err := r.Read(&vals)
+	out := make([]float64, len(vals))
+	for i, v := range vals {
+		out[i] = float64(v)
+	}
+	return out, err
 }
 
 func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
-	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "let", "wrt", "reference", "sweep", "full_gradients", "claims"}, "expr")
+	f, it, ok := l.item(item, "gradient", e.Settings, []string{"expr", "let", "wrt", "reference", "sweep", "full_gradients", "claims", "order"}, "expr")
 	if !ok {
 		return nil
 	}
@@ -394,22 +516,12 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		return nil
 	}
 	g.Let = lets
-	src, tree, ok := l.parseExpr(f["expr"], "gradient "+name+": expr", false)
-	if !ok || l.usesFailed(tree) {
-		return nil
-	}
 	known := l.matrixSet()
 	for _, lt := range lets {
 		known[lt.Name] = true
 	}
-	used, ok := l.resolveIn(f["expr"], tree, known)
+	src, tree, used, sh, ok := l.matrixExpr(f["expr"], "gradient "+name, known, shapes)
 	if !ok {
-		return nil
-	}
-	sh, err := expr.Shape(tree, shapes)
-	if err != nil {
-		ee := err.(*expr.Error)
-		l.errAt(l.exprPos(f["expr"], ee.Off), "%s", ee.Msg)
 		return nil
 	}
 	if sh != [2]int{1, 1} {
@@ -432,47 +544,8 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		l.errf(f["expr"], "gradient %s: %q uses no matrix, so there is nothing to differentiate", name, src)
 		return nil
 	}
-	if w := f["wrt"]; w != nil {
-		names := []*yaml.Node{w}
-		if w.Kind == yaml.SequenceNode {
-			names = w.Content
-		}
-		seen := map[string]bool{}
-		for _, wn := range names {
-			wn = deref(wn)
-			s, ok := l.str(wn, "gradient "+name+": wrt")
-			if !ok {
-				return nil
-			}
-			switch {
-			case l.matrices[s] == nil && g.LetByName(s) == nil:
-				l.errf(wn, "gradient %s: wrt: %q is neither a declared matrix nor one of the item's let: names", name, s)
-				return nil
-			case !isUsed[s]:
-				l.errf(wn, "gradient %s: wrt: %q does not use %s, so its gradient is zero", name, src, s)
-				return nil
-			case seen[s]:
-				l.errf(wn, "gradient %s: wrt: %s is listed twice", name, s)
-				return nil
-			}
-			seen[s] = true
-		}
-		for _, m := range e.Matrices { // declaration order
-			if seen[m.Name] {
-				g.Wrt = append(g.Wrt, m.Name)
-			}
-		}
-		for _, lt := range lets { // then the intermediates, in let order
-			if seen[lt.Name] {
-				g.Wrt = append(g.Wrt, lt.Name)
-			}
-		}
-	} else {
-		for _, m := range e.Matrices {
-			if isUsed[m.Name] {
-				g.Wrt = append(g.Wrt, m.Name)
-			}
-		}
+	if g.Wrt, ok = l.wrtList(f["wrt"], f["expr"], "gradient "+name, src, isUsed, lets, e); !ok {
+		return nil
 	}
 	if c := f["claims"]; c != nil {
 		if g.Claims, ok = l.gradientClaims(c, g, isUsed, known, shapes); !ok {
@@ -492,6 +565,173 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		return nil
 	}
 	return g
+}
+
+// labelsOK checks the label matrices of a gradient's expression: each is
+// used only where a call takes labels, every argument taken as labels is
+// one, and every label is below the bound its call sets (the columns of
+// pick's matrix, one_hot's k, the rows of embed's table). A label out of
+// range is reported at the label matrix's declaration.
+func (l *loader) labelsOK(n *yaml.Node, tree expr.Node, shapes map[string][2]int) bool {
+	labels := map[string]bool{}
+	for k, m := range l.matrices {
+		labels[k] = m.Labels
+	}
+	uses, err := expr.Labels(tree, labels, shapes)
+	if err != nil {
+		ee := err.(*expr.Error)
+		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		return false
+	}
+	ok := true
+	for _, u := range uses {
+		m := l.matrices[u.Name]
+		r, c := m.Value.Dims()
+		bad := false
+		for i := 0; i < r && !bad; i++ {
+			for j := 0; j < c && !bad; j++ {
+				if v := m.Value.At(i, j); v >= float64(u.Bound) {
+					call := l.exprPos(n, u.Off)
+					l.errAt(m.Pos, "labels %s: %s[%d,%d] = %.0f is out of range: %s at line %d, column %d takes labels from 0 to %d (%s)",
+						u.Name, u.Name, i, j, v, u.Call, call.Line, call.Col, u.Bound-1, u.Why)
+					bad = true
+				}
+			}
+		}
+		ok = ok && !bad
+	}
+	return ok
+}
+
+// matrixExpr reads an item's matrix-valued expression in the names known
+// (the file's matrices and the item's intermediates, whose shapes are in
+// shapes): parsed, resolved, its label matrices checked, and its shape.
+// used are the names it uses directly.
+func (l *loader) matrixExpr(n *yaml.Node, what string, known map[string]bool, shapes map[string][2]int) (src string, tree expr.Node, used []string, shape [2]int, ok bool) {
+	src, tree, ok = l.parseExpr(n, what+": expr", false)
+	if !ok || l.usesFailed(tree) {
+		return "", nil, nil, shape, false
+	}
+	if used, ok = l.resolveIn(n, tree, known); !ok {
+		return "", nil, nil, shape, false
+	}
+	if !l.labelsOK(n, tree, shapes) {
+		return "", nil, nil, shape, false
+	}
+	shape, err := expr.Shape(tree, shapes)
+	if err != nil {
+		ee := err.(*expr.Error)
+		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+		return "", nil, nil, shape, false
+	}
+	if len(used) == 0 {
+		l.errf(n, "%s: %q uses no matrix, so there is nothing to differentiate", what, src)
+		return "", nil, nil, shape, false
+	}
+	return src, tree, used, shape, true
+}
+
+// wrtList reads an item's wrt: (w; nil for the default: every matrix the
+// expression uses, label matrices excepted, and none of its
+// intermediates): the matrices in declaration order, then the
+// intermediates in let order. isUsed are the names the expression uses,
+// directly or through intermediates.
+func (l *loader) wrtList(w, exprNode *yaml.Node, what, src string, isUsed map[string]bool, lets []spec.Let, e *spec.Experiment) ([]string, bool) {
+	isLet := map[string]bool{}
+	for _, lt := range lets {
+		isLet[lt.Name] = true
+	}
+	var out []string
+	if w != nil {
+		names := []*yaml.Node{w}
+		if w.Kind == yaml.SequenceNode {
+			names = w.Content
+		}
+		seen := map[string]bool{}
+		for _, wn := range names {
+			wn = deref(wn)
+			s, ok := l.str(wn, what+": wrt")
+			if !ok {
+				return nil, false
+			}
+			switch {
+			case l.matrices[s] == nil && !isLet[s]:
+				if len(lets) > 0 {
+					l.errf(wn, "%s: wrt: %q is neither a declared matrix nor one of the item's let: names", what, s)
+				} else {
+					l.errf(wn, "%s: wrt: %q is not a declared matrix", what, s)
+				}
+				return nil, false
+			case l.matrices[s] != nil && l.matrices[s].Labels:
+				l.errf(wn, "%s: wrt: %s is a label matrix (whole numbers that choose classes or rows), which is never differentiated; list the matrices of numbers", what, s)
+				return nil, false
+			case !isUsed[s]:
+				l.errf(wn, "%s: wrt: %q does not use %s, so its gradient is zero", what, src, s)
+				return nil, false
+			case seen[s]:
+				l.errf(wn, "%s: wrt: %s is listed twice", what, s)
+				return nil, false
+			}
+			seen[s] = true
+		}
+		for _, m := range e.Matrices { // declaration order
+			if seen[m.Name] {
+				out = append(out, m.Name)
+			}
+		}
+		for _, lt := range lets { // then the intermediates, in let order
+			if seen[lt.Name] {
+				out = append(out, lt.Name)
+			}
+		}
+		return out, true
+	}
+	for _, m := range e.Matrices {
+		if isUsed[m.Name] && !m.Labels {
+			out = append(out, m.Name)
+		}
+	}
+	if len(out) == 0 {
+		l.errf(exprNode, "%s: %q uses only label matrices, which are never differentiated, so there is nothing to differentiate", what, src)
+		return nil, false
+	}
+	return out, true
+}
+
+// MaxJacobianEntries is the most entries (output elements × input
+// elements) a Jacobian may have: each is computed and checked one by one.
+const MaxJacobianEntries = 10_000
+
+func (l *loader) jacobian(item *yaml.Node, e *spec.Experiment) *spec.Jacobian {
+	f, it, ok := l.item(item, "jacobian", e.Settings, []string{"expr", "wrt"}, "expr")
+	if !ok {
+		return nil
+	}
+	what := "jacobian " + it.Name
+	if m := method.Named(it.Settings.Method); m != nil && !m.Gradients {
+		l.errf(item, "%s: %s works on functions and chains; a Jacobian needs a difference method (central, five-point, richardson, …) or none", what, m.Name)
+		return nil
+	}
+	shapes := l.shapes()
+	src, tree, used, sh, ok := l.matrixExpr(f["expr"], what, l.matrixSet(), shapes)
+	if !ok {
+		return nil
+	}
+	j := &spec.Jacobian{Item: it, Src: src, Expr: tree, Shape: sh}
+	if j.Wrt, ok = l.wrtList(f["wrt"], f["expr"], what, src, reach(used, nil), nil, e); !ok {
+		return nil
+	}
+	in := 0
+	for _, w := range j.Wrt {
+		r, c := l.matrices[w].Value.Dims()
+		in += r * c
+	}
+	if entries := sh[0] * sh[1] * in; entries > MaxJacobianEntries {
+		l.errf(f["expr"], "%s: %q is %d×%d and its wrt matrices hold %d elements, so its Jacobian has %d entries, more than the limit of %d: take it with respect to fewer or smaller matrices",
+			what, src, sh[0], sh[1], in, entries, MaxJacobianEntries)
+		return nil
+	}
+	return j
 }
 
 var elementRE = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*(\d+)\s*,\s*(\d+)\s*\]\s*$`)

@@ -1,10 +1,13 @@
 package load
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -154,7 +157,8 @@ gradients:
 }
 
 func TestNpyRefused(t *testing.T) {
-	for file, msg := range map[string]string{"m_i8.npy": "expected float64", "t_f8_3d.npy": "3 dimensions"} {
+	// an integer .npy is a label matrix, which sum(X) may not take
+	for file, msg := range map[string]string{"m_i8.npy": "X is a label matrix", "t_f8_3d.npy": "3 dimensions"} {
 		dir := t.TempDir()
 		b, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "ref", file))
 		os.WriteFile(filepath.Join(dir, file), b, 0o644)
@@ -164,6 +168,94 @@ func TestNpyRefused(t *testing.T) {
 		_, err := Load(path, DefaultOptions)
 		if err == nil || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), "bad.npy is not a valid .npy file") {
 			t.Errorf("%s: got %v", file, err)
+		}
+	}
+}
+
+// TestLabelMatrices: the three ways to give labels (literal, an integer
+// .npy, a CSV with labels: true) are read as label matrices of whole
+// numbers, and a gradient's default wrt leaves them out.
+func TestLabelMatrices(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "ref", "m_i8.npy")) // [[1, 2], [3, 4]], int64
+	os.WriteFile(filepath.Join(dir, "i.npy"), b, 0o644)
+	os.WriteFile(filepath.Join(dir, "y.csv"), []byte("2\n0\n"), 0o644)
+	src := `matrices:
+  Z: [[1, 2, 3], [4, 5, 6]]
+  y: {labels: [[2], [0]]}
+  I: {npy: i.npy}
+  c: {csv: y.csv, labels: true}
+  C: {randn: [5, 3]}
+gradients:
+  - {name: L, expr: 'cross_entropy(Z, y) + sum(pick(Z, c)) + sum(embed(C, I))'}
+`
+	path := filepath.Join(dir, "l.yaml")
+	os.WriteFile(path, []byte(src), 0o644)
+	e, err := Load(path, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]float64{"Z": nil, "C": nil, "y": {2, 0}, "I": {1, 2, 3, 4}, "c": {2, 0}}
+	for _, m := range e.Matrices {
+		w, ok := want[m.Name]
+		if !ok {
+			t.Fatalf("unexpected matrix %s", m.Name)
+		}
+		if m.Labels != (w != nil) {
+			t.Errorf("%s: Labels = %v", m.Name, m.Labels)
+		}
+		if w != nil && !reflect.DeepEqual(m.Value.RawMatrix().Data, w) {
+			t.Errorf("%s = %v, want %v", m.Name, m.Value.RawMatrix().Data, w)
+		}
+	}
+	if got := e.Gradients[0].Wrt; !reflect.DeepEqual(got, []string{"Z", "C"}) {
+		t.Errorf("default wrt %v, want [Z C]: labels are never differentiated", got)
+	}
+}
+
+// TestBinomialMatchesNumPy: {binomial: [r, c], p: P} matrices, declared
+// between randn and rand matrices on the file's one stream, hold exactly
+// NumPy's np.random.binomial(1, P, (r, c)) draws, and the normal and uniform
+// draws around them are NumPy's too (../../testdata/ref/binomial.json,
+// written by gen_binomial.py beside it, for 5 seeds and 12 values of P
+// from 0 to 1).
+func TestBinomialMatchesNumPy(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ref", "binomial.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fx struct {
+		Streams []struct {
+			Seed  uint32
+			Calls [][]any
+		}
+	}
+	if err := json.Unmarshal(b, &fx); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range fx.Streams {
+		var src strings.Builder
+		fmt.Fprintf(&src, "random: {seed: %d}\nmatrices:\n", st.Seed)
+		for k, call := range st.Calls {
+			shape := call[1].([]any)
+			form := fmt.Sprintf("{%s: [%v, %v]}", call[0], shape[0], shape[1])
+			if call[0] == "binomial" {
+				form = fmt.Sprintf("{binomial: [%v, %v], p: %s}", shape[0], shape[1], strconv.FormatFloat(call[3].(float64), 'g', -1, 64))
+			}
+			fmt.Fprintf(&src, "  M%d: %s\n", k, form)
+		}
+		src.WriteString("gradients:\n  - {name: L, expr: sum(M0)}\n")
+		e, err := Parse("b.yaml", []byte(src.String()), DefaultOptions)
+		if err != nil {
+			t.Fatalf("seed %d: %v", st.Seed, err)
+		}
+		for k, call := range st.Calls {
+			got := e.Matrices[k].Value.RawMatrix().Data
+			for i, w := range call[2].([]any) {
+				if got[i] != w.(float64) {
+					t.Errorf("seed %d, call %d (%s %v): element %d = %v, NumPy %v", st.Seed, k, call[0], call[3:], i, got[i], w)
+				}
+			}
 		}
 	}
 }
