@@ -28,7 +28,8 @@ import (
 //	order         1 for a first derivative, 2 for a second (wrt "x,y" is ∂²/∂x∂y)
 //	left, right   the exact one-sided derivatives, where status is kink
 //	err_estimate  the numeric method's own error estimate (richardson)
-var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note", "order", "left", "right", "err_estimate"}
+//	err_bound     the numeric derivative's bound on its own error (method.Bound)
+var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note", "order", "left", "right", "err_estimate", "err_bound"}
 
 // MaxCSVElements is the largest matrix whose exact gradient the main CSV
 // lists element by element when no numeric check covers every element; a
@@ -144,6 +145,7 @@ func (w *csvWriter) row(item, kind string, point []byte, value float64, d diff.D
 	w.num(d.Left)
 	w.num(d.Right)
 	w.num(d.ErrEst)
+	w.num(d.Bound.Value())
 	w.end()
 }
 

@@ -256,5 +256,6 @@ func (j *jsonWriter) row(r Row) {
 	j.field("left", r.Left)
 	j.field("right", r.Right)
 	j.field("err_estimate", r.ErrEst)
+	j.field("err_bound", r.Bound.Value())
 	j.raw("}")
 }
