@@ -194,23 +194,28 @@ const EdgeHalvings = 40
 
 // Edge is the derivative of order k (1 or 2) of f at x by m's one-sided
 // stencils, for where m's own stencil leaves f's domain (f gives NaN, or a
-// value that is not finite, outside it). It tries the side +1, then −1, at
-// the steps h, h/2, h/4, …, and takes the first whose values at h', 2h'
-// and 4h' are finite and converge as the stencil's order p says:
-// |D(2h') − D(4h')| ≥ 2ᵖ⁻¹·|D(h') − D(2h')|, or the difference is below
-// the round-off term. Near an edge f changes on the scale of the distance
-// to it, so the step must shrink below that distance before D(h') − D(2h')
-// measures the truncation error. It returns the derivative, its Bound (the
-// contract's, for the one-sided stencil at h'), the side and the step, and
-// ok false when no side and step gives finite converging values. mag is as
-// in FirstBound.
+// value that is not finite, outside it). Near an edge f changes on the
+// scale of the distance to it, so a step as large as h rarely measures the
+// truncation error: Edge tries the sides +1 and −1 at the steps h, h/2,
+// h/4, … and keeps, of the steps where the values at h', 2h' and 4h' are
+// finite and converge as the stencil's order p says (2ᵖ⁻¹ ≤ |D(2h') −
+// D(4h')| / |D(h') − D(2h')| ≤ 2ᵖ⁺¹, or both differences at the round-off
+// term's scale), the one with the smallest bound; it stops at a converged
+// step where the round-off term decides (a smaller step only adds
+// round-off). The window on the ratio keeps out a D(h') that equals
+// D(2h') by chance. It returns
+// the derivative, its Bound (the contract's, for the one-sided stencil at
+// h'), the side and the step, and ok false when no side and step gives
+// finite converging values. mag is as in FirstBound.
 func (m *Method) Edge(f, mag func(float64) float64, x, h float64, k int) (d float64, b Bound, side, step float64, ok bool) {
 	if mag == nil {
 		mag = absOf(f)
 	}
 	sides := [2]*Method{m.OneSided(1), m.OneSided(-1)}
+	best := math.Inf(1)
 	for n := 0; n <= EdgeHalvings; n++ {
 		hs := math.Ldexp(h, -n)
+		done := false
 		for i, o := range sides {
 			form := o.D1
 			if k == 2 {
@@ -222,37 +227,44 @@ func (m *Method) Edge(f, mag func(float64) float64, x, h float64, k int) (d floa
 			if bad(d1) || bad(d2) || bad(d4) {
 				continue
 			}
-			b := stencilBound(d1, d2, Scale(form, mag, x, hs))
+			bs := stencilBound(d1, d2, Scale(form, mag, x, hs))
 			e1, e2 := math.Abs(d1-d2), math.Abs(d2-d4)
-			if e1 <= b.Rounding || e2 >= math.Ldexp(e1, o.Order-1) {
-				return d1, b, [2]float64{1, -1}[i], hs, true
+			atRounding := e1 <= bs.Rounding && e2 <= math.Ldexp(bs.Rounding, o.Order+1)
+			converged := atRounding || e2 >= math.Ldexp(e1, o.Order-1) && e2 <= math.Ldexp(e1, o.Order+1)
+			if !converged {
+				continue
 			}
+			if bs.Value() < best {
+				best, d, b, side, step, ok = bs.Value(), d1, bs, [2]float64{1, -1}[i], hs, true
+			}
+			done = done || bs.Rounding >= bs.Truncation
+		}
+		if done {
+			break
 		}
 	}
-	return math.NaN(), NoBound, 0, 0, false
+	if !ok {
+		return math.NaN(), NoBound, 0, 0, false
+	}
+	return d, b, side, step, true
 }
 
 func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 
 // EdgeNote says how Edge took a derivative, for a report's note: e.g.
-// "one-sided (points x, x + h, x + 2h), h = 9.5367e-07: the central stencil leaves the domain".
+// "one-sided (points x, x + h, x + 2h), h = 9.5367e-07: the central stencil
+// leaves the function's domain".
 func (m *Method) EdgeNote(side, step float64) string {
-	o := m.OneSided(side)
-	pts := "x"
 	sign := " + "
 	if side < 0 {
 		sign = " − "
 	}
-	n := len(o.D1.Stencil)
-	for i := 1; i < n && i < 3; i++ {
-		if i == 1 {
-			pts += sign + "h"
-		} else {
-			pts += fmt.Sprintf("%s%dh", sign, i)
+	pts := "x, x" + sign + "h"
+	if n := len(m.OneSided(side).D1.Stencil); n > 2 {
+		pts += ", x" + sign + "2h"
+		if n > 3 {
+			pts += ", …"
 		}
-	}
-	if n > 3 {
-		pts += ", …"
 	}
 	return fmt.Sprintf("one-sided (points %s), h = %.5g: the %s stencil leaves the function's domain", pts, step, m.Name)
 }
