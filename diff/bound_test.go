@@ -168,3 +168,17 @@ func TestOneSidedAtDomainEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundFailureNoteGivesNumbers: a wrong exact value (scaled by
+// 1 + 1e-4 through the test hook) fails in mode bound, and the note gives
+// |numeric − exact|, atol + rtol·|exact|, the bound and its larger term.
+func TestBoundFailureNoteGivesNumbers(t *testing.T) {
+	mutateExact = func(e float64) float64 { return e * (1 + 1e-4) }
+	defer func() { mutateExact = nil }()
+	d := Run(load(t, "functions:\n  - {name: f, expr: exp(x), at: 1}\n")).Items[0].Function.Points[0].Partials[0]
+	// |numeric − exact′| ≈ 1e-4·e = 2.7e-4; atol + rtol·|exact′| = 1e-7 + 1e-5·e·(1 + 1e-4) ≈ 2.7e-5
+	want := "outside tolerance: |numeric − exact| = 0.00027 > atol + rtol·|exact| + bound = 2.7e-05 + "
+	if d.Status != Fail || !strings.HasPrefix(d.Note, want) || !strings.HasSuffix(d.Note, "(truncation)") {
+		t.Errorf("%s %q, want a note starting %q", d.Status, d.Note, want)
+	}
+}
