@@ -63,7 +63,7 @@ func TestInvalidFileDoesNotStopOthers(t *testing.T) {
 func TestExitStatuses(t *testing.T) {
 	dir := t.TempDir()
 	ok := write(t, dir, "ok.yaml", good)
-	bad := write(t, dir, "bad.yaml", "functions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
+	bad := write(t, dir, "bad.yaml", "functions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}, tolerance: {mode: fixed}}\n")
 	if code, _, stderr := invoke(t, "--out", filepath.Join(dir, "o"), ok); code != ExitOK {
 		t.Errorf("ok: exit %d\n%s", code, stderr)
 	}
@@ -250,7 +250,7 @@ func TestShard(t *testing.T) {
 func TestIndexChecked(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "b.yaml", "title: Bee\n"+good)
-	write(t, dir, "a.yaml", "title: Ay\nfunctions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
+	write(t, dir, "a.yaml", "title: Ay\nfunctions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}, tolerance: {mode: fixed}}\n")
 	invoke(t, dir)
 	idx, _ := os.ReadFile(filepath.Join(dir, "reports", "README.md"))
 	if !strings.Contains(string(idx), "| [a](a.md)  | Ay    | **fail** |") || !strings.Contains(string(idx), "| [b](b.md)  | Bee   | ok       |") {

@@ -68,7 +68,7 @@ func TestJSONToStdout(t *testing.T) {
 // message's line breaks and the title's colon escaped; without it, none.
 func TestAnnotations(t *testing.T) {
 	dir := t.TempDir()
-	bad := write(t, dir, "bad.yaml", "functions:\n  - {name: f, expr: x^3, at: [1, 2], numeric: {method: forward, step: 0.1}}\n  - {name: g, expr: x^2, at: 1}\n")
+	bad := write(t, dir, "bad.yaml", "functions:\n  - {name: f, expr: x^3, at: [1, 2], numeric: {method: forward, step: 0.1}, tolerance: {mode: fixed}}\n  - {name: g, expr: x^2, at: 1}\n")
 	inv := write(t, dir, "inv.yaml", "functions:\n  - name: f\n    expr: sigmiod(x)\n    at: 1\n")
 	t.Setenv("GITHUB_ACTIONS", "true")
 	code, stdout, _ := invoke(t, "--out", dir, bad, inv)
@@ -101,7 +101,7 @@ func TestAnnotations(t *testing.T) {
 func TestQuietVerbose(t *testing.T) {
 	dir := t.TempDir()
 	ok := write(t, dir, "ok.yaml", good)
-	bad := write(t, dir, "bad.yaml", "functions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
+	bad := write(t, dir, "bad.yaml", "functions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}, tolerance: {mode: fixed}}\n")
 	code, stdout, stderr := invoke(t, "-q", "--out", dir, ok, bad)
 	if code != ExitFailed || stdout != "" || !strings.Contains(stderr, bad+":2:12: f: at x=1") {
 		t.Errorf("-q: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)

@@ -287,7 +287,7 @@ func TestStaleTemporaries(t *testing.T) {
 // without raw HTML.
 func TestIndexFromResults(t *testing.T) {
 	dir := t.TempDir()
-	bad := write(t, dir, "bad.yaml", "title: <script>alert(1)</script> a|b\nabout: |\n  **3 derivatives: 3 ok.**\n  <img src=x onerror=alert(1)>\nfunctions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
+	bad := write(t, dir, "bad.yaml", "title: <script>alert(1)</script> a|b\nabout: |\n  **3 derivatives: 3 ok.**\n  <img src=x onerror=alert(1)>\ntolerance: {mode: fixed}\nfunctions:\n  - {name: f, expr: x^3, at: 1, numeric: {method: forward, step: 0.1}}\n")
 	code, _, stderr := invoke(t, bad)
 	if code != ExitFailed {
 		t.Fatalf("exit %d\n%s", code, stderr)

@@ -80,9 +80,14 @@ func newChainScratch(links []*scalarFn, order, lo, hi int) *chainScratch {
 type linkWalk struct {
 	value                            float64
 	exact, numeric, exact2, numeric2 float64
-	kink                             bool
-	problem, numProblem              string
-	crossed                          *trace // the first link whose stencil crossed a kink
+	// bound and bound2 bound numeric's and numeric2's errors, from the
+	// links' bounds (productBound)
+	bound, bound2       float64
+	round, round2       float64 // their round-off parts, propagated alone
+	kink                bool
+	problem, numProblem string
+	how                 string // how a link's numeric factor was taken, when not as usual
+	crossed             *trace // the first link whose stencil crossed a kink
 }
 
 // point is the chain at its k-th point: the links walked, the one-sided
@@ -97,7 +102,10 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 	pt.Value = walk.value
 	s := r.c.Settings
 	d := newDerivative("x", walk.exact)
-	d.Numeric = walk.numeric
+	d.Numeric, d.Note = walk.numeric, walk.how
+	if r.m.Numeric() {
+		d.Bound = chainBound(walk.bound, walk.round)
+	}
 	if walk.kink {
 		d.Left, d.Right = w.oneSided(pt.Links)
 	}
@@ -110,7 +118,7 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 	if r.c.Order == 2 {
 		d2 := newDerivative("x,x", walk.exact2)
 		if r.m.Numeric() {
-			d2.Numeric = walk.numeric2
+			d2.Numeric, d2.Bound, d2.Note = walk.numeric2, chainBound(walk.bound2, walk.round2), walk.how
 		}
 		judge(&d2, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
 		w.ders[k*nd+1] = d2
@@ -132,6 +140,7 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 	}
 	in := x
 	for i, lf := range w.links {
+		lb, lr := 0.0, 0.0 // the bound of this link's numeric factor, and its round-off part
 		w.at[0] = in
 		outV, p := lf.value(w.at)
 		note(&out.problem, i, p)
@@ -141,9 +150,12 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 		out.kink = out.kink || k
 		lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
 		if r.m.Numeric() {
-			var np string
-			lv.Numeric, _, np = lf.numeric(w.at, 0, r.m, r.h)
+			var np, how string
+			var b method.Bound
+			lv.Numeric, _, b, how, np = lf.numeric(w.at, 0, r.m, r.h)
 			note(&out.numProblem, i, np)
+			note(&out.how, i, how)
+			lb, lr = b.Value(), b.Rounding
 			if lf.tr.crossed && out.crossed == nil {
 				out.crossed = &lf.tr
 			}
@@ -153,12 +165,20 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 			note(&out.problem, i, p2)
 			out.exact2 = d2*out.exact*out.exact + d*out.exact2
 			if r.m.Numeric() {
-				n2, _, np := lf.numeric2(w.at, 0, 0, r.m, s.Step)
+				n2, _, b2, how, np := lf.numeric2(w.at, 0, 0, r.m, s.Step)
 				note(&out.numProblem, i, np)
+				note(&out.how, i, how)
+				// (g∘u)” = g”·u'² + g'·u”, each product's bound by productBound
+				sq := productBound(out.numeric, out.bound, out.numeric, out.bound)
+				out.bound2 = productBound(n2, b2.Value(), out.numeric*out.numeric, sq) + productBound(lv.Numeric, lb, out.numeric2, out.bound2)
+				sq = productBound(out.numeric, out.round, out.numeric, out.round)
+				out.round2 = productBound(n2, b2.Rounding, out.numeric*out.numeric, sq) + productBound(lv.Numeric, lr, out.numeric2, out.round2)
 				out.numeric2 = n2*out.numeric*out.numeric + lv.Numeric*out.numeric2
 			}
 		}
 		out.exact *= d
+		out.bound = productBound(out.numeric, out.bound, lv.Numeric, lb)
+		out.round = productBound(out.numeric, out.round, lv.Numeric, lr)
 		out.numeric *= lv.Numeric
 		lvs[i] = lv
 		in = outV
@@ -199,3 +219,14 @@ func (w *chainScratch) complex(z complex128) complex128 {
 	}
 	return z
 }
+
+// productBound bounds the error of a computed product a·b whose factors
+// carry errors of at most ea and eb: |â·b̂ − a·b| ≤ |a|·eb + |b|·ea + ea·eb.
+func productBound(a, ea, b, eb float64) float64 {
+	return math.Abs(a)*eb + math.Abs(b)*ea + ea*eb
+}
+
+// chainBound is a chain's numeric derivative's Bound from the bound b
+// propagated through its links' factors and r, the same propagation of
+// their round-off terms alone.
+func chainBound(b, r float64) method.Bound { return method.Bound{Truncation: b - r, Rounding: r} }

@@ -228,7 +228,7 @@ func TestChainSeedRule(t *testing.T) {
 }
 
 func TestPartialsAndStatus(t *testing.T) {
-	e := load(t, `tolerance: {rtol: 1e-6, atol: 0}
+	e := load(t, `tolerance: {rtol: 1e-6, atol: 0, mode: fixed}
 functions:
   - {name: g, expr: x * y^2 + sin(x), at: {x: 1, y: 2}}
   - {name: r, expr: relu(x) + abs(x - 1), at: [0, 1, 0.5]}
@@ -250,6 +250,13 @@ functions:
 	bad := RunFunction(e.Functions[2]).Points[0].Partials[0]
 	if bad.Status != Fail || math.Abs(bad.Numeric-3.31) > 1e-12 {
 		t.Errorf("x³ forward: %+v", bad)
+	}
+	// in mode bound the same difference carries its bound: 2·|D(0.1) −
+	// D(0.2)| = 2·|3.31 − 3.64| = 0.66 ≥ 0.31, the truncation it makes
+	e.Functions[2].Settings.Mode = spec.ModeBound
+	bounded := RunFunction(e.Functions[2]).Points[0].Partials[0]
+	if bounded.Status != OK || math.Abs(bounded.Bound.Truncation-0.66) > 1e-12 || !strings.Contains(bounded.Note, "within the error bound 0.66 (truncation)") {
+		t.Errorf("x³ forward, mode bound: %+v", bounded)
 	}
 }
 

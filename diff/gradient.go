@@ -162,26 +162,66 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			// L's change as the element moves from x0 to v: only what the
 			// element changes is recomputed (incremental.go); a difference
 			// formula's weights sum to zero, so the derivative of the change
-			// is the derivative of L
+			// is the derivative of L. Its round-off is that of the values
+			// it is the difference of: the changed terms of L's sum at v
+			// (deltaScale), or L(v) where L is evaluated in full; what the
+			// value at x0 carries is common to every point of the stencil
+			// and cancels.
 			base, _, incremental := t.patches(wrtNode(mg.Name), ix.I, ix.J, x0)
-			d.Numeric, d.ErrEst = m.First(func(v float64) float64 {
+			scales := map[float64]float64{} // the round-off scale at each v evaluated
+			met := ""                       // the first problem this element's evaluations met
+			change := func(v float64) float64 {
+				var c float64
 				if incremental {
 					ps, p, _ := t.patches(wrtNode(mg.Name), ix.I, ix.J, v)
-					if numProblem == "" {
-						numProblem = p
+					if met == "" {
+						met = p
 					}
-					return delta(root, ps, base)
-				}
-				if mg.Intermediate { // N alone moves, as a leaf
+					c, scales[v] = delta(root, ps, base), deltaScale(root, ps)
+				} else if mg.Intermediate { // N alone moves, as a leaf
 					moved := mat.DenseCopyOf(values[mg.Name])
 					moved.Set(ix.I, ix.J, v)
-					return evalWith(map[string]*mat.Dense{mg.Name: moved}) - out.Value
+					lv := evalWith(map[string]*mat.Dense{mg.Name: moved})
+					c, scales[v] = lv-out.Value, math.Abs(lv)
+				} else {
+					leaf := own(mg.Name)
+					leaf.Set(ix.I, ix.J, v)
+					tv, r := eval(false, nil)
+					leaf.Set(ix.I, ix.J, x0)
+					if met == "" {
+						met = tv.tr.problem
+					}
+					lv := r.val.At(0, 0)
+					c, scales[v] = lv-out.Value, math.Abs(lv)
 				}
-				leaf := own(mg.Name)
-				leaf.Set(ix.I, ix.J, v)
-				defer leaf.Set(ix.I, ix.J, x0)
-				return value() - out.Value
-			}, nil, x0, s.Step)
+				if numProblem == "" {
+					numProblem = met
+				}
+				return c
+			}
+			scale := func(v float64) float64 {
+				if sc, ok := scales[v]; ok {
+					return sc
+				}
+				change(v)
+				return scales[v]
+			}
+			d.Numeric, d.ErrEst = m.First(change, nil, x0, s.Step)
+			first := met
+			d.Bound = m.FirstBound(change, scale, nil, x0, s.Step, d.Numeric)
+			if first != "" || bad(d.Numeric) || bad(d.Bound.Value()) {
+				guarded := func(v float64) float64 {
+					met = ""
+					c := change(v)
+					if met != "" {
+						return math.NaN()
+					}
+					return c
+				}
+				if ed, eb, side, step, ok := m.Edge(guarded, scale, x0, s.Step, 1); ok {
+					d.Numeric, d.ErrEst, d.Bound, d.Note = ed, math.NaN(), eb, m.EdgeNote(side, step)
+				}
+			}
 			judgeGradient(&d, s, kink, problem, numProblem)
 			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
 		}
@@ -284,7 +324,8 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 			}
 		}
 		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.Sum()}
-		dd.Numeric, dd.ErrEst = method.Get(s.Method).First(func(t float64) float64 {
+		m := method.Get(s.Method)
+		along := func(t float64) float64 {
 			for _, mg := range mats {
 				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]
 				r, c := base[mg.Name].Dims()
@@ -297,7 +338,9 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 				leaves[mg.Name] = moved[mg.Name]
 			}
 			return value()
-		}, nil, 0, s.Step)
+		}
+		dd.Numeric, dd.ErrEst = m.First(along, nil, 0, s.Step)
+		dd.Bound = m.FirstBound(along, nil, nil, 0, s.Step, dd.Numeric)
 		judgeGradient(&dd, s, kink, problem, *numProblem)
 		out = append(out, Direction{dd})
 	}

@@ -91,6 +91,26 @@ func delta(root *node, after, before map[*node]*patch) float64 {
 	return pa.vals.At(0, 0) - pb.vals.At(0, 0)
 }
 
+// deltaScale is the size of what delta(root, after, ·) computes L's change
+// from, for its round-off: where L is a sum (or mean) of a changed row or
+// column, the sum (or mean) of the changed terms' magnitudes; else |L| after.
+func deltaScale(root *node, after map[*node]*patch) float64 {
+	pa := after[root]
+	if pa == nil {
+		return 0
+	}
+	if root.op != nil && root.op.Change != nil {
+		in := root.ins[0]
+		if qa := after[in]; qa != nil {
+			r, c := qa.vals.Dims()
+			abs := mat.NewDense(r, c, nil)
+			abs.Apply(func(_, _ int, v float64) float64 { return math.Abs(v) }, qa.vals)
+			return math.Abs(root.op.Change(root.call, view(in.val), view(abs)))
+		}
+	}
+	return math.Abs(pa.vals.At(0, 0))
+}
+
 // repatch is n's patch given its inputs' patches (nil when none changed):
 // by the operation's own patch, or else by computing its value in full from
 // its inputs' patched values. known is false for a node no operation

@@ -67,7 +67,7 @@ func TestTieIsKink(t *testing.T) {
 	T := [][]float64{{1, -2, 0.5}, {0, 3, -1}}
 	U := [][]float64{{1, -2.5, 0.25}, {0, 2, -1}} // ties at [0,0], [1,0], [1,2]
 	ties := map[[2]int]bool{{0, 0}: true, {1, 0}: true, {1, 2}: true}
-	decl := "matrices:\n  T: " + rows(T) + "\n  U: " + rows(U) + "\n"
+	decl := "tolerance: {mode: fixed}\nmatrices:\n  T: " + rows(T) + "\n  U: " + rows(U) + "\n"
 	for _, op := range []string{"maximum", "minimum"} {
 		e := load(t, decl+"gradients:\n  - {name: L, expr: \"sum("+op+"(T, U)^2)\", wrt: [T, U]}\n")
 		g := RunGradient(e.Gradients[0], e.Matrices)

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -32,6 +33,9 @@ type Derivative struct {
 	Numeric float64 // NaN with method none
 	// ErrEst is the numeric method's own error estimate (Richardson), or NaN.
 	ErrEst float64
+	// Bound is the numeric derivative's bound on its own error
+	// (method.Bound), NaN terms where there is none.
+	Bound  method.Bound
 	AbsErr float64 // |Numeric − Exact|, NaN with method none
 	Status Status
 	Note   string // why, when Status is not ok
@@ -286,10 +290,25 @@ func (r *Results) Count() Counts {
 // reference, or is a wrong claim.
 func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 || c.ClaimMismatch > 0 }
 
-// judge compares numeric with exact under tol: |numeric − exact| ≤
-// atol + rtol·|exact|. problem and numProblem say why the exact or the
-// numeric evaluation met a value that is not finite, when one did.
+// judge compares numeric with exact under tol: in mode fixed
+// |numeric − exact| ≤ atol + rtol·|exact|; in mode bound (the default)
+// |numeric − exact| ≤ atol + rtol·|exact| + err_bound, with d.Bound the
+// numeric derivative's bound on its own error (a bound that is NaN counts
+// as 0). problem and numProblem say why the exact or the numeric evaluation
+// met a value that is not finite, when one did. A note d already holds (how
+// the numeric value was taken, e.g. one-sided) is kept after judge's own.
 func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, problem, numProblem string) {
+	how := d.Note
+	d.Note = ""
+	defer func() {
+		switch {
+		case how == "":
+		case d.Note == "":
+			d.Note = how
+		default:
+			d.Note += "; " + how
+		}
+	}()
 	d.AbsErr = math.Abs(d.Numeric - d.Exact)
 	numeric := ""
 	if numProblem != "" {
@@ -300,6 +319,15 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, probl
 		// one-sided derivatives agree, so the function is differentiable
 		kink, d.Exact = false, d.Left
 		d.AbsErr = math.Abs(d.Numeric - d.Exact)
+	}
+	if mutateExact != nil {
+		d.Exact = mutateExact(d.Exact)
+		d.AbsErr = math.Abs(d.Numeric - d.Exact)
+	}
+	fixed := tol.Atol + tol.Rtol*math.Abs(d.Exact)
+	bound := d.Bound.Value()
+	if tol.Fixed() || math.IsNaN(bound) {
+		bound = 0
 	}
 	switch {
 	case kink:
@@ -312,9 +340,24 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, probl
 		d.Status, d.AbsErr = OK, math.NaN()
 	case bad(d.Numeric):
 		d.Status, d.Note = Fail, "the numeric derivative is not finite"+numeric
-	case d.AbsErr <= tol.Atol+tol.Rtol*math.Abs(d.Exact):
+	case d.AbsErr <= fixed:
 		d.Status = OK
-	default:
+	case d.AbsErr <= fixed+bound:
+		d.Status = OK
+		d.Note = fmt.Sprintf("within the error bound %s (%s)", short(d.Bound.Value()), d.Bound.Term())
+	case tol.Fixed():
 		d.Status, d.Note = Fail, "outside tolerance"
+	default:
+		d.Status = Fail
+		d.Note = fmt.Sprintf("outside tolerance: |numeric − exact| = %s > atol + rtol·|exact| + bound = %s + %s (%s)",
+			short(d.AbsErr), short(fixed), short(bound), d.Bound.Term())
 	}
 }
+
+// mutateExact, nil but in tests, changes every exact derivative before it
+// is judged: the mutation tests make exact values wrong to show the verdict
+// catches them.
+var mutateExact func(exact float64) float64
+
+// short is x to 2 significant digits, for a note.
+func short(x float64) string { return strconv.FormatFloat(x, 'g', 2, 64) }

@@ -107,9 +107,13 @@ func (e *evaluator) second(at []float64, i, j int) (float64, bool, string) {
 	return r.d12, e.tr.kink, e.tr.problem
 }
 
-// numeric is ∂f/∂x_i at at by method m with step h, with the method's error
-// estimate (or NaN) and the first problem met.
-func (e *evaluator) numeric(at []float64, i int, m *method.Method, h float64) (float64, float64, string) {
+// numeric is ∂f/∂x_i at at by method m with step h: the numeric
+// derivative, with the method's error estimate (or NaN), its bound
+// (method.Method.FirstBound), a note on how it was taken ("" as usual) and
+// the first problem met. Where the method's stencil leaves f's domain (an
+// evaluation meets a problem, or the value or its bound is not finite), the
+// one-sided stencil that stays inside takes its place (method.Method.Edge).
+func (e *evaluator) numeric(at []float64, i int, m *method.Method, h float64) (d, est float64, b method.Bound, how, problem string) {
 	e.tr.reset()
 	e.load(at)
 	if m.Kind == method.ComplexStep {
@@ -118,29 +122,69 @@ func (e *evaluator) numeric(at []float64, i int, m *method.Method, h float64) (f
 		}
 	}
 	e.idx = i
-	d, est := m.First(e.along, e.calong, at[i], h)
-	return d, est, e.tr.problem
+	d, est = m.First(e.along, e.calong, at[i], h)
+	problem = e.tr.problem
+	b = m.FirstBound(e.along, nil, e.calong, at[i], h, d)
+	if problem != "" || bad(d) || bad(b.Value()) {
+		if ed, eb, side, step, ok := m.Edge(e.guarded(), nil, at[i], h, 1); ok {
+			return ed, math.NaN(), eb, m.EdgeNote(side, step), ""
+		}
+	}
+	return d, est, b, "", problem
+}
+
+// guarded is f along variable e.idx, NaN where an evaluation meets a
+// problem (a value outside a function's domain).
+func (e *evaluator) guarded() func(float64) float64 {
+	return func(t float64) float64 {
+		e.tr.reset()
+		v := e.along(t)
+		if e.tr.problem != "" {
+			return math.NaN()
+		}
+		return v
+	}
 }
 
 // numeric2 is ∂²f/∂x_i∂x_j at at by method m's second derivative
 // (method.Method.Second) with step h on the diagonal and the central cross
-// stencil (f(x+h,y+h) − f(x+h,y−h) − f(x−h,y+h) + f(x−h,y−h)) / 4h² off it.
-func (e *evaluator) numeric2(at []float64, i, j int, m *method.Method, h float64) (float64, float64, string) {
+// stencil (f(x+h,y+h) − f(x+h,y−h) − f(x−h,y+h) + f(x−h,y−h)) / 4h² off it,
+// with its bound, and as numeric the estimate, note and problem.
+func (e *evaluator) numeric2(at []float64, i, j int, m *method.Method, h float64) (float64, float64, method.Bound, string, string) {
 	e.tr.reset()
 	if i == j {
 		e.load(at)
 		e.idx = i
 		d, est := m.Second(e.along, at[i], h)
-		return d, est, e.tr.problem
+		problem := e.tr.problem
+		b := m.SecondBound(e.along, at[i], h, d)
+		if problem != "" || bad(d) || bad(b.Value()) {
+			if ed, eb, side, step, ok := m.Edge(e.guarded(), nil, at[i], h, 2); ok {
+				return ed, math.NaN(), eb, m.EdgeNote(side, step), ""
+			}
+		}
+		return d, est, b, "", problem
 	}
 	p := append([]float64(nil), at...)
-	f := func(di, dj float64) float64 {
+	var scale float64
+	problem := ""
+	f := func(di, dj, h float64) float64 {
 		p[i], p[j] = at[i]+di*h, at[j]+dj*h
-		v, _ := e.value(p)
+		v, pr := e.value(p)
+		if problem == "" {
+			problem = pr
+		}
+		scale += math.Abs(v)
 		return v
 	}
-	d := (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h * h)
-	return d, math.NaN(), e.tr.problem
+	cross := func(h float64) float64 {
+		return (f(1, 1, h) - f(1, -1, h) - f(-1, 1, h) + f(-1, -1, h)) / (4 * h * h)
+	}
+	d := cross(h)
+	p1 := problem
+	rounding := scale / (4 * h * h)
+	d2 := cross(2 * h)
+	return d, math.NaN(), method.Cross(d, d2, rounding), "", p1
 }
 
 // complex is f at z, for a function of one variable.
@@ -204,7 +248,7 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 		d := newDerivative(fn.Vars[i], exact)
 		numProblem := ""
 		if m.Numeric() {
-			d.Numeric, d.ErrEst, numProblem = e.numeric(at, i, m, h)
+			d.Numeric, d.ErrEst, d.Bound, d.Note, numProblem = e.numeric(at, i, m, h)
 		}
 		if kink {
 			d.Left, _, _ = e.partial(at, i, -1)
@@ -221,7 +265,7 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 				d := newDerivative(fn.Vars[i]+","+fn.Vars[j], exact)
 				numProblem := ""
 				if m.Numeric() {
-					d.Numeric, d.ErrEst, numProblem = e.numeric2(at, i, j, m, s.Step)
+					d.Numeric, d.ErrEst, d.Bound, d.Note, numProblem = e.numeric2(at, i, j, m, s.Step)
 				}
 				judge(&d, s.Tolerance, kink, m, problem, numProblem)
 				pt.Second = append(pt.Second, d)
@@ -232,7 +276,7 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 }
 
 func newDerivative(wrt string, exact float64) Derivative {
-	return Derivative{Wrt: wrt, Exact: exact, Numeric: math.NaN(), ErrEst: math.NaN(), Left: math.NaN(), Right: math.NaN()}
+	return Derivative{Wrt: wrt, Exact: exact, Numeric: math.NaN(), ErrEst: math.NaN(), Bound: method.NoBound, Left: math.NaN(), Right: math.NaN()}
 }
 
 // curve samples f and f' (both from fd) at CurveSamples points across the

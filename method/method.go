@@ -256,10 +256,18 @@ func Apply(form fd.Formula, f func(float64) float64, x, h float64) float64 {
 //
 // returning R[n−1][n−1] and |R[n−1][n−1] − R[n−1][n−2]| as its error estimate.
 func Extrapolate(D func(h float64) float64, h float64) (float64, float64) {
+	var r0 [RichardsonLevels]float64
+	for k := range r0 {
+		r0[k] = D(h / float64(int(1)<<k))
+	}
+	return tableau(r0)
+}
+
+// tableau is Extrapolate's tableau over the differences r0[k] = D(h/2ᵏ).
+func tableau(r0 [RichardsonLevels]float64) (float64, float64) {
 	var r [RichardsonLevels][RichardsonLevels]float64
 	for k := 0; k < RichardsonLevels; k++ {
-		hk := h / float64(int(1)<<k)
-		r[k][0] = D(hk)
+		r[k][0] = r0[k]
 		p := 4.0
 		for j := 1; j <= k; j++ {
 			r[k][j] = r[k][j-1] + (r[k][j-1]-r[k-1][j-1])/(p-1)

@@ -275,7 +275,7 @@ func TestClaimCellsAndShapes(t *testing.T) {
 				t.Errorf("a row of the wrong-shaped claim: %q", l)
 			}
 		case strings.HasPrefix(l, `L,gradient,,"C[`):
-			if !strings.HasSuffix(l, ",,") || f[len(f)-8] != "ok" {
+			if !strings.HasSuffix(l, ",,") || f[len(f)-9] != "ok" {
 				t.Errorf("a row with no claim: %q", l)
 			}
 		}

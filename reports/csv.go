@@ -28,9 +28,10 @@ import (
 //	order         1 for a first derivative, 2 for a second (wrt "x,y" is ∂²/∂x∂y)
 //	left, right   the exact one-sided derivatives, where status is kink
 //	err_estimate  the numeric method's own error estimate (richardson)
+//	err_bound     the numeric derivative's bound on its own error (method.Bound)
 //	claimed       the user's claimed derivative (derivative:, claims:); empty where nothing was claimed
 //	claim_error   |claimed − exact|; empty where nothing was claimed
-var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note", "order", "left", "right", "err_estimate", "claimed", "claim_error"}
+var CSVColumns = []string{"item", "kind", "point", "wrt", "value", "exact", "numeric", "abs_error", "status", "note", "order", "left", "right", "err_estimate", "err_bound", "claimed", "claim_error"}
 
 // MaxCSVElements is the largest matrix whose exact gradient the main CSV
 // lists element by element when no numeric check covers every element; a
@@ -149,6 +150,7 @@ func (w *csvWriter) row(item, kind string, point []byte, value float64, d diff.D
 	w.num(d.Left)
 	w.num(d.Right)
 	w.num(d.ErrEst)
+	w.num(d.Bound.Value())
 	claimed, claimErr := d.ClaimCells()
 	w.num(claimed)
 	w.num(claimErr)

@@ -259,6 +259,7 @@ func (j *jsonWriter) row(r Row) {
 	j.field("left", r.Left)
 	j.field("right", r.Right)
 	j.field("err_estimate", r.ErrEst)
+	j.field("err_bound", r.Bound.Value())
 	claimed, claimErr := r.ClaimCells()
 	j.field("claimed", claimed)
 	j.field("claim_error", claimErr)

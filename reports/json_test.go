@@ -17,6 +17,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/internal/testkit"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 	"github.com/runner-dev/runner/spec/load"
 )
@@ -201,9 +202,9 @@ func pointText(p any) string {
 func TestJSONNonFinite(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	f := &diff.Function{Name: "f", Kind: "function", Vars: []string{"x"}, Points: []diff.Point{{At: []float64{0}, Value: inf,
-		Partials: []diff.Derivative{{Wrt: "x", Exact: inf, Numeric: -inf, AbsErr: nan, Status: diff.Fail, Note: "not finite", Left: nan, Right: nan, ErrEst: nan}}}}}
+		Partials: []diff.Derivative{{Wrt: "x", Exact: inf, Numeric: -inf, AbsErr: nan, Status: diff.Fail, Note: "not finite", Left: nan, Right: nan, ErrEst: nan, Bound: method.NoBound}}}}}
 	b := writeJSON(t, []*FileResult{{Path: "f.yaml", Results: &diff.Results{Items: []diff.Item{{Function: f}}}}})
-	want := `{"item": "f", "kind": "function", "point": {"x": 0}, "wrt": "x", "order": 1, "value": "+Inf", "exact": "+Inf", "numeric": "-Inf", "abs_error": null, "status": "fail", "note": "not finite", "left": null, "right": null, "err_estimate": null, "claimed": null, "claim_error": null}`
+	want := `{"item": "f", "kind": "function", "point": {"x": 0}, "wrt": "x", "order": 1, "value": "+Inf", "exact": "+Inf", "numeric": "-Inf", "abs_error": null, "status": "fail", "note": "not finite", "left": null, "right": null, "err_estimate": null, "err_bound": null, "claimed": null, "claim_error": null}`
 	if !bytes.Contains(b, []byte(want)) {
 		t.Errorf("want the row\n%s\nin\n%s", want, b)
 	}

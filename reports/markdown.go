@@ -132,9 +132,16 @@ func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
 // methodText is the method's sentence at the step in force.
 func methodText(s spec.Settings) string { return method.Get(s.Method).Sentence(s.H()) }
 
+// tolText is the rule of t, naming its mode.
 func tolText(t spec.Tolerance) string {
-	return fmt.Sprintf("|numeric − exact| ≤ %g + %g·|exact|", t.Atol, t.Rtol)
+	if t.Fixed() {
+		return fmt.Sprintf("|numeric − exact| ≤ %g + %g·|exact| (mode fixed)", t.Atol, t.Rtol)
+	}
+	return fmt.Sprintf("|numeric − exact| ≤ %g + %g·|exact| + err_bound (mode bound)", t.Atol, t.Rtol)
 }
+
+// boundText is what err_bound is, for the settings table.
+const boundText = "2·|D(h) − D(2h)| + 16·ε·Σ|cᵢ·f(xᵢ)|/hᵏ: the numeric derivative's truncation and round-off, without the exact value"
 
 // Markdown is the results as a report to read on a code host.
 func Markdown(r *diff.Results) []byte {
@@ -148,6 +155,9 @@ func Markdown(r *diff.Results) []byte {
 	rows := [][]string{
 		{"numeric method", methodText(r.Settings)},
 		{"tolerance", tolText(r.Settings.Tolerance)},
+	}
+	if !r.Settings.Fixed() {
+		rows = append(rows, []string{"err_bound", boundText})
 	}
 	if len(r.Matrices) > 0 {
 		rows = append(rows, []string{"random seed", fmt.Sprintf("%d (NumPy's legacy generator; about 1 normal draw in 3,000 differs in the last bit, see the README)", r.Seed)})
@@ -238,7 +248,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	total := len(f.Points) * len(f.Vars)
 	for k := 0; k < total; k++ {
 		p, d := f.Points[k/len(f.Vars)], f.Points[k/len(f.Vars)].Partials[k%len(f.Vars)]
-		if d.Status != diff.OK {
+		if d.Status != diff.OK || d.Note != "" {
 			notes = append(notes, note(PointLabel(f.Vars, p.At)+", ∂/∂"+d.Wrt, d))
 		}
 		if !shown(k, total) {
@@ -370,7 +380,7 @@ func secondDerivatives(b *bytes.Buffer, f *diff.Function) {
 				row = append(row, fmtNum(v))
 			}
 			rows = append(rows, append(row, secondName(d.Wrt), fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)))
-			if d.Status != diff.OK {
+			if d.Status != diff.OK || d.Note != "" {
 				notes = append(notes, note(PointLabel(f.Vars, p.At)+", "+secondName(d.Wrt), d))
 			}
 		}
@@ -546,7 +556,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			bad := []string{}
 			for _, e := range m.Elements {
 				numeric.Set(e.I, e.J, e.Numeric)
-				if e.Status != diff.OK {
+				if e.Status != diff.OK || e.Note != "" {
 					bad = append(bad, fmt.Sprintf("- %s: %s — %s", e.Wrt, e.Status, e.Note))
 				}
 			}
@@ -594,10 +604,15 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 				b.WriteString("all of them:\n\n")
 			}
 			var er [][]string
+			var notes []string
 			for _, e := range worst {
 				er = append(er, []string{e.Wrt, fmtNum(m.Input.At(e.I, e.J)), fmtNum(e.Exact), fmtNum(e.Numeric), fmtErr(e.AbsErr), string(e.Status)})
+				if e.Note != "" {
+					notes = append(notes, note(e.Wrt, e.Derivative))
+				}
 			}
 			table(b, []string{"element", "value", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, true, false}, er)
+			writeNotes(b, notes)
 		}
 		matrixClaim(b, d, m)
 	}
@@ -610,10 +625,15 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 	if len(g.Directions) > 0 {
 		fmt.Fprintf(b, "### Directional derivatives ∇%s·V\n\n", g.Name)
 		var dr [][]string
+		var notes []string
 		for _, d := range g.Directions {
 			dr = append(dr, []string{d.Wrt, fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)})
+			if d.Note != "" {
+				notes = append(notes, note(d.Wrt, d.Derivative))
+			}
 		}
 		table(b, []string{"direction", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, dr)
+		writeNotes(b, notes)
 	}
 	if ref := g.Reference; ref != nil {
 		src := EscapeInline(ref.Source)

@@ -60,7 +60,7 @@ func TestCSVColumnsAndRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(CSV(diff.Run(e)))), "\n")
-	if lines[0] != "item,kind,point,wrt,value,exact,numeric,abs_error,status,note,order,left,right,err_estimate,claimed,claim_error" {
+	if lines[0] != "item,kind,point,wrt,value,exact,numeric,abs_error,status,note,order,left,right,err_estimate,err_bound,claimed,claim_error" {
 		t.Errorf("header %q", lines[0])
 	}
 	// s at two points and g at two points, two partials each: 8 rows

@@ -50,7 +50,7 @@ func gradientRows(g *diff.Gradient, yield func(Row)) {
 					for j := 0; j < cols; j++ {
 						d := diff.Derivative{Wrt: elementName(m.Name, i, j),
 							Exact: m.Exact.At(i, j), Numeric: math.NaN(), AbsErr: math.NaN(), Status: diff.OK,
-							Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN()}
+							Left: math.NaN(), Right: math.NaN(), ErrEst: math.NaN(), Bound: method.NoBound}
 						if m.Claim != nil {
 							m.Claim.Row(&d, i, j)
 						}

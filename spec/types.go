@@ -103,13 +103,30 @@ func (n Numeric) H() float64 {
 }
 
 // Tolerance is the agreement asked of numeric and exact derivatives:
-// |numeric − exact| ≤ Atol + Rtol·|exact|; and of a claimed derivative
+// |numeric − exact| ≤ Atol + Rtol·|exact|, plus the numeric derivative's
+// own error bound in Mode ModeBound; and of a claimed derivative
 // (derivative:, claims:) and the exact one: |claimed − exact| ≤ ClaimAtol +
 // ClaimRtol·|exact|.
 type Tolerance struct {
 	Rtol, Atol           float64
 	ClaimRtol, ClaimAtol float64
+	// Mode is ModeBound or ModeFixed.
+	Mode string
 }
+
+const (
+	// ModeBound, the default: |numeric − exact| ≤ Atol + Rtol·|exact| +
+	// err_bound, the numeric derivative's bound on its own error.
+	ModeBound = "bound"
+	// ModeFixed is version 1's rule: |numeric − exact| ≤ Atol + Rtol·|exact|.
+	ModeFixed = "fixed"
+)
+
+// Modes are the tolerance modes, in the order the schema lists them.
+var Modes = []string{ModeBound, ModeFixed}
+
+// Fixed says whether t is version 1's rule, without the error bound.
+func (t Tolerance) Fixed() bool { return t.Mode == ModeFixed }
 
 // Settings are the numeric method and tolerance in force for an item.
 type Settings struct {
@@ -118,9 +135,9 @@ type Settings struct {
 }
 
 // Defaults are the settings of the format: central differences with
-// h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7; claims checked with
-// claim_rtol 1e-9, claim_atol 1e-12.
-var Defaults = Settings{Numeric{Method: method.Default, Step: 0.001}, Tolerance{Rtol: 1e-5, Atol: 1e-7, ClaimRtol: 1e-9, ClaimAtol: 1e-12}}
+// h = 0.001 (the seed's Δ), rtol 1e-5, atol 1e-7, mode bound; claims
+// checked with claim_rtol 1e-9, claim_atol 1e-12.
+var Defaults = Settings{Numeric{Method: method.Default, Step: 0.001}, Tolerance{Rtol: 1e-5, Atol: 1e-7, ClaimRtol: 1e-9, ClaimAtol: 1e-12, Mode: ModeBound}}
 
 // Experiment is one experiment file, validated.
 type Experiment struct {

@@ -494,7 +494,16 @@ func (l *loader) settings(numeric, tolerance *yaml.Node, base spec.Settings) spe
 		}
 	}
 	if tolerance != nil {
-		if f, _, ok := l.fields(tolerance, "tolerance", "rtol", "atol", "claim_rtol", "claim_atol"); ok {
+		if f, _, ok := l.fields(tolerance, "tolerance", "rtol", "atol", "mode", "claim_rtol", "claim_atol"); ok {
+			if n := f["mode"]; n != nil {
+				if m, ok := l.str(n, "tolerance.mode"); ok {
+					if m != spec.ModeBound && m != spec.ModeFixed {
+						l.errf(n, "tolerance.mode: expected %s, found %q", strings.Join(spec.Modes, " or "), m)
+					} else {
+						s.Mode = m
+					}
+				}
+			}
 			for _, k := range []string{"rtol", "atol", "claim_rtol", "claim_atol"} {
 				n := f[k]
 				if n == nil {

@@ -72,9 +72,28 @@ func TestDefaultsAndTitle(t *testing.T) {
 		t.Errorf("bare registry name: vars %v", f.Vars)
 	}
 	e = parse(t, "title: T\nnumeric: {method: forward}\ntolerance: {atol: 0.5}\nfunctions:\n  - {name: f, expr: x, at: 1, numeric: {step: 0.1}}\n")
-	want := spec.Settings{Numeric: spec.Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance: spec.Tolerance{Rtol: 1e-5, Atol: 0.5, ClaimRtol: 1e-9, ClaimAtol: 1e-12}}
+	want := spec.Settings{Numeric: spec.Numeric{Method: "forward", Step: 0.1, StepSet: true}, Tolerance: spec.Tolerance{Rtol: 1e-5, Atol: 0.5, ClaimRtol: 1e-9, ClaimAtol: 1e-12, Mode: spec.ModeBound}}
 	if e.Functions[0].Settings != want || e.Settings.Step != 0.001 {
 		t.Errorf("item settings %+v, want %+v", e.Functions[0].Settings, want)
+	}
+}
+
+// TestToleranceMode: mode bound is the default, fixed is version 1's rule,
+// an item's own mode wins, and any other word is an error at its column.
+func TestToleranceMode(t *testing.T) {
+	e := parse(t, "tolerance: {mode: fixed}\nfunctions:\n  - {name: f, expr: x, at: 1}\n  - {name: g, expr: x, at: 1, tolerance: {mode: bound}}\n")
+	if !e.Functions[0].Settings.Fixed() || e.Functions[0].Settings.Rtol != 1e-5 {
+		t.Errorf("file mode fixed: item settings %+v", e.Functions[0].Settings)
+	}
+	if e.Functions[1].Settings.Mode != spec.ModeBound {
+		t.Errorf("item mode bound: %+v", e.Functions[1].Settings)
+	}
+	if spec.Defaults.Mode != spec.ModeBound {
+		t.Errorf("default mode %q, want bound", spec.Defaults.Mode)
+	}
+	_, err := Parse("x.yaml", []byte("tolerance: {mode: loose}\nfunctions:\n  - {name: f, expr: x, at: 1}\n"), DefaultOptions)
+	if err == nil || !strings.Contains(err.Error(), "x.yaml:1:19: tolerance.mode: expected bound or fixed") {
+		t.Errorf("bad mode: %v", err)
 	}
 }
 
