@@ -80,9 +80,9 @@ func newChainScratch(links []*scalarFn, order, lo, hi int) *chainScratch {
 type linkWalk struct {
 	value                            float64
 	exact, numeric, exact2, numeric2 float64
-	kink                             bool
+	kink, kink2                      bool // a link met a kink (first order) or a break (second)
 	problem, numProblem              string
-	crossed                          *trace // the first link whose stencil crossed a kink
+	crossed, crossed2                *trace // the first link whose stencil crossed a kink (for f′, f″)
 }
 
 // point is the chain at its k-th point: the links walked, the one-sided
@@ -98,12 +98,14 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 	s := r.c.Settings
 	d := newDerivative("x", walk.exact)
 	d.Numeric = walk.numeric
+	kink := false
 	if walk.kink {
 		d.Left, d.Right = w.oneSided(pt.Links)
+		kink = atKink(&d)
 	}
-	judge(&d, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
+	judge(&d, s.Tolerance, kink, r.m, walk.problem, walk.numProblem)
 	if walk.crossed != nil {
-		crossing(&d, walk.crossed)
+		crossing(&d, walk.crossed, walk.kink)
 	}
 	w.ders[k*nd] = d
 	pt.Partials = w.ders[k*nd : k*nd+1 : k*nd+1]
@@ -112,7 +114,16 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 		if r.m.Numeric() {
 			d2.Numeric = walk.numeric2
 		}
-		judge(&d2, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
+		kink2 := false
+		if walk.kink2 {
+			d2.Left, d2.Right = w.oneSided2(pt.Links)
+			// without a first derivative there is no second
+			kink2 = kink || atKink(&d2)
+		}
+		judge(&d2, s.Tolerance, kink2, r.m, walk.problem, walk.numProblem)
+		if walk.crossed2 != nil {
+			crossing(&d2, walk.crossed2, walk.kink2)
+		}
 		w.ders[k*nd+1] = d2
 		pt.Second = w.ders[k*nd+1 : k*nd+2 : k*nd+2]
 	}
@@ -149,13 +160,17 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 			}
 		}
 		if r.c.Order == 2 {
-			d2, _, p2 := lf.second(w.at, 0, 0)
+			d2, k2, p2 := lf.second(w.at, 0, 0, 0)
 			note(&out.problem, i, p2)
+			out.kink2 = out.kink2 || k2
 			out.exact2 = d2*out.exact*out.exact + d*out.exact2
 			if r.m.Numeric() {
 				n2, _, np := lf.numeric2(w.at, 0, 0, r.m, s.Step)
 				note(&out.numProblem, i, np)
 				out.numeric2 = n2*out.numeric*out.numeric + lv.Numeric*out.numeric2
+				if lf.tr.crossed && out.crossed2 == nil {
+					out.crossed2 = &lf.tr
+				}
 			}
 		}
 		out.exact *= d
@@ -179,6 +194,28 @@ func (w *chainScratch) oneSided(lvs []LinkValue) (left, right float64) {
 		left, right = left*dl, right*dr
 	}
 	return left, right
+}
+
+// oneSided2 are the chain's second derivatives from the left and the right
+// at a break, link by link as walk does, (g∘u)″ = g″(u)·u′² + g′(u)·u″, each
+// link's g′ and g″ taken on the side its input moves to: the sign of u′
+// times the side x moves to, or where u′ = 0, the sign of u″.
+func (w *chainScratch) oneSided2(lvs []LinkValue) (left, right float64) {
+	sided := func(side float64) float64 {
+		e1, e2 := 1.0, 0.0
+		for i, lf := range w.links {
+			w.at[0] = lvs[i].In
+			dir := side * funcs.Sign(e1)
+			if dir == 0 {
+				dir = funcs.Sign(e2)
+			}
+			g1, _, _ := lf.partial(w.at, 0, dir)
+			g2, _, _ := lf.second(w.at, 0, 0, dir)
+			e1, e2 = g1*e1, g2*e1*e1+g1*e2
+		}
+		return e2
+	}
+	return sided(-1), sided(1)
 }
 
 // valueSlope is the chain's value and exact derivative at t.

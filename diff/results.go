@@ -250,17 +250,27 @@ func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 }
 // judge compares numeric with exact under tol: |numeric − exact| ≤
 // atol + rtol·|exact|. problem and numProblem say why the exact or the
 // numeric evaluation met a value that is not finite, when one did.
+// atKink settles a derivative whose exact evaluation met a kink (or, for a
+// second derivative, a break), given its one-sided values in d.Left and
+// d.Right. Where they agree, the kink is one the rest of the expression
+// flattens: the function is differentiable there, its derivative is that
+// common value, and it is checked as usual (no one-sided cells). Else it is
+// a kink. The same rule holds for first and second derivatives, functions
+// and chains.
+func atKink(d *Derivative) bool {
+	if d.Left == d.Right {
+		d.Exact = d.Left + 0 // +0, not −0
+		d.Left, d.Right = math.NaN(), math.NaN()
+		return false
+	}
+	return true
+}
+
 func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, problem, numProblem string) {
 	d.AbsErr = math.Abs(d.Numeric - d.Exact)
 	numeric := ""
 	if numProblem != "" {
 		numeric = "; numeric: " + numProblem
-	}
-	if kink && d.Left == d.Right {
-		// a kink inside that the rest of the expression flattens: both
-		// one-sided derivatives agree, so the function is differentiable
-		kink, d.Exact = false, d.Left
-		d.AbsErr = math.Abs(d.Numeric - d.Exact)
 	}
 	switch {
 	case kink:

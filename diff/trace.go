@@ -32,12 +32,16 @@ func (tr *trace) recordSides() {
 func (tr *trace) compareSides() { tr.record = false }
 
 // crossing turns a failure into a kink when the numeric stencil crossed a
-// kink: the point is differentiable, but a difference across the kink does
-// not measure its derivative.
-func crossing(d *Derivative, tr *trace) {
+// kink (or a break, where f″ jumps): the point is differentiable, but a
+// difference across the kink does not measure its derivative. at says the
+// point is itself on the kink, where the one-sided derivatives agreed.
+func crossing(d *Derivative, tr *trace, at bool) {
 	if tr.crossed && d.Status == Fail && d.Note == "outside tolerance" {
 		d.Status = Kink
 		d.Note = "the numeric stencil crosses " + tr.crossedAt + ", so the difference does not measure the derivative here (the exact value stands)"
+		if at {
+			d.Note = "differentiable here (the one-sided derivatives agree), but " + d.Note
+		}
 	}
 }
 
@@ -49,7 +53,7 @@ func (tr *trace) reset() { tr.kink, tr.problem, tr.pos = false, "", 0 }
 // the stencil crossed the kink.
 func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
 	var s int8
-	for _, k := range f.Kinks(p) {
+	for _, k := range f.BreakPoints(p) {
 		switch {
 		case x > k:
 			s++
@@ -62,9 +66,19 @@ func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
 		tr.sides = append(tr.sides, s)
 	case tr.pos < len(tr.sides) && tr.sides[tr.pos] != s && !tr.crossed:
 		tr.crossed = true
-		tr.crossedAt = fmt.Sprintf("%s's kink at %s", f.Name, g(f.Kinks(p)[0]))
+		tr.crossedAt = crossedAt(f, p)
 	}
 	tr.pos++
+}
+
+// crossedAt names the break of f that a stencil crossed: a kink, or a
+// point where only f″ jumps.
+func crossedAt(f *funcs.Func, p []float64) string {
+	k := f.BreakPoints(p)[0]
+	if f.IsKink(k, p) {
+		return fmt.Sprintf("%s's kink at %s", f.Name, g(k))
+	}
+	return fmt.Sprintf("%s's break at %s (where its second derivative jumps)", f.Name, g(k))
 }
 
 // note keeps the first problem an evaluation met.
