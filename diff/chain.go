@@ -82,7 +82,7 @@ type linkWalk struct {
 	exact, numeric, exact2, numeric2 float64
 	kink, kink2                      bool // a link met a kink (first order) or a break (second)
 	problem, numProblem              string
-	crossed, crossed2                *trace // the first link whose stencil crossed a kink (for f′, f″)
+	crossed, crossed2                string // the kink the first crossing link's stencil crossed (for f′, f″)
 }
 
 // point is the chain at its k-th point: the links walked, the one-sided
@@ -104,9 +104,7 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 		kink = atKink(&d)
 	}
 	judge(&d, s.Tolerance, kink, r.m, walk.problem, walk.numProblem)
-	if walk.crossed != nil {
-		crossing(&d, walk.crossed, walk.kink)
-	}
+	crossing(&d, walk.crossed, walk.kink)
 	w.ders[k*nd] = d
 	pt.Partials = w.ders[k*nd : k*nd+1 : k*nd+1]
 	if r.c.Order == 2 {
@@ -121,9 +119,7 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 			kink2 = kink || atKink(&d2)
 		}
 		judge(&d2, s.Tolerance, kink2, r.m, walk.problem, walk.numProblem)
-		if walk.crossed2 != nil {
-			crossing(&d2, walk.crossed2, walk.kink2)
-		}
+		crossing(&d2, walk.crossed2, walk.kink2)
 		w.ders[k*nd+1] = d2
 		pt.Second = w.ders[k*nd+1 : k*nd+2 : k*nd+2]
 	}
@@ -155,8 +151,8 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 			var np string
 			lv.Numeric, _, np = lf.numeric(w.at, 0, r.m, r.h)
 			note(&out.numProblem, i, np)
-			if lf.tr.crossed && out.crossed == nil {
-				out.crossed = &lf.tr
+			if out.crossed == "" {
+				out.crossed = lf.tr.crossedAt
 			}
 		}
 		if r.c.Order == 2 {
@@ -168,8 +164,8 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 				n2, _, np := lf.numeric2(w.at, 0, 0, r.m, s.Step)
 				note(&out.numProblem, i, np)
 				out.numeric2 = n2*out.numeric*out.numeric + lv.Numeric*out.numeric2
-				if lf.tr.crossed && out.crossed2 == nil {
-					out.crossed2 = &lf.tr
+				if out.crossed2 == "" {
+					out.crossed2 = lf.tr.crossedAt
 				}
 			}
 		}

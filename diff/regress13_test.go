@@ -2,6 +2,7 @@ package diff
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -116,5 +117,82 @@ func TestSquareLeakyReluAtKinkIsDifferentiable(t *testing.T) {
 	}
 	if d.Status == Kink && d.Note[:len("differentiable here")] != "differentiable here" {
 		t.Errorf("note %q does not say the function is differentiable", d.Note)
+	}
+}
+
+// gradientElements runs the gradient L of the matrices decl and returns
+// its checked elements by name ("X[0,0]").
+func gradientElements(t *testing.T, l, decl string) map[string]Derivative {
+	t.Helper()
+	e := load(t, "title: t\nmatrices:\n"+decl+"gradients:\n  - name: L\n    expr: "+l+"\n")
+	g := RunGradient(e.Gradients[0], e.Matrices)
+	out := map[string]Derivative{}
+	for _, m := range g.Wrt {
+		for _, el := range m.Elements {
+			out[el.Wrt] = el.Derivative
+		}
+	}
+	return out
+}
+
+func TestGradientKinkRowsHoldOneSidedDerivatives(t *testing.T) {
+	// L = Σ relu(X): ∂L/∂X[0,0] at 0 is relu′ from each side, 0 and 1;
+	// L = Σ relu(−X): −relu′(0±) with −X moving the other way, −1 and 0;
+	// L = Σ relu(X·W), W = [[−2]]: X[0,0]·(−2) moves opposite to X[0,0],
+	// so from the left relu′ = 1 (·−2) and from the right 0
+	for _, c := range []struct {
+		l, decl     string
+		left, right float64
+	}{
+		{"sum(relu(X))", "  X: [[0, 1]]\n", 0, 1},
+		{"sum(relu(-X))", "  X: [[0, 1]]\n", -1, 0},
+		{"sum(relu(X @ W))", "  X: [[0, 0]]\n  W: [[-2], [0.5]]\n", -2, 0},
+	} {
+		els := gradientElements(t, c.l, c.decl)
+		d := els["X[0,0]"]
+		if d.Status != Kink || d.Left != c.left || d.Right != c.right {
+			t.Errorf("%s X[0,0]: status %v left %v right %v, want kink %v %v", c.l, d.Status, d.Left, d.Right, c.left, c.right)
+		}
+	}
+}
+
+func TestGradientNonKinkRowsHaveNoOneSidedCells(t *testing.T) {
+	els := gradientElements(t, "sum(relu(X))", "  X: [[0, 1]]\n")
+	if d := els["X[0,1]"]; d.Status != OK || !math.IsNaN(d.Left) || !math.IsNaN(d.Right) {
+		t.Errorf("X[0,1]: status %v left %v right %v, want ok with none", d.Status, d.Left, d.Right)
+	}
+	els = gradientElements(t, "sum(sigmoid(X))", "  X: [[0, 1]]\n")
+	for k, d := range els {
+		if !math.IsNaN(d.Left) || !math.IsNaN(d.Right) {
+			t.Errorf("sum(sigmoid(X)) %s: left %v right %v, want none", k, d.Left, d.Right)
+		}
+	}
+}
+
+func TestGradientLeakyReluTimesXIsDifferentiableAtZero(t *testing.T) {
+	// L = Σ leaky_relu(X, 0.01)·X: ∂L/∂x = leaky′(x)·x + leaky(x) = 0 at 0
+	// from both sides: differentiable, not "not differentiable"
+	els := gradientElements(t, "sum(leaky_relu(X, 0.01) * X)", "  X: [[0, 1]]\n")
+	d := els["X[0,0]"]
+	if d.Exact != 0 || !math.IsNaN(d.Left) || strings.Contains(d.Note, "not differentiable") {
+		t.Errorf("X[0,0]: exact %v left %v note %q", d.Exact, d.Left, d.Note)
+	}
+	if d.Status == Fail {
+		t.Errorf("X[0,0] fails: %q", d.Note)
+	}
+}
+
+func TestGradientDomainNoteNamesItsOwnElement(t *testing.T) {
+	// P − h leaves log's domain at P[0,0] (0.0004 − 0.001 = −0.0006) and at
+	// P[1,1] (0.0008 − 0.001 = −0.0002): each note names its own element
+	els := gradientElements(t, "sum(log(P))", "  P: [[0.0004, 0.5], [0.5, 0.0008]]\n")
+	for k, want := range map[string]string{"P[0,0]": "log(-0.0006) is undefined: outside its domain x > 0 (element [0,0])",
+		"P[1,1]": "log(-0.0002) is undefined: outside its domain x > 0 (element [1,1])"} {
+		if !strings.Contains(els[k].Note, want) {
+			t.Errorf("%s note %q, want it to contain %q", k, els[k].Note, want)
+		}
+	}
+	if n := els["P[0,1]"].Note; n != "" {
+		t.Errorf("P[0,1] note %q, want none", n)
 	}
 }

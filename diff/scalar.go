@@ -219,7 +219,7 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 		}
 		kinked[i] = kink
 		judge(&d, s.Tolerance, kink, m, problem, numProblem)
-		crossing(&d, &e.tr, met)
+		crossing(&d, e.tr.crossedAt, met)
 		pt.Partials[i] = d
 	}
 	if fn.Order == 2 {
@@ -241,7 +241,7 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 					kink = kinked[i] || kinked[j] || atKink(&d)
 				}
 				judge(&d, s.Tolerance, kink, m, problem, numProblem)
-				crossing(&d, &e.tr, met)
+				crossing(&d, e.tr.crossedAt, met)
 				pt.Second = append(pt.Second, d)
 			}
 		}

@@ -32,13 +32,14 @@ func (tr *trace) recordSides() {
 func (tr *trace) compareSides() { tr.record = false }
 
 // crossing turns a failure into a kink when the numeric stencil crossed a
-// kink (or a break, where f″ jumps): the point is differentiable, but a
-// difference across the kink does not measure its derivative. at says the
-// point is itself on the kink, where the one-sided derivatives agreed.
-func crossing(d *Derivative, tr *trace, at bool) {
-	if tr.crossed && d.Status == Fail && d.Note == "outside tolerance" {
+// kink (or a break, where f″ jumps), named by crossedAt ("" for none): the
+// point is differentiable, but a difference across the kink does not
+// measure its derivative. at says the point is itself on the kink, where
+// the one-sided derivatives agreed.
+func crossing(d *Derivative, crossedAt string, at bool) {
+	if crossedAt != "" && d.Status == Fail && d.Note == "outside tolerance" {
 		d.Status = Kink
-		d.Note = "the numeric stencil crosses " + tr.crossedAt + ", so the difference does not measure the derivative here (the exact value stands)"
+		d.Note = "the numeric stencil crosses " + crossedAt + ", so the difference does not measure the derivative here (the exact value stands)"
 		if at {
 			d.Note = "differentiable here (the one-sided derivatives agree), but " + d.Note
 		}
@@ -52,6 +53,20 @@ func (tr *trace) reset() { tr.kink, tr.problem, tr.pos = false, "", 0 }
 // evaluation, comparing during the numeric ones, where a change of side means
 // the stencil crossed the kink.
 func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
+	s := breakSide(f, x, p)
+	switch {
+	case tr.record:
+		tr.sides = append(tr.sides, s)
+	case tr.pos < len(tr.sides) && tr.sides[tr.pos] != s && !tr.crossed:
+		tr.crossed = true
+		tr.crossedAt = crossedAt(f, p)
+	}
+	tr.pos++
+}
+
+// breakSide says where x lies among f's breaks: a change of it between two
+// points means a break lies between them (or at one of them).
+func breakSide(f *funcs.Func, x float64, p []float64) int8 {
 	var s int8
 	for _, k := range f.BreakPoints(p) {
 		switch {
@@ -61,14 +76,7 @@ func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
 			s--
 		}
 	}
-	switch {
-	case tr.record:
-		tr.sides = append(tr.sides, s)
-	case tr.pos < len(tr.sides) && tr.sides[tr.pos] != s && !tr.crossed:
-		tr.crossed = true
-		tr.crossedAt = crossedAt(f, p)
-	}
-	tr.pos++
+	return s
 }
 
 // crossedAt names the break of f that a stencil crossed: a kink, or a

@@ -263,7 +263,13 @@ var apply = &Op{
 		par.For(blocks, func(b int) {
 			for i := b * a.R / blocks; i < (b+1)*a.R/blocks; i++ {
 				for j := 0; j < a.C; j++ {
-					fd := f.D(a.Data[i*a.Stride+j], p)
+					x := a.Data[i*a.Stride+j]
+					fd := f.D(x, p)
+					if c.Side != nil && f.IsKink(x, p) {
+						if s := c.Side(i, j); s != 0 {
+							fd = f.D(math.Nextafter(x, s*math.Inf(1)), p)
+						}
+					}
 					if local.Data != nil {
 						local.Set(i, j, fd)
 					}
