@@ -196,3 +196,19 @@ func TestGradientDomainNoteNamesItsOwnElement(t *testing.T) {
 		t.Errorf("P[0,1] note %q, want none", n)
 	}
 }
+
+func TestRichardsonEstimateDroppedWhereStencilCrossesKink(t *testing.T) {
+	// abs(x − 0.01) at 0 with h = 0.05: the stencil reaches past the kink
+	// at 0.01; richardson's own estimate (1.8e-3) was 44× below its true
+	// error (7.7e-2), so it is not given, and the note says why
+	e := load(t, "title: t\nnumeric: {method: richardson, step: 0.05}\nfunctions:\n  - name: f\n    expr: abs(x - 0.01)\n    at: {x: 0}\n  - name: g\n    expr: sin(x)\n    at: {x: 0.3}\n")
+	d := RunFunction(e.Functions[0]).Points[0].Partials[0]
+	if !math.IsNaN(d.ErrEst) || !strings.Contains(d.Note, "no error estimate") {
+		t.Errorf("abs(x − 0.01): err_estimate %v note %q, want none and a note", d.ErrEst, d.Note)
+	}
+	// a smooth function keeps its estimate
+	s := RunFunction(e.Functions[1]).Points[0].Partials[0]
+	if math.IsNaN(s.ErrEst) || s.Note != "" {
+		t.Errorf("sin: err_estimate %v note %q", s.ErrEst, s.Note)
+	}
+}

@@ -2,6 +2,8 @@ package diff
 
 import (
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/ops"
@@ -36,12 +38,31 @@ func (tr *trace) compareSides() { tr.record = false }
 // point is differentiable, but a difference across the kink does not
 // measure its derivative. at says the point is itself on the kink, where
 // the one-sided derivatives agreed.
+//
+// A method's own error estimate (richardson's) assumes f is smooth across
+// the stencil: where it crosses a kink the estimate is dropped, and the
+// note says why.
 func crossing(d *Derivative, crossedAt string, at bool) {
-	if crossedAt != "" && d.Status == Fail && d.Note == "outside tolerance" {
+	if crossedAt == "" {
+		return
+	}
+	if d.Status == Fail && d.Note == "outside tolerance" {
 		d.Status = Kink
 		d.Note = "the numeric stencil crosses " + crossedAt + ", so the difference does not measure the derivative here (the exact value stands)"
 		if at {
 			d.Note = "differentiable here (the one-sided derivatives agree), but " + d.Note
+		}
+	}
+	if !math.IsNaN(d.ErrEst) {
+		d.ErrEst = math.NaN()
+		est := "no error estimate: it assumes f smooth across the stencil, which crosses " + crossedAt
+		if strings.Contains(d.Note, crossedAt) {
+			est = "no error estimate: it assumes f smooth across the stencil"
+		}
+		if d.Note == "" {
+			d.Note = est
+		} else {
+			d.Note += "; " + est
 		}
 	}
 }
