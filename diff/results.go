@@ -194,7 +194,10 @@ type Results struct {
 // that disagree.
 type Counts struct {
 	Total, OK, Fail, Kink int
-	RefMismatch           int
+	// Exact counts derivatives computed exactly only, with no numeric
+	// check (method none): in Total, not in OK.
+	Exact       int
+	RefMismatch int
 }
 
 // Count tallies r.
@@ -202,12 +205,14 @@ func (r *Results) Count() Counts {
 	var c Counts
 	add := func(d Derivative) {
 		c.Total++
-		switch d.Status {
-		case OK:
+		switch {
+		case d.Status == OK && math.IsNaN(d.Numeric):
+			c.Exact++
+		case d.Status == OK:
 			c.OK++
-		case Fail:
+		case d.Status == Fail:
 			c.Fail++
-		case Kink:
+		case d.Status == Kink:
 			c.Kink++
 		}
 	}
@@ -223,6 +228,14 @@ func (r *Results) Count() Counts {
 			}
 		}
 		if g := it.Gradient; g != nil {
+			if !method.Get(g.Settings.Method).Numeric() {
+				// no element is checked; each is reported exactly
+				for _, m := range g.Wrt {
+					r, cols := m.Exact.Dims()
+					c.Total += r * cols
+					c.Exact += r * cols
+				}
+			}
 			for _, m := range g.Wrt {
 				for _, e := range m.Elements {
 					add(e.Derivative)

@@ -46,7 +46,7 @@ func WriteJSON(w io.Writer, files []*FileResult) error {
 	j.close(len(files), "\n  ", "]")
 	t := Tally(files)
 	j.raw(",\n  \"totals\": ")
-	j.counts(&t.Files, &t.Invalid, t.Total, t.OK, t.Fail, t.Kink, t.RefMismatch)
+	j.counts(&t.Files, &t.Invalid, t.Counts)
 	j.raw("\n}\n")
 	return j.w.Flush()
 }
@@ -132,7 +132,7 @@ func (j *jsonWriter) strings(ss []string, indent string) {
 }
 
 // counts writes a tally; files and invalid only for the run's totals.
-func (j *jsonWriter) counts(files, invalid *int, total, ok, fail, kink, refMismatch int) {
+func (j *jsonWriter) counts(files, invalid *int, c diff.Counts) {
 	j.raw("{")
 	if files != nil {
 		j.raw(`"files": `)
@@ -144,7 +144,7 @@ func (j *jsonWriter) counts(files, invalid *int, total, ok, fail, kink, refMisma
 	for i, kv := range []struct {
 		k string
 		v int
-	}{{"derivatives", total}, {"ok", ok}, {"fail", fail}, {"kink", kink}, {"reference_mismatches", refMismatch}} {
+	}{{"derivatives", c.Total}, {"ok", c.OK}, {"fail", c.Fail}, {"kink", c.Kink}, {"exact_only", c.Exact}, {"reference_mismatches", c.RefMismatch}} {
 		if i > 0 {
 			j.raw(", ")
 		}
@@ -182,7 +182,7 @@ func (j *jsonWriter) file(f *FileResult) {
 		j.str(r.Title)
 		j.raw("," + in + `"counts": `)
 		c := r.Count()
-		j.counts(nil, nil, c.Total, c.OK, c.Fail, c.Kink, c.RefMismatch)
+		j.counts(nil, nil, c)
 		j.raw("," + in + `"items": [`)
 		for i, it := range r.Items {
 			j.comma(i, in+"  ")

@@ -143,19 +143,7 @@ func Markdown(r *diff.Results) []byte {
 		b.WriteString(r.About + "\n\n")
 	}
 	c := r.Count()
-	var summary []string
-	summary = append(summary, fmt.Sprintf("%d ok", c.OK))
-	if c.Fail > 0 {
-		summary = append(summary, fmt.Sprintf("%d failed", c.Fail))
-	}
-	if c.Kink > 0 {
-		summary = append(summary, fmt.Sprintf("%d at kinks", c.Kink))
-	}
-	noun := "derivatives"
-	if c.Total == 1 {
-		noun = "derivative"
-	}
-	fmt.Fprintf(&b, "**%d %s: %s.**", c.Total, noun, strings.Join(summary, ", "))
+	fmt.Fprintf(&b, "**%s.**", countsText(c, ": "))
 	if c.RefMismatch > 0 {
 		fmt.Fprintf(&b, " **%d reference values disagree.**", c.RefMismatch)
 	}
