@@ -2,7 +2,6 @@ package diff
 
 import (
 	"math"
-	"strconv"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -263,6 +262,21 @@ func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 }
 // judge compares numeric with exact under tol: |numeric − exact| ≤
 // atol + rtol·|exact|. problem and numProblem say why the exact or the
 // numeric evaluation met a value that is not finite, when one did.
+// NotFinite spells a value that is not a finite number as the reports do:
+// "∞" and "−∞" for an infinite one, "undefined" for NaN (a value that does
+// not exist); ok is false for a finite number.
+func NotFinite(x float64) (word string, ok bool) {
+	switch {
+	case math.IsNaN(x):
+		return "undefined", true
+	case math.IsInf(x, 1):
+		return "∞", true
+	case math.IsInf(x, -1):
+		return "−∞", true
+	}
+	return "", false
+}
+
 // atKink settles a derivative whose exact evaluation met a kink (or, for a
 // second derivative, a break), given its one-sided values in d.Left and
 // d.Right. Where they agree, the kink is one the rest of the expression
@@ -291,7 +305,8 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, probl
 	case problem != "":
 		d.Status, d.Note = Fail, problem
 	case bad(d.Exact):
-		d.Status, d.Note = Fail, "the derivative is not finite here ("+strconv.FormatFloat(d.Exact, 'g', -1, 64)+")"+numeric
+		word, _ := NotFinite(d.Exact)
+		d.Status, d.Note = Fail, "the derivative is "+word+" here"+numeric
 	case !m.Numeric():
 		d.Status, d.AbsErr = OK, math.NaN()
 	case bad(d.Numeric):

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 
@@ -48,5 +49,45 @@ func TestFailureLinesIncludeSecondDerivatives(t *testing.T) {
 	joined := strings.Join(bad, "\n")
 	if len(bad) != 2 || !strings.Contains(joined, "at x=1, ∂²/∂x²: exact 12") || !strings.Contains(joined, "at x=1, ∂/∂x: exact 4") {
 		t.Errorf("failure lines:\n%s\nwant both the first and the second derivative", joined)
+	}
+}
+
+func TestStudyPlotLeavesGapsForUndefinedErrors(t *testing.T) {
+	// 0 is drawn on the floor (exact); NaN and ±Inf are not drawn at all
+	got := plottedErr([]float64{1e-3, 0, math.NaN(), math.Inf(1), 1e-20, 2e-9})
+	want := []float64{1e-3, floorErr, math.NaN(), math.NaN(), floorErr, 2e-9}
+	for k := range want {
+		if !(got[k] == want[k] || math.IsNaN(got[k]) && math.IsNaN(want[k])) {
+			t.Errorf("error %d drawn at %v, want %v", k, got[k], want[k])
+		}
+	}
+	// sqrt at 0.001: central differences with h > 0.001 leave the domain;
+	// the report says why the plot has gaps
+	r := run13(t, "title: t\nfunctions:\n  - name: f\n    expr: sqrt(x)\n    at: 0.001\n    study: {at: 0.001, from: 1e-1, to: 1e-6, methods: [central]}\n")
+	if md := string(Markdown(r)); !strings.Contains(md, "the plot leaves a gap there") {
+		t.Error("the step study does not say why undefined errors are left out")
+	}
+}
+
+func TestMarkdownSpellsNonFiniteOneWay(t *testing.T) {
+	for v, want := range map[float64]string{math.Inf(1): "∞", math.Inf(-1): "−∞", math.Copysign(0, -1): "0"} {
+		if got := fmtNum(v); got != want {
+			t.Errorf("fmtNum(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := fmtNum(math.NaN()); got != "undefined" {
+		t.Errorf("fmtNum(NaN) = %q, want undefined", got)
+	}
+	if got := fmtErr(math.Inf(1)); got != "∞" {
+		t.Errorf("fmtErr(+Inf) = %q, want ∞", got)
+	}
+	// sqrt′(0) = +Inf: the Markdown says ∞ (never +Inf), the CSV keeps +Inf
+	r := run13(t, "title: t\nfunctions:\n  - name: f\n    expr: sqrt(x)\n    at: {x: 0}\n")
+	md, csv := string(Markdown(r)), string(CSV(r))
+	if strings.Contains(md, "+Inf") || strings.Contains(md, "NaN") || !strings.Contains(md, "∞") {
+		t.Errorf("Markdown spells infinity otherwise:\n%s", md)
+	}
+	if !strings.Contains(csv, ",+Inf,") {
+		t.Errorf("CSV lost Go's +Inf:\n%s", csv)
 	}
 }
