@@ -182,7 +182,8 @@ var table = []*Op{
 		Step:  func([]string, *Call) string { return "M" },
 		Show:  func(in []string, _ *Call) string { return "−" + in[0] },
 		Rules: func([]string, []bool, *Call) []string { return []string{"−1"} },
-		LaTeX: func(t TeX, _ *Call) string { return "-" + t.Arg(0, 3) },
+		// −(a·b) needs no brackets: it is (−a)·b
+		LaTeX: func(t TeX, _ *Call) string { return "-" + t.Arg(0, 2) },
 	},
 	reduction(&Op{Name: "sum", Doc: "the sum of all elements (a scalar)",
 		Rules: func([]string, []bool, *Call) []string { return []string{"ones (each element counts once)"} },

@@ -320,9 +320,9 @@ func linkCall(link, in string) string {
 
 func linkName(link string) string {
 	if isName(link) {
-		return link
+		return inlineText(link)
 	}
-	return "(" + link + ")"
+	return "(" + inlineText(link) + ")"
 }
 
 func isName(s string) bool {

@@ -98,6 +98,21 @@ func fmtErr(v float64) string {
 
 func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
+// htmlText is user prose (a title, about:, a reference's source) made safe
+// for Markdown: & < > become entities, so none of it is read as HTML; its
+// Markdown stays Markdown.
+func htmlText(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// inlineText is an expression or a chain link written outside a code span,
+// escaped so that Markdown reads none of it as markup: x*x*2 stays
+// x*x*2, not x, italic x, 2. (A table cell's | is escaped by table.)
+func inlineText(s string) string { return inlineEscaper.Replace(s) }
+
+var inlineEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
+	"&", "&amp;", "<", "&lt;", ">", "&gt;")
+
 // table renders a Markdown table; right[i] says whether column i holds
 // numbers (right-aligned).
 func table(b *bytes.Buffer, header []string, right []bool, rows [][]string) {
@@ -150,9 +165,9 @@ func tolText(t spec.Tolerance) string {
 // Markdown is the results as a report to read on a code host.
 func Markdown(r *diff.Results) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s\n\n", r.Title)
+	fmt.Fprintf(&b, "# %s\n\n", htmlText(r.Title))
 	if r.About != "" {
-		b.WriteString(r.About + "\n\n")
+		b.WriteString(htmlText(r.About) + "\n\n")
 	}
 	c := r.Count()
 	fmt.Fprintf(&b, "**%s.**", countsText(c, ": "))
@@ -219,7 +234,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	right = append(right, true)
 	if f.Kind == "chain" {
 		for i, l := range f.Links {
-			header = append(header, fmt.Sprintf("%d: %s′", i+1, l))
+			header = append(header, fmt.Sprintf("%d: %s′", i+1, inlineText(l)))
 			right = append(right, true)
 		}
 	}
@@ -319,7 +334,7 @@ func mathName(s string) string {
 	if len(s) == 1 {
 		return s
 	}
-	return `\mathrm{` + strings.ReplaceAll(s, "_", `\_`) + "}"
+	return `\mathrm{` + texName(s) + "}"
 }
 
 func uses(trees []expr.Node, name string) bool {
@@ -336,7 +351,7 @@ func uses(trees []expr.Node, name string) bool {
 
 // note is one line under a table for a derivative that is not ok.
 func note(where string, d diff.Derivative) string {
-	s := fmt.Sprintf("- %s: %s — %s", where, d.Status, d.Note)
+	s := fmt.Sprintf("- %s: %s — %s", where, d.Status, inlineText(d.Note))
 	if d.Status == diff.Kink && !math.IsNaN(d.Left) {
 		s += fmt.Sprintf("; one-sided derivatives %s (left) and %s (right)", fmtNum(d.Left), fmtNum(d.Right))
 	}
@@ -636,7 +651,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 		table(b, []string{"direction", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, false}, dr)
 	}
 	if ref := g.Reference; ref != nil {
-		src := ref.Source
+		src := htmlText(ref.Source)
 		if src == "" {
 			src = "the reference values"
 		}

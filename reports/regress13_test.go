@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/runner-dev/runner/diff"
+	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/spec/load"
 )
 
@@ -89,5 +90,55 @@ func TestMarkdownSpellsNonFiniteOneWay(t *testing.T) {
 	}
 	if !strings.Contains(csv, ",+Inf,") {
 		t.Errorf("CSV lost Go's +Inf:\n%s", csv)
+	}
+}
+
+func TestMarkdownEscapesLinksAndUserText(t *testing.T) {
+	r := run13(t, "title: A <b>bold</b> title\nabout: x < y & <script>z</script>\nchains:\n  - name: c\n    of: [x*x*2, square]\n    at: [1]\n")
+	md := string(Markdown(r))
+	for _, raw := range []string{"<b>", "<script>", "1: x*x*2′", "(x*x*2)′(1)"} {
+		if strings.Contains(md, raw) {
+			t.Errorf("the Markdown holds %q unescaped", raw)
+		}
+	}
+	for _, want := range []string{"# A &lt;b&gt;bold&lt;/b&gt; title", "x &lt; y &amp; &lt;script&gt;", `1: x\*x\*2′`, `(x\*x\*2)′(1)`} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown lacks %q", want)
+		}
+	}
+}
+
+func TestLaTeXNamesEscapeUnderscores(t *testing.T) {
+	// an unknown call's name goes in \operatorname, a long variable's in
+	// \mathrm: an unescaped _ there starts a subscript
+	c := &expr.Call{Name: "my_fn", Args: []expr.Node{&expr.Ident{Name: "x_1"}}}
+	if got, want := LaTeX(c), `\operatorname{my\_fn}\left(\mathrm{x\_1}\right)`; got != want {
+		t.Errorf("LaTeX = %s, want %s", got, want)
+	}
+}
+
+func TestSymbolicDerivativesSimplified(t *testing.T) {
+	// d/dx of each, as the report prints it (each also evaluates equal to
+	// forward-mode AD: diff's TestSymbolicMatchesAD)
+	for src, want := range map[string]string{
+		"exp(x) - exp(-x)": `e^{x} + e^{-x}`, // not e^{x} - -e^{-x}
+		"(1 - x)^2":        `-2(1 - x)`,      // not -(2(1 - x))
+		"x*x*2*3":          `12x`,            // not 6(x + x)
+		"x*x":              `2x`,             // not x + x
+		"x + x + 3*x":      `5`,
+		"x - (y - 1)":      `1`,
+	} {
+		tree, _ := expr.Parse(src)
+		if _, err := expr.Resolve(tree, expr.Scalar, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := LaTeX(diff.Derive(tree, "x")); got != want {
+			t.Errorf("d/dx %s = %s, want %s", src, got, want)
+		}
+	}
+	tree, _ := expr.Parse("x - (y - 1)")
+	expr.Resolve(tree, expr.Scalar, nil)
+	if got, want := LaTeX(diff.Simplify(tree)), `x - y + 1`; got != want {
+		t.Errorf("Simplify(x - (y - 1)) = %s, want %s", got, want)
 	}
 }
