@@ -120,6 +120,9 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 		}
 		judge(&d2, s.Tolerance, kink2, r.m, walk.problem, walk.numProblem)
 		crossing(&d2, walk.crossed2, walk.kink2)
+		if walk.kink2 && kink && walk.problem == "" {
+			noSecond(&d2)
+		}
 		w.ders[k*nd+1] = d2
 		pt.Second = w.ders[k*nd+1 : k*nd+2 : k*nd+2]
 	}

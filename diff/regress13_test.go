@@ -212,3 +212,17 @@ func TestRichardsonEstimateDroppedWhereStencilCrossesKink(t *testing.T) {
 		t.Errorf("sin: err_estimate %v note %q", s.ErrEst, s.Note)
 	}
 }
+
+func TestNoSecondDerivativeWhereFirstIsKink(t *testing.T) {
+	// [leaky_relu, sigmoid] at 0: f′ jumps (0.05, 0.25); f″'s one-sided
+	// values agree (σ″(0) = 0 on both sides) but there is no f″
+	e := load(t, "title: t\nchains:\n  - name: c\n    of: [leaky_relu, sigmoid]\n    at: [0]\n    order: 2\n")
+	d2 := RunChain(e.Chains[0]).Points[0].Second[0]
+	if d2.Status != Kink || !math.IsNaN(d2.Left) || !strings.Contains(d2.Note, "the first derivative has a kink") {
+		t.Errorf("status %v left %v note %q", d2.Status, d2.Left, d2.Note)
+	}
+	_, f2 := second1(t, "sigmoid(leaky_relu(x))", "0")
+	if f2.Status != Kink || !math.IsNaN(f2.Left) || !strings.Contains(f2.Note, "the first derivative has a kink") {
+		t.Errorf("function: status %v left %v note %q", f2.Status, f2.Left, f2.Note)
+	}
+}

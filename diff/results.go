@@ -293,6 +293,13 @@ func atKink(d *Derivative) bool {
 	return true
 }
 
+// noSecond marks a second derivative where the first is a kink: there is
+// none, whatever its one-sided values.
+func noSecond(d *Derivative) {
+	d.Status, d.Note = Kink, "not differentiable here: the first derivative has a kink, so there is no second"
+	d.Left, d.Right = math.NaN(), math.NaN()
+}
+
 func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, problem, numProblem string) {
 	d.AbsErr = math.Abs(d.Numeric - d.Exact)
 	numeric := ""

@@ -242,6 +242,9 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 				}
 				judge(&d, s.Tolerance, kink, m, problem, numProblem)
 				crossing(&d, e.tr.crossedAt, met)
+				if met && (kinked[i] || kinked[j]) && problem == "" {
+					noSecond(&d)
+				}
 				pt.Second = append(pt.Second, d)
 			}
 		}

@@ -99,19 +99,19 @@ func fmtErr(v float64) string {
 func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // htmlText is user prose (a title, about:, a reference's source) made safe
-// for Markdown: & < > become entities, so none of it is read as HTML; its
-// Markdown stays Markdown.
+// for Markdown: & and < become entities, so none of it is read as HTML (a
+// tag or an entity); its Markdown stays Markdown.
 func htmlText(s string) string { return htmlEscaper.Replace(s) }
 
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;")
 
-// inlineText is an expression or a chain link written outside a code span,
-// escaped so that Markdown reads none of it as markup: x*x*2 stays
-// x*x*2, not x, italic x, 2. (A table cell's | is escaped by table.)
+// inlineText is an expression, a chain link or a note written outside a
+// code span, escaped so that Markdown reads none of it as markup: x*x*2
+// stays x*x*2, not x, italic x, 2; nor as HTML. (A table cell's | is
+// escaped by table.)
 func inlineText(s string) string { return inlineEscaper.Replace(s) }
 
-var inlineEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
-	"&", "&amp;", "<", "&lt;", ">", "&gt;")
+var inlineEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "&", "&amp;", "<", "&lt;")
 
 // table renders a Markdown table; right[i] says whether column i holds
 // numbers (right-aligned).
