@@ -101,7 +101,7 @@ func TestMarkdownEscapesLinksAndUserText(t *testing.T) {
 			t.Errorf("the Markdown holds %q unescaped", raw)
 		}
 	}
-	for _, want := range []string{"# A &lt;b&gt;bold&lt;/b&gt; title", "x &lt; y &amp; &lt;script&gt;", `1: x\*x\*2′`, `(x\*x\*2)′(1)`} {
+	for _, want := range []string{"# A &lt;b>bold&lt;/b> title", "x &lt; y &amp; &lt;script>", `1: x\*x\*2′`, `(x\*x\*2)′(1)`} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the Markdown lacks %q", want)
 		}
