@@ -84,10 +84,10 @@ type linkWalk struct {
 	// links' bounds (productBound)
 	bound, bound2       float64
 	round, round2       float64 // their round-off parts, propagated alone
-	kink                bool
+	kink, kink2         bool    // a link met a kink (first order) or a break (second)
 	problem, numProblem string
 	how                 string // how a link's numeric factor was taken, when not as usual
-	crossed             *trace // the first link whose stencil crossed a kink
+	crossed, crossed2   string // the kink the first crossing link's stencil crossed (for f′, f″)
 }
 
 // point is the chain at its k-th point: the links walked, the one-sided
@@ -106,13 +106,13 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 	if r.m.Numeric() {
 		d.Bound = chainBound(walk.bound, walk.round)
 	}
+	kink := false
 	if walk.kink {
 		d.Left, d.Right = w.oneSided(pt.Links)
+		kink = atKink(&d)
 	}
-	judge(&d, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
-	if walk.crossed != nil {
-		crossing(&d, walk.crossed)
-	}
+	judge(&d, s.Tolerance, kink, r.m, walk.problem, walk.numProblem)
+	crossing(&d, walk.crossed, walk.kink)
 	w.ders[k*nd] = d
 	pt.Partials = w.ders[k*nd : k*nd+1 : k*nd+1]
 	if r.c.Order == 2 {
@@ -120,7 +120,17 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 		if r.m.Numeric() {
 			d2.Numeric, d2.Bound, d2.Note = walk.numeric2, chainBound(walk.bound2, walk.round2), walk.how
 		}
-		judge(&d2, s.Tolerance, walk.kink, r.m, walk.problem, walk.numProblem)
+		kink2 := false
+		if walk.kink2 {
+			d2.Left, d2.Right = w.oneSided2(pt.Links)
+			// without a first derivative there is no second
+			kink2 = kink || atKink(&d2)
+		}
+		judge(&d2, s.Tolerance, kink2, r.m, walk.problem, walk.numProblem)
+		crossing(&d2, walk.crossed2, walk.kink2)
+		if walk.kink2 && kink && walk.problem == "" {
+			noSecond(&d2)
+		}
 		w.ders[k*nd+1] = d2
 		pt.Second = w.ders[k*nd+1 : k*nd+2 : k*nd+2]
 	}
@@ -156,13 +166,14 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 			note(&out.numProblem, i, np)
 			note(&out.how, i, how)
 			lb, lr = b.Value(), b.Rounding
-			if lf.tr.crossed && out.crossed == nil {
-				out.crossed = &lf.tr
+			if out.crossed == "" {
+				out.crossed = lf.tr.crossedAt
 			}
 		}
 		if r.c.Order == 2 {
-			d2, _, p2 := lf.second(w.at, 0, 0)
+			d2, k2, p2 := lf.second(w.at, 0, 0, 0)
 			note(&out.problem, i, p2)
+			out.kink2 = out.kink2 || k2
 			out.exact2 = d2*out.exact*out.exact + d*out.exact2
 			if r.m.Numeric() {
 				n2, _, b2, how, np := lf.numeric2(w.at, 0, 0, r.m, s.Step)
@@ -174,6 +185,9 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 				sq = productBound(out.numeric, out.round, out.numeric, out.round)
 				out.round2 = productBound(n2, b2.Rounding, out.numeric*out.numeric, sq) + productBound(lv.Numeric, lr, out.numeric2, out.round2)
 				out.numeric2 = n2*out.numeric*out.numeric + lv.Numeric*out.numeric2
+				if out.crossed2 == "" {
+					out.crossed2 = lf.tr.crossedAt
+				}
 			}
 		}
 		out.exact *= d
@@ -199,6 +213,28 @@ func (w *chainScratch) oneSided(lvs []LinkValue) (left, right float64) {
 		left, right = left*dl, right*dr
 	}
 	return left, right
+}
+
+// oneSided2 are the chain's second derivatives from the left and the right
+// at a break, link by link as walk does, (g∘u)″ = g″(u)·u′² + g′(u)·u″, each
+// link's g′ and g″ taken on the side its input moves to: the sign of u′
+// times the side x moves to, or where u′ = 0, the sign of u″.
+func (w *chainScratch) oneSided2(lvs []LinkValue) (left, right float64) {
+	sided := func(side float64) float64 {
+		e1, e2 := 1.0, 0.0
+		for i, lf := range w.links {
+			w.at[0] = lvs[i].In
+			dir := side * funcs.Sign(e1)
+			if dir == 0 {
+				dir = funcs.Sign(e2)
+			}
+			g1, _, _ := lf.partial(w.at, 0, dir)
+			g2, _, _ := lf.second(w.at, 0, 0, dir)
+			e1, e2 = g1*e1, g2*e1*e1+g1*e2
+		}
+		return e2
+	}
+	return sided(-1), sided(1)
 }
 
 // valueSlope is the chain's value and exact derivative at t.

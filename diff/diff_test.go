@@ -342,7 +342,7 @@ gradients:
 		"ok: ",
 		"fail: division by zero: 1 / 0",
 		"fail: exp(800) overflows",
-		"fail: the derivative is not finite here (+Inf); numeric: sqrt(-0.001) is undefined: outside its domain x ≥ 0",
+		"fail: the derivative is ∞ here; numeric: sqrt(-0.001) is undefined: outside its domain x ≥ 0",
 		"fail: link 2: log(0) is undefined: outside its domain x > 0",
 		"fail: log(-2) is undefined: outside its domain x > 0 (element [0,1])",
 	}

@@ -142,6 +142,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 	evals := float64(m.Evaluations())
 	out.Sampled = float64(total)*evals*flops > FullCheckFlops
 	src := rng.New(SampleSeed)
+	// where every kink L meets is a registry function's, each element
+	// learns whether it moves a kinked element, and from which side
+	sided := kink && t.kinksOneSided()
 	for k := range out.Wrt {
 		mg := &out.Wrt[k]
 		var idx []Index
@@ -157,8 +160,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			}
 		}
 		for _, ix := range idx {
+			numProblem = "" // each element's note is its own evaluations'
 			x0 := values[mg.Name].At(ix.I, ix.J)
-			d := Derivative{Wrt: fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), Exact: mg.Exact.At(ix.I, ix.J)}
+			d := newDerivative(fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), mg.Exact.At(ix.I, ix.J))
 			// L's change as the element moves from x0 to v: only what the
 			// element changes is recomputed (incremental.go); a difference
 			// formula's weights sum to zero, so the derivative of the change
@@ -222,7 +226,23 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 					d.Numeric, d.ErrEst, d.Bound, d.Note = ed, math.NaN(), eb, m.EdgeNote(side, step)
 				}
 			}
-			judgeGradient(&d, s, kink, problem, numProblem)
+			var km kinkMoves
+			known := sided && incremental
+			if known {
+				km, known = t.kinkMoves(wrtNode(mg.Name), ix.I, ix.J, x0, s.Step)
+			}
+			if known {
+				here := false
+				if km.at {
+					d.Left = oneSided(eval, km.sides[0], mg.Name, ix.I, ix.J)
+					d.Right = oneSided(eval, km.sides[1], mg.Name, ix.I, ix.J)
+					here = atKink(&d)
+				}
+				judge(&d, s.Tolerance, here, m, problem, numProblem)
+				crossing(&d, km.crossed, km.at)
+			} else {
+				judgeGradient(&d, s, kink, problem, numProblem)
+			}
 			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
 		}
 	}
@@ -323,7 +343,7 @@ func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, valu
 				}
 			}
 		}
-		dd := Derivative{Wrt: fmt.Sprintf("direction %d", k+1), Exact: dot.Sum()}
+		dd := newDerivative(fmt.Sprintf("direction %d", k+1), dot.Sum())
 		m := method.Get(s.Method)
 		along := func(t float64) float64 {
 			for _, mg := range mats {

@@ -33,6 +33,12 @@ type node struct {
 	op    *ops.Op
 	call  *ops.Call
 	saved ops.Saved
+
+	// kinked: the operation met a kink; sides, when set, is the side each
+	// element of its input moves to, for a one-sided backward walk (see
+	// gradkink.go)
+	kinked bool
+	sides  *mat.Dense
 }
 
 // tape records nodes in the order they are built, so inputs come before
@@ -97,6 +103,13 @@ func (t *tape) build(e expr.Node) *node {
 		out.needs = out.needs || needs[i]
 	}
 	c := t.ctx()
+	c.Kink = func() { t.tr.kink, out.kinked = true, true }
+	c.Side = func(i, j int) float64 {
+		if out.sides == nil {
+			return 0
+		}
+		return out.sides.At(i, j)
+	}
 	o := op.Forward(c, k, in)
 	out.val = dense(o)
 	out.flops = op.Cost(in, o)

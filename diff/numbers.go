@@ -103,10 +103,14 @@ func compileNode[T number[T]](n expr.Node, index map[string]int, mk func(float64
 	case *expr.Call:
 		x := compile(n.Args[0], index, mk, watch)
 		f, p := n.Fn, n.Params
+		// a second derivative is one-sided at every break of f's formula,
+		// a first derivative at its kinks only
+		_, second := any(mk(0)).(hyper)
+		breaks := f.BreakPoints(p) != nil
 		return func(v []T, tr *trace) T {
 			a := x(v, tr)
-			if f.Kinks != nil {
-				if f.IsKink(a.re(), p) {
+			if breaks {
+				if f.IsKink(a.re(), p) || second && f.IsBreak(a.re(), p) {
 					tr.kink = true
 				}
 				tr.side(f, a.re(), p)
@@ -218,8 +222,22 @@ func (a hyper) pow(b hyper) hyper {
 	x := fmath.Exp(e.v)
 	return e.lift(x, x, x)
 }
-func (a hyper) call(f *funcs.Func, p []float64, _ float64) hyper {
-	return a.lift(f.F(a.v, p), f.D(a.v, p), f.D2(a.v, p))
+func (a hyper) call(f *funcs.Func, p []float64, side float64) hyper {
+	// at a break, f′ and f″ are taken just beside it, on the side f's input
+	// moves to as the variables move to side: the sign of d₁ + d₂ times
+	// side, or where the input is flat to first order, the sign of d₁₂ (it
+	// moves that way whichever way the variables move)
+	x := a.v
+	if side != 0 && f.IsBreak(x, p) {
+		s := side * funcs.Sign(a.d1+a.d2)
+		if s == 0 {
+			s = funcs.Sign(a.d12)
+		}
+		if s != 0 {
+			x = math.Nextafter(x, s*math.Inf(1))
+		}
+	}
+	return a.lift(f.F(a.v, p), f.D(x, p), f.D2(x, p))
 }
 
 // cnum is a complex number, for complex-step differentiation:

@@ -214,7 +214,10 @@ type Results struct {
 // that disagree.
 type Counts struct {
 	Total, OK, Fail, Kink int
-	RefMismatch           int
+	// Exact counts derivatives computed exactly only, with no numeric
+	// check (method none): in Total, not in OK.
+	Exact       int
+	RefMismatch int
 	// ClaimMismatch counts the claims (one per variable or matrix) that
 	// disagree with the exact derivative.
 	ClaimMismatch int
@@ -225,12 +228,14 @@ func (r *Results) Count() Counts {
 	var c Counts
 	add := func(d Derivative) {
 		c.Total++
-		switch d.Status {
-		case OK:
+		switch {
+		case d.Status == OK && math.IsNaN(d.Numeric):
+			c.Exact++
+		case d.Status == OK:
 			c.OK++
-		case Fail:
+		case d.Status == Fail:
 			c.Fail++
-		case Kink:
+		case d.Status == Kink:
 			c.Kink++
 		}
 	}
@@ -251,6 +256,14 @@ func (r *Results) Count() Counts {
 			}
 		}
 		if g := it.Gradient; g != nil {
+			if !method.Get(g.Settings.Method).Numeric() {
+				// no element is checked; each is reported exactly
+				for _, m := range g.Wrt {
+					r, cols := m.Exact.Dims()
+					c.Total += r * cols
+					c.Exact += r * cols
+				}
+			}
 			for _, m := range g.Wrt {
 				for _, e := range m.Elements {
 					add(e.Derivative)
@@ -290,6 +303,44 @@ func (r *Results) Count() Counts {
 // reference, or is a wrong claim.
 func (c Counts) Failed() bool { return c.Fail > 0 || c.RefMismatch > 0 || c.ClaimMismatch > 0 }
 
+// NotFinite spells a value that is not a finite number as the reports do:
+// "∞" and "−∞" for an infinite one, "undefined" for NaN (a value that does
+// not exist); ok is false for a finite number.
+func NotFinite(x float64) (word string, ok bool) {
+	switch {
+	case math.IsNaN(x):
+		return "undefined", true
+	case math.IsInf(x, 1):
+		return "∞", true
+	case math.IsInf(x, -1):
+		return "−∞", true
+	}
+	return "", false
+}
+
+// atKink settles a derivative whose exact evaluation met a kink (or, for a
+// second derivative, a break), given its one-sided values in d.Left and
+// d.Right. Where they agree, the kink is one the rest of the expression
+// flattens: the function is differentiable there, its derivative is that
+// common value, and it is checked as usual (no one-sided cells). Else it is
+// a kink. The same rule holds for first and second derivatives, functions
+// and chains.
+func atKink(d *Derivative) bool {
+	if d.Left == d.Right {
+		d.Exact = d.Left + 0 // +0, not −0
+		d.Left, d.Right = math.NaN(), math.NaN()
+		return false
+	}
+	return true
+}
+
+// noSecond marks a second derivative where the first is a kink: there is
+// none, whatever its one-sided values.
+func noSecond(d *Derivative) {
+	d.Status, d.Note = Kink, "not differentiable here: the first derivative has a kink, so there is no second"
+	d.Left, d.Right = math.NaN(), math.NaN()
+}
+
 // judge compares numeric with exact under tol: in mode fixed
 // |numeric − exact| ≤ atol + rtol·|exact|; in mode bound (the default)
 // |numeric − exact| ≤ atol + rtol·|exact| + err_bound, with d.Bound the
@@ -314,12 +365,6 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, probl
 	if numProblem != "" {
 		numeric = "; numeric: " + numProblem
 	}
-	if kink && d.Left == d.Right {
-		// a kink inside that the rest of the expression flattens: both
-		// one-sided derivatives agree, so the function is differentiable
-		kink, d.Exact = false, d.Left
-		d.AbsErr = math.Abs(d.Numeric - d.Exact)
-	}
 	if mutateExact != nil {
 		d.Exact = mutateExact(d.Exact)
 		d.AbsErr = math.Abs(d.Numeric - d.Exact)
@@ -335,7 +380,8 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, probl
 	case problem != "":
 		d.Status, d.Note = Fail, problem
 	case bad(d.Exact):
-		d.Status, d.Note = Fail, "the derivative is not finite here ("+strconv.FormatFloat(d.Exact, 'g', -1, 64)+")"+numeric
+		word, _ := NotFinite(d.Exact)
+		d.Status, d.Note = Fail, "the derivative is "+word+" here"+numeric
 	case !m.Numeric():
 		d.Status, d.AbsErr = OK, math.NaN()
 	case bad(d.Numeric):

@@ -95,15 +95,19 @@ func (e *evaluator) partial(at []float64, i int, side float64) (float64, bool, s
 	return r.d, e.tr.kink, e.tr.problem
 }
 
-// second is ∂²f/∂x_i∂x_j at at, exactly, by hyper-dual numbers.
-func (e *evaluator) second(at []float64, i, j int) (float64, bool, string) {
+// second is ∂²f/∂x_i∂x_j at at, exactly, by hyper-dual numbers (at a
+// break, from the side given as x_i and x_j move together), with whether a
+// break was met and the first problem.
+func (e *evaluator) second(at []float64, i, j int, side float64) (float64, bool, string) {
 	v := e.hbuf
 	for k, x := range at {
 		v[k] = hyper{v: x}
 	}
 	v[i].d1, v[j].d2 = 1, 1
 	e.tr.reset()
+	e.tr.oneSided = side
 	r := e.h(v, &e.tr)
+	e.tr.oneSided = 0
 	return r.d12, e.tr.kink, e.tr.problem
 }
 
@@ -241,33 +245,50 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 	s := fn.Settings
 	pt := Point{At: at, Partials: partials}
 	pt.Value, _ = e.value(at)
+	kinked := make([]bool, len(fn.Vars)) // ∂f/∂x_i not defined here
 	for i := range fn.Vars {
 		e.tr.recordSides()
-		exact, kink, problem := e.partial(at, i, 0)
+		exact, met, problem := e.partial(at, i, 0)
 		e.tr.compareSides()
 		d := newDerivative(fn.Vars[i], exact)
 		numProblem := ""
 		if m.Numeric() {
 			d.Numeric, d.ErrEst, d.Bound, d.Note, numProblem = e.numeric(at, i, m, h)
 		}
-		if kink {
+		kink := false
+		if met {
 			d.Left, _, _ = e.partial(at, i, -1)
 			d.Right, _, _ = e.partial(at, i, 1)
+			kink = atKink(&d)
 		}
+		kinked[i] = kink
 		judge(&d, s.Tolerance, kink, m, problem, numProblem)
-		crossing(&d, &e.tr)
+		crossing(&d, e.tr.crossedAt, met)
 		pt.Partials[i] = d
 	}
 	if fn.Order == 2 {
 		for i := range fn.Vars {
 			for j := i; j < len(fn.Vars); j++ {
-				exact, kink, problem := e.second(at, i, j)
+				e.tr.recordSides()
+				exact, met, problem := e.second(at, i, j, 0)
+				e.tr.compareSides()
 				d := newDerivative(fn.Vars[i]+","+fn.Vars[j], exact)
 				numProblem := ""
 				if m.Numeric() {
 					d.Numeric, d.ErrEst, d.Bound, d.Note, numProblem = e.numeric2(at, i, j, m, s.Step)
 				}
+				kink := false
+				if met {
+					d.Left, _, _ = e.second(at, i, j, -1)
+					d.Right, _, _ = e.second(at, i, j, 1)
+					// without a first derivative there is no second
+					kink = kinked[i] || kinked[j] || atKink(&d)
+				}
 				judge(&d, s.Tolerance, kink, m, problem, numProblem)
+				crossing(&d, e.tr.crossedAt, met)
+				if met && (kinked[i] || kinked[j]) && problem == "" {
+					noSecond(&d)
+				}
 				pt.Second = append(pt.Second, d)
 			}
 		}

@@ -190,7 +190,9 @@ func replace(n expr.Node, by func(string) expr.Node) expr.Node {
 
 // Simplify folds constants and drops what does not change the value: 0·a,
 // 1·a, a + 0, a − 0, a/1, a¹, a⁰, −(−a); products are flattened with numbers
-// first, then powers of variables, then the rest.
+// first and folded into one, equal factors made a power (x·x = x²), then
+// powers of variables, then the rest; sums are flattened, like terms added
+// (x + x = 2x) and signs pulled out (a − −b = a + b).
 func Simplify(n expr.Node) expr.Node {
 	switch n := n.(type) {
 	case *expr.Neg:
@@ -229,23 +231,8 @@ func Simplify(n expr.Node) expr.Node {
 			}
 		}
 		switch n.Op {
-		case '+':
-			if isNum(l, 0) {
-				return r
-			}
-			if isNum(r, 0) {
-				return l
-			}
-			if neg, ok := r.(*expr.Neg); ok {
-				return bin('-', l, neg.X)
-			}
-		case '-':
-			if isNum(r, 0) {
-				return l
-			}
-			if isNum(l, 0) {
-				return Simplify(&expr.Neg{X: r})
-			}
+		case '+', '-':
+			return sum(bin(n.Op, l, r))
 		case '*':
 			return product(l, r)
 		case '/':
@@ -348,4 +335,91 @@ func product(l, r expr.Node) expr.Node {
 		return &expr.Neg{X: out}
 	}
 	return out
+}
+
+// sum flattens the sum or difference n into its terms, each a numeric
+// coefficient times the rest; adds the coefficients of like terms (equal
+// rests) and the numbers, in order of first appearance; and writes each
+// term's sign as + or −: x + x = 2x, a − (−b) = a + b, 1 + x + 1 = 2 + x.
+func sum(n expr.Node) expr.Node {
+	type term struct {
+		coef float64
+		rest expr.Node // nil for a number
+	}
+	var terms []term
+	at := map[string]int{}
+	var add func(n expr.Node, sign float64)
+	add = func(n expr.Node, sign float64) {
+		switch m := n.(type) {
+		case *expr.Binary:
+			if m.Op == '+' || m.Op == '-' {
+				add(m.L, sign)
+				if m.Op == '-' {
+					sign = -sign
+				}
+				add(m.R, sign)
+				return
+			}
+		case *expr.Neg:
+			add(m.X, -sign)
+			return
+		}
+		c, rest := coefficient(n)
+		key := "#"
+		if rest != nil {
+			key = expr.String(rest)
+		}
+		if k, ok := at[key]; ok {
+			terms[k].coef += sign * c
+			return
+		}
+		at[key] = len(terms)
+		terms = append(terms, term{sign * c, rest})
+	}
+	add(n, 1)
+	var out expr.Node
+	for _, t := range terms {
+		if t.coef == 0 {
+			continue
+		}
+		var abs expr.Node = num(math.Abs(t.coef))
+		if t.rest != nil {
+			abs = product(num(math.Abs(t.coef)), t.rest)
+		}
+		switch {
+		case out == nil && t.coef < 0 && t.rest == nil:
+			out = num(t.coef)
+		case out == nil && t.coef < 0:
+			out = &expr.Neg{X: abs}
+		case out == nil:
+			out = abs
+		case t.coef < 0:
+			out = bin('-', out, abs)
+		default:
+			out = bin('+', out, abs)
+		}
+	}
+	if out == nil {
+		return num(0)
+	}
+	return out
+}
+
+// coefficient splits a simplified term into its numeric coefficient and
+// the rest (nil for a number): 6·x·y is 6 and x·y, −x is −1 and x.
+func coefficient(n expr.Node) (float64, expr.Node) {
+	switch m := n.(type) {
+	case *expr.Num:
+		if m.Text != "pi" && m.Text != "e" {
+			return m.Val, nil
+		}
+	case *expr.Neg:
+		c, rest := coefficient(m.X)
+		return -c, rest
+	case *expr.Binary:
+		if c, ok := m.L.(*expr.Num); ok && m.Op == '*' && c.Text != "pi" && c.Text != "e" {
+			return c.Val, m.R
+		}
+	}
+	return 1, n
 }

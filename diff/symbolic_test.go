@@ -58,6 +58,8 @@ func TestSymbolicMatchesAD(t *testing.T) {
 		"x^2", "sigmoid(x^2)", "square(sigmoid(leaky_relu(x)))", "x * y^2 + sin(x)", "sigmoid(x + y)",
 		"exp(x) / (1 + x^2)", "x^y", "tanh(x) * cos(y) - log(x)", "gelu(x) + silu(y)", "softplus(x * y)",
 		"elu(x, 0.5) + relu(y) + abs(x - y)", "sqrt(x) * pow(y, 3) / tan(x)", "-(x - y)^3", "2^x", "cube(x) - identity(y)",
+		// issue 13's simplifications: signs, products, like terms
+		"exp(x) - exp(-x)", "(1 - x)^2", "x*x*2*3 + x + x", "x - (y - 1) + y*y - 3*y*y", "0.1*x + 0.2*x - x*y*x",
 	}
 	for _, src := range exprs {
 		tree, err := expr.Parse(src)

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/runner-dev/runner/funcs"
@@ -33,12 +34,36 @@ func (tr *trace) recordSides() {
 func (tr *trace) compareSides() { tr.record = false }
 
 // crossing turns a failure into a kink when the numeric stencil crossed a
-// kink: the point is differentiable, but a difference across the kink does
-// not measure its derivative.
-func crossing(d *Derivative, tr *trace) {
-	if tr.crossed && d.Status == Fail && strings.HasPrefix(d.Note, "outside tolerance") {
+// kink (or a break, where f″ jumps), named by crossedAt ("" for none): the
+// point is differentiable, but a difference across the kink does not
+// measure its derivative. at says the point is itself on the kink, where
+// the one-sided derivatives agreed.
+//
+// A method's own error estimate (richardson's) assumes f is smooth across
+// the stencil: where it crosses a kink the estimate is dropped, and the
+// note says why.
+func crossing(d *Derivative, crossedAt string, at bool) {
+	if crossedAt == "" {
+		return
+	}
+	if d.Status == Fail && strings.HasPrefix(d.Note, "outside tolerance") {
 		d.Status = Kink
-		d.Note = "the numeric stencil crosses " + tr.crossedAt + ", so the difference does not measure the derivative here (the exact value stands)"
+		d.Note = "the numeric stencil crosses " + crossedAt + ", so the difference does not measure the derivative here (the exact value stands)"
+		if at {
+			d.Note = "differentiable here (the one-sided derivatives agree), but " + d.Note
+		}
+	}
+	if !math.IsNaN(d.ErrEst) {
+		d.ErrEst = math.NaN()
+		est := "no error estimate: it assumes f smooth across the stencil, which crosses " + crossedAt
+		if strings.Contains(d.Note, crossedAt) {
+			est = "no error estimate: it assumes f smooth across the stencil"
+		}
+		if d.Note == "" {
+			d.Note = est
+		} else {
+			d.Note += "; " + est
+		}
 	}
 }
 
@@ -49,8 +74,22 @@ func (tr *trace) reset() { tr.kink, tr.problem, tr.pos = false, "", 0 }
 // evaluation, comparing during the numeric ones, where a change of side means
 // the stencil crossed the kink.
 func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
+	s := breakSide(f, x, p)
+	switch {
+	case tr.record:
+		tr.sides = append(tr.sides, s)
+	case tr.pos < len(tr.sides) && tr.sides[tr.pos] != s && !tr.crossed:
+		tr.crossed = true
+		tr.crossedAt = crossedAt(f, p)
+	}
+	tr.pos++
+}
+
+// breakSide says where x lies among f's breaks: a change of it between two
+// points means a break lies between them (or at one of them).
+func breakSide(f *funcs.Func, x float64, p []float64) int8 {
 	var s int8
-	for _, k := range f.Kinks(p) {
+	for _, k := range f.BreakPoints(p) {
 		switch {
 		case x > k:
 			s++
@@ -58,14 +97,17 @@ func (tr *trace) side(f *funcs.Func, x float64, p []float64) {
 			s--
 		}
 	}
-	switch {
-	case tr.record:
-		tr.sides = append(tr.sides, s)
-	case tr.pos < len(tr.sides) && tr.sides[tr.pos] != s && !tr.crossed:
-		tr.crossed = true
-		tr.crossedAt = fmt.Sprintf("%s's kink at %s", f.Name, g(f.Kinks(p)[0]))
+	return s
+}
+
+// crossedAt names the break of f that a stencil crossed: a kink, or a
+// point where only f″ jumps.
+func crossedAt(f *funcs.Func, p []float64) string {
+	k := f.BreakPoints(p)[0]
+	if f.IsKink(k, p) {
+		return fmt.Sprintf("%s's kink at %s", f.Name, g(k))
 	}
-	tr.pos++
+	return fmt.Sprintf("%s's break at %s (where its second derivative jumps)", f.Name, g(k))
 }
 
 // note keeps the first problem an evaluation met.

@@ -77,6 +77,33 @@ type Func struct {
 	Kinks func(p []float64) []float64
 	// KinkDoc describes the kinks in words ("x = 0"); "" when there are none.
 	KinkDoc string
+	// Breaks lists the points where f's formula changes (for the given
+	// parameters): its kinks, and points where f′ is continuous but f″
+	// jumps (elu with a = 1 at 0). nil means the kinks are all.
+	Breaks func(p []float64) []float64
+}
+
+// BreakPoints are the points where f's formula changes: Breaks, or the
+// kinks when Breaks is nil. A first derivative is one-sided at a kink, a
+// second derivative at any break.
+func (f *Func) BreakPoints(p []float64) []float64 {
+	if f.Breaks != nil {
+		return f.Breaks(p)
+	}
+	if f.Kinks != nil {
+		return f.Kinks(p)
+	}
+	return nil
+}
+
+// IsBreak reports whether x is one of f's break points for parameters p.
+func (f *Func) IsBreak(x float64, p []float64) bool {
+	for _, k := range f.BreakPoints(p) {
+		if x == k {
+			return true
+		}
+	}
+	return false
 }
 
 // IsKink reports whether x is one of f's kink points for parameters p.
@@ -395,6 +422,7 @@ var registry = []*Func{
 		Doc: "x if x > 0, a(eˣ − 1) otherwise", Deriv: "1 if x > 0, a·eˣ otherwise",
 		Symbolic: "H(x) + a * exp(x) * (1 - H(x))", LaTeX: `\operatorname{ELU}[_{#2}](#1)`, Piecewise: true,
 		KinkDoc: "x = 0 when a ≠ 1",
+		Breaks:  zeroKink,
 		Kinks: func(p []float64) []float64 {
 			if p[0] == 1 {
 				return nil

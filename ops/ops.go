@@ -112,6 +112,11 @@ type Ctx struct {
 	Problem func(string)
 	// Keep asks Backward for the local derivatives, for the explanation.
 	Keep bool
+	// Side, when not nil, is the side (−1, 0 or 1) that element (i, j) of
+	// a registry function's input moves to: where that element is at a
+	// kink, Backward takes the function's derivative from that side (for a
+	// one-sided derivative of L), else its two-sided value.
+	Side func(i, j int) float64
 }
 
 // Patch is a value under a perturbation of one input element: the value on

@@ -183,7 +183,8 @@ var table = []*Op{
 		Step:  func([]string, *Call) string { return "M" },
 		Show:  func(in []string, _ *Call) string { return "−" + in[0] },
 		Rules: func([]string, []bool, *Call) []string { return []string{"−1"} },
-		LaTeX: func(t TeX, _ *Call) string { return "-" + t.Arg(0, 3) },
+		// −(a·b) needs no brackets: it is (−a)·b
+		LaTeX: func(t TeX, _ *Call) string { return "-" + t.Arg(0, 2) },
 	},
 	reduction(&Op{Name: "sum", Doc: "the sum over axis a: 0 down the rows (1×n), 1 across the columns (m×1); without a, of all elements (1×1)",
 		Rules: func(_ []string, _ []bool, k *Call) []string {
@@ -355,7 +356,13 @@ var apply = &Op{
 		par.For(blocks, func(b int) {
 			for i := b * a.R / blocks; i < (b+1)*a.R/blocks; i++ {
 				for j := 0; j < a.C; j++ {
-					fd := f.D(a.Data[i*a.Stride+j], p)
+					x := a.Data[i*a.Stride+j]
+					fd := f.D(x, p)
+					if c.Side != nil && f.IsKink(x, p) {
+						if s := c.Side(i, j); s != 0 {
+							fd = f.D(math.Nextafter(x, s*math.Inf(1)), p)
+						}
+					}
 					if local.Data != nil {
 						local.Set(i, j, fd)
 					}

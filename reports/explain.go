@@ -43,7 +43,12 @@ func stepValue(m *mat.Dense) string {
 
 // matrixG writes the top-left r×c of m with 4 significant digits.
 func matrixG(m *mat.Dense, r, c int) string {
-	return matrixRows(m, r, c, func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) })
+	return matrixRows(m, r, c, func(v float64) string {
+		if w, ok := notFinite(v); ok {
+			return w
+		}
+		return strconv.FormatFloat(v+0, 'g', 4, 64)
+	})
 }
 
 // mermaid writes a computation graph as a Mermaid flowchart, edges in the
@@ -187,13 +192,13 @@ func texMatrix(m *mat.Dense) string {
 	num := func(v float64) string {
 		switch {
 		case math.IsNaN(v):
-			return `\text{NaN}`
+			return `\text{undefined}`
 		case math.IsInf(v, 1):
 			return `\infty`
 		case math.IsInf(v, -1):
 			return `-\infty`
 		}
-		s := strconv.FormatFloat(v, 'g', 4, 64)
+		s := strconv.FormatFloat(v+0, 'g', 4, 64)
 		if mant, exp, ok := strings.Cut(s, "e"); ok {
 			n, _ := strconv.Atoi(exp)
 			return fmt.Sprintf(`%s \times 10^{%d}`, mant, n)
@@ -315,9 +320,9 @@ func linkCall(link, in string) string {
 
 func linkName(link string) string {
 	if isName(link) {
-		return link
+		return inlineText(link)
 	}
-	return "(" + link + ")"
+	return "(" + inlineText(link) + ")"
 }
 
 func isName(s string) bool {

@@ -29,18 +29,7 @@ func EntryOf(r *diff.Results) Entry { return Entry{Title: r.Title, Counts: r.Cou
 // title: "**27 derivatives: 26 ok, 1 at kinks.**", then the reference
 // values that disagree, if any.
 func summaryLine(c diff.Counts) string {
-	summary := []string{fmt.Sprintf("%d ok", c.OK)}
-	if c.Fail > 0 {
-		summary = append(summary, fmt.Sprintf("%d failed", c.Fail))
-	}
-	if c.Kink > 0 {
-		summary = append(summary, fmt.Sprintf("%d at kinks", c.Kink))
-	}
-	noun := "derivatives"
-	if c.Total == 1 {
-		noun = "derivative"
-	}
-	s := fmt.Sprintf("**%d %s: %s.**", c.Total, noun, strings.Join(summary, ", "))
+	s := "**" + countsText(c, ": ") + ".**"
 	if c.RefMismatch > 0 {
 		s += fmt.Sprintf(" **%d reference values disagree.**", c.RefMismatch)
 	}

@@ -144,7 +144,7 @@ func (j *jsonWriter) counts(files, invalid *int, c diff.Counts) {
 	for i, kv := range []struct {
 		k string
 		v int
-	}{{"derivatives", c.Total}, {"ok", c.OK}, {"fail", c.Fail}, {"kink", c.Kink}, {"reference_mismatches", c.RefMismatch}, {"claim_mismatches", c.ClaimMismatch}} {
+	}{{"derivatives", c.Total}, {"ok", c.OK}, {"fail", c.Fail}, {"kink", c.Kink}, {"exact_only", c.Exact}, {"reference_mismatches", c.RefMismatch}, {"claim_mismatches", c.ClaimMismatch}} {
 		if i > 0 {
 			j.raw(", ")
 		}

@@ -73,7 +73,7 @@ func latexBare(n expr.Node) string {
 		return numText(n.Val, n.Text)
 	case *expr.Ident:
 		if len(n.Name) > 1 {
-			return `\mathrm{` + strings.ReplaceAll(n.Name, "_", `\_`) + "}"
+			return `\mathrm{` + texName(n.Name) + "}"
 		}
 		return n.Name
 	}
@@ -85,10 +85,14 @@ func latexBare(n expr.Node) string {
 		if f := funcs.LookupWithHelpers(n.Name); f != nil {
 			return fill(f, n)
 		}
-		return `\operatorname{` + n.Name + "}" + paren(latex(u, 0))
+		return `\operatorname{` + texName(n.Name) + "}" + paren(latex(u, 0))
 	}
 	return ""
 }
+
+// texName is a name as LaTeX text: _ escaped, which would else start a
+// subscript (leaky_relu inside \operatorname or \mathrm).
+func texName(s string) string { return strings.ReplaceAll(s, "_", `\_`) }
 
 // tex is an operation's arguments, for its LaTeX.
 type tex []expr.Node

@@ -63,22 +63,34 @@ func Large(m *mat.Dense) bool {
 
 // fmtNum rounds v to 6 significant digits for reading.
 func fmtNum(v float64) string {
+	if w, ok := notFinite(v); ok {
+		return w
+	}
+	return strconv.FormatFloat(v+0, 'g', 6, 64) // v+0: 0, not −0
+}
+
+// notFinite spells a value that is not a finite number, the same way
+// everywhere in the Markdown (diff.NotFinite: ∞, −∞, undefined). The CSV
+// keeps Go's "+Inf", "-Inf" and "NaN"; a "—" cell is a value not computed.
+func notFinite(v float64) (string, bool) { return diff.NotFinite(v) }
+
+// numericCell is a numeric derivative's cell: "—" where none was taken
+// (method none), else its value.
+func numericCell(v float64, none bool) string {
+	if none {
+		return "—"
+	}
+	return fmtNum(v)
+}
+
+// fmtErr writes an error size with 2 significant digits; "—" for none (an
+// undefined numeric derivative has no error).
+func fmtErr(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "—"
 	case math.IsInf(v, 1):
 		return "∞"
-	case math.IsInf(v, -1):
-		return "−∞"
-	}
-	return strconv.FormatFloat(v, 'g', 6, 64)
-}
-
-// fmtErr writes an error size with 2 significant digits.
-func fmtErr(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "—"
 	case v == 0:
 		return "0"
 	}
@@ -86,6 +98,14 @@ func fmtErr(v float64) string {
 }
 
 func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// inlineText is an expression, a chain link or a note written outside a
+// code span, escaped so that Markdown reads none of it as markup: x*x*2
+// stays x*x*2, not x, italic x, 2; nor as HTML. (A table cell's | is
+// escaped by table.)
+func inlineText(s string) string { return inlineEscaper.Replace(s) }
+
+var inlineEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "&", "&amp;", "<", "&lt;")
 
 // table renders a Markdown table; right[i] says whether column i holds
 // numbers (right-aligned).
@@ -221,7 +241,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	right = append(right, true)
 	if f.Kind == "chain" {
 		for i, l := range f.Links {
-			header = append(header, fmt.Sprintf("%d: %s′", i+1, l))
+			header = append(header, fmt.Sprintf("%d: %s′", i+1, inlineText(l)))
 			right = append(right, true)
 		}
 	}
@@ -270,7 +290,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 			if multi {
 				row = append(row, d.Wrt)
 			}
-			row = append(row, fmtNum(d.Exact), fmtNum(d.Numeric))
+			row = append(row, fmtNum(d.Exact), numericCell(d.Numeric, none))
 			if claimed {
 				row = append(row, claimCell(d))
 			}
@@ -331,7 +351,7 @@ func mathName(s string) string {
 	if len(s) == 1 {
 		return s
 	}
-	return `\mathrm{` + strings.ReplaceAll(s, "_", `\_`) + "}"
+	return `\mathrm{` + texName(s) + "}"
 }
 
 func uses(trees []expr.Node, name string) bool {
@@ -348,7 +368,7 @@ func uses(trees []expr.Node, name string) bool {
 
 // note is one line under a table for a derivative that is not ok.
 func note(where string, d diff.Derivative) string {
-	s := fmt.Sprintf("- %s: %s — %s", where, d.Status, d.Note)
+	s := fmt.Sprintf("- %s: %s — %s", where, d.Status, inlineText(d.Note))
 	if d.Status == diff.Kink && !math.IsNaN(d.Left) {
 		s += fmt.Sprintf("; one-sided derivatives %s (left) and %s (right)", fmtNum(d.Left), fmtNum(d.Right))
 	}
@@ -379,7 +399,7 @@ func secondDerivatives(b *bytes.Buffer, f *diff.Function) {
 			for _, v := range p.At {
 				row = append(row, fmtNum(v))
 			}
-			rows = append(rows, append(row, secondName(d.Wrt), fmtNum(d.Exact), fmtNum(d.Numeric), fmtErr(d.AbsErr), string(d.Status)))
+			rows = append(rows, append(row, secondName(d.Wrt), fmtNum(d.Exact), numericCell(d.Numeric, !method.Get(f.Settings.Method).Numeric()), fmtErr(d.AbsErr), string(d.Status)))
 			if d.Status != diff.OK || d.Note != "" {
 				notes = append(notes, note(PointLabel(f.Vars, p.At)+", "+secondName(d.Wrt), d))
 			}
@@ -453,10 +473,15 @@ func study(b *bytes.Buffer, name string, f *diff.Function) {
 	fmt.Fprintf(b, "The error |numeric − exact| of each method as the step h shrinks, against the exact derivative %s. "+
 		"A difference's truncation error falls as h shrinks (as h for forward differences, h² for central, h⁴ for five-point: "+
 		"the dashed lines), until round-off, about ε·|f|/h, takes over and the error rises again; the best h sits where the two meet. "+
-		"Complex step subtracts nothing, so it has no round-off rise.\n\n", strconv.FormatFloat(st.Exact, 'g', -1, 64))
+		"Complex step subtracts nothing, so it has no round-off rise.\n\n", fmtFull(st.Exact))
 	file := StudyFile(name, f.Name)
 	fmt.Fprintf(b, "![error against step for %s](%s)\n\n", f.Name, file)
-	b.WriteString("In the plot, rings mark each method's best h, dashed lines the truncation slopes, and an error of exactly 0 is drawn at 1e-17.\n\n")
+	b.WriteString("In the plot, rings mark each method's best h, dashed lines the truncation slopes, and an error of exactly 0 is drawn at 1e-17.")
+	if undefined := studyUndefined(st); undefined > 0 {
+		fmt.Fprintf(b, " %d of the errors are undefined or infinite (the numeric derivative is not a finite number at that step): "+
+			"the plot leaves a gap there rather than draw them on the floor, where they would look exact.", undefined)
+	}
+	b.WriteString("\n\n")
 	header := []string{"h"}
 	right := []bool{true}
 	for _, m := range st.Methods {
@@ -485,6 +510,28 @@ func study(b *bytes.Buffer, name string, f *diff.Function) {
 
 // matrixText writes m as NumPy prints it, rounded to dec decimals:
 // [[0.4723 0.6151 -1.7262]]; a 1×1 matrix is its number.
+// fmtFull writes v in Go's shortest round-trip form, or as notFinite
+// spells it.
+func fmtFull(v float64) string {
+	if w, ok := notFinite(v); ok {
+		return w
+	}
+	return strconv.FormatFloat(v+0, 'g', -1, 64)
+}
+
+// studyUndefined counts the errors in st that are not finite numbers.
+func studyUndefined(st *diff.Study) int {
+	n := 0
+	for _, errs := range st.Err {
+		for _, e := range errs {
+			if math.IsNaN(e) || math.IsInf(e, 0) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 func matrixText(m *mat.Dense, dec int) string {
 	r, c := m.Dims()
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', dec, 64) }
@@ -538,7 +585,7 @@ func matrixTable(b *bytes.Buffer, corner string, m *mat.Dense, cell func(i, j in
 func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings) {
 	fmt.Fprintf(b, "## %s = %s\n\n", g.Name, "`"+g.Src+"`")
 	settingsLine(b, g.Settings, file)
-	fmt.Fprintf(b, "%s = %s\n\n", g.Name, strconv.FormatFloat(g.Value, 'g', -1, 64))
+	fmt.Fprintf(b, "%s = %s\n\n", g.Name, fmtFull(g.Value))
 	fmt.Fprintf(b, "Exact gradients by reverse-mode automatic differentiation. Checked numerically: %s.\n\n", g.Check)
 	if sw := g.Sweep; sw != nil {
 		fmt.Fprintf(b, "![%s as %s[%d,%d] varies](%s)\n\n", g.Name, sw.Matrix, sw.I, sw.J, SweepFile(name, g.Name))

@@ -212,6 +212,23 @@ func SweepPlot(g *diff.Gradient) ([]byte, error) {
 // floorErr stands in for an error of exactly zero on a log scale.
 const floorErr = 1e-17
 
+// plottedErr is where a step study's errors are drawn: an error of 0 (or
+// below the floor) on the floor; an undefined or infinite one nowhere (NaN,
+// a gap in the line), as on the floor it would look exact.
+func plottedErr(errs []float64) []float64 {
+	out := make([]float64, len(errs))
+	for k, e := range errs {
+		switch {
+		case math.IsNaN(e) || math.IsInf(e, 0):
+			e = math.NaN()
+		case e < floorErr:
+			e = floorErr
+		}
+		out[k] = e
+	}
+	return out
+}
+
 // StudyFile is the name of a step study's plot: NAME.ITEM.steps.svg.
 func StudyFile(results, item string) string { return results + "." + item + ".steps.svg" }
 
@@ -259,13 +276,14 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 		if !ok {
 			look = methodLook["richardson"]
 		}
+		ys := plottedErr(st.Err[m])
 		pts := make(plotter.XYs, len(st.Steps))
+		var defined plotter.XYs
 		for k, h := range st.Steps {
-			e := st.Err[m][k]
-			if !(e > floorErr) || math.IsInf(e, 0) {
-				e = floorErr
+			pts[k] = plotter.XY{X: h, Y: ys[k]}
+			if !math.IsNaN(ys[k]) {
+				defined = append(defined, pts[k])
 			}
-			pts[k] = plotter.XY{X: h, Y: e}
 		}
 		line := draw.LineStyle{Color: look.color, Width: vg.Points(1.5), Dashes: look.dashes}
 		marks := draw.GlyphStyle{Color: look.color, Shape: look.shape, Radius: look.radius}
@@ -273,6 +291,9 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 			q := float64(meth.Order)
 			// the truncation slope h^q through the largest step's error
 			h0, e0 := pts[0].X, pts[0].Y
+			if len(defined) > 0 {
+				h0, e0 = defined[0].X, defined[0].Y
+			}
 			var rx, ry []float64
 			for _, h := range st.Steps {
 				if e := e0 * fmath.Pow(h/h0, q); e >= floorErr {
@@ -281,13 +302,13 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 			}
 			p.Add(lines(rx, ry, draw.LineStyle{Color: look.color, Width: vg.Points(0.75), Dashes: []vg.Length{vg.Points(1), vg.Points(2.5)}})...)
 		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			return nil, err
+		p.Add(lines(st.Steps, ys, line)...)
+		if len(defined) > 0 {
+			p.Add(scatter(defined, marks))
 		}
-		l.LineStyle = line
-		p.Add(l, scatter(pts, marks))
-		p.Add(scatter(plotter.XYs{pts[st.Best[m]]}, draw.GlyphStyle{Color: look.color, Shape: draw.RingGlyph{}, Radius: vg.Points(7.5)}))
+		if best := pts[st.Best[m]]; !math.IsNaN(best.Y) {
+			p.Add(scatter(plotter.XYs{best}, draw.GlyphStyle{Color: look.color, Shape: draw.RingGlyph{}, Radius: vg.Points(7.5)}))
+		}
 	}
 	for m, method := range st.Methods {
 		look, ok := methodLook[method]

@@ -49,6 +49,7 @@ func Tally(files []*FileResult) Totals {
 		t.OK += c.OK
 		t.Fail += c.Fail
 		t.Kink += c.Kink
+		t.Exact += c.Exact
 		t.RefMismatch += c.RefMismatch
 		t.ClaimMismatch += c.ClaimMismatch
 	}
@@ -68,15 +69,36 @@ func (t Totals) String() string {
 
 // CountsText says what c counts: "27 derivatives" + sep + "26 ok, 1 failed,
 // 1 at kinks, 1 reference values disagree", naming only the statuses that
-// occur beyond ok.
+// occur beyond ok; derivatives with no numeric check are "exact only"
+// ("3000 derivatives" + sep + "exact only" when all are).
 func CountsText(c diff.Counts, sep string) string {
-	s := fmt.Sprintf("%d %s%s%d ok", c.Total, plural(c.Total, "derivative", "derivatives"), sep, c.OK)
+	return countsText(c, sep) + refText(c)
+}
+
+// countsText is CountsText without the reference values and the claims.
+func countsText(c diff.Counts, sep string) string {
+	s := fmt.Sprintf("%d %s%s", c.Total, plural(c.Total, "derivative", "derivatives"), sep)
+	switch {
+	case c.Exact > 0 && c.Exact == c.Total:
+		return s + "exact only"
+	case c.Exact > 0:
+		s += fmt.Sprintf("%d ok, %d exact only", c.OK, c.Exact)
+	default:
+		s += fmt.Sprintf("%d ok", c.OK)
+	}
 	if c.Fail > 0 {
 		s += fmt.Sprintf(", %d failed", c.Fail)
 	}
 	if c.Kink > 0 {
 		s += fmt.Sprintf(", %d at kinks", c.Kink)
 	}
+	return s
+}
+
+// refText is what CountsText adds for disagreeing reference values and
+// wrong claims.
+func refText(c diff.Counts) string {
+	s := ""
 	if c.RefMismatch > 0 {
 		s += fmt.Sprintf(", %d reference values disagree", c.RefMismatch)
 	}
