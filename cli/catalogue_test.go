@@ -78,7 +78,7 @@ func TestCatalogue(t *testing.T) {
 		{"functions empty", "functions: []\n", 1, "[]", "functions: the list is empty"},
 		{"at boolean", "functions:\n  - {name: f, expr: x, at: true}\n", 2, "true", "at: expected a number, a list, a mapping or the name of a point set, found the boolean true"},
 		{"expr list", "functions:\n  - {name: f, expr: [x], at: 1}\n", 2, "[x]", "expr: expected an expression, found a list"},
-		{"full_gradients text", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X), full_gradients: sometimes}\n", 4, "sometimes", "gradient L: full_gradients: expected true or false"},
+		{"full_gradients text", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X), full_gradients: sometimes}\n", 4, "sometimes", "gradient L: full_gradients: expected npy, csv or false"},
 		{"matrices list", "matrices: [1]\ngradients:\n  - {name: L, expr: sum(X)}\n", 1, "[1]", "matrices: expected a mapping of names to matrices"},
 		{"of not list", "chains:\n  - {name: c, of: square, at: 1}\n", 2, "square", "of: expected a list of functions"},
 		{"decimals too many", "matrices:\n  X: [1]\ngradients:\n  - {name: L, expr: sum(X), reference: {decimals: 40}}\n", 4, "40", "reference.decimals: expected a whole number from 0 to 15"},

@@ -169,9 +169,9 @@ type Gradient struct {
 	Reference *Reference
 	Sweep     *Sweep
 	Explain   *Explanation
-	// FullGradients: the report writes the full gradient of each large
+	// FullGradients: how the report writes the full gradient of each large
 	// matrix beside it (the experiment's full_gradients:).
-	FullGradients bool
+	FullGradients spec.FullGradients
 	// Second are the second derivatives with order 2 (Wrt "A[i,j],B[k,l]",
 	// or "direction k,direction k"), and SecondCheck says in words which.
 	Second      []Derivative

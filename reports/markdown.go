@@ -631,9 +631,9 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			{"max |" + d + "|", fmtNum(maxAbs)},
 		}
 		if Large(m.Exact) {
-			full := fmt.Sprintf("[%s](%s)", GradientFile(name, g.Name, m.Name), GradientFile(name, g.Name, m.Name))
-			if !g.FullGradients {
-				full = "not written (full_gradients: false)"
+			full := "not written (full_gradients: false)"
+			if f, ok := fullGradientFile(g.FullGradients, name, g.Name, m.Name); ok {
+				full = fmt.Sprintf("[%s](%s)", f, f)
 			}
 			rows = append(rows, []string{"full gradient", full})
 		}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -282,32 +281,6 @@ func TestChainStepsSubstitute(t *testing.T) {
 	for _, want := range []string{`u2 = exp(2 * u1)`, `c = leaky_relu(u2, 0.1)`, "## c(x) = `leaky_relu(exp(2 * sigmoid(x)), 0.1)`"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
-		}
-	}
-}
-
-// TestNoFullGradients: with full_gradients: false a large matrix's
-// gradient gets no CSV of its own, and the Markdown says so instead of
-// linking one; by default it gets one.
-func TestNoFullGradients(t *testing.T) {
-	for _, full := range []bool{true, false} {
-		src := "matrices:\n  X: {ones: [13, 13]}\ngradients:\n  - {name: L, expr: sum(X * X)"
-		if !full {
-			src += ", full_gradients: false"
-		}
-		e, err := load.Parse("big.yaml", []byte(src+"}\n"), load.DefaultOptions)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files := Render(diff.Run(e))
-		var names []string
-		for _, f := range files {
-			names = append(names, f.Name)
-		}
-		has := slices.Contains(names, GradientFile("big", "L", "X"))
-		md := string(files[0].Bytes())
-		if has != full || strings.Contains(md, "not written (full_gradients: false)") == full {
-			t.Errorf("full_gradients %v: files %v; Markdown:\n%s", full, names, md)
 		}
 	}
 }

@@ -18,6 +18,7 @@ type File struct {
 	Name  string
 	Data  []byte
 	write func(w io.Writer) error
+	size  int64 // a stream's size in bytes when known before it is formatted; 0: not known
 }
 
 // WriteTo writes the file's bytes to w.
@@ -92,11 +93,10 @@ func Render(r *diff.Results) []File {
 				}
 			}
 		}
-		if g := it.Gradient; g != nil && g.FullGradients {
+		if g := it.Gradient; g != nil {
 			for _, m := range g.Wrt {
 				if Large(m.Exact) {
-					files = append(files, File{Name: GradientFile(r.Name, g.Name, m.Name),
-						write: func(w io.Writer) error { return WriteMatrixCSV(w, m.Exact) }})
+					files = appendFullGradient(files, r.Name, g, m.Name, m.Exact)
 				}
 			}
 		}

@@ -251,9 +251,9 @@ type Gradient struct {
 	Wrt       []string
 	Reference *Reference
 	Sweep     *Sweep
-	// FullGradients: write the full gradient of each matrix too large for
-	// the Markdown beside the report, as CSV (full_gradients:, default true).
-	FullGradients bool
+	// FullGradients is how the full gradient of each matrix too large for
+	// the Markdown is written beside the report (full_gradients:).
+	FullGradients FullGradients
 	// Claims are the user's own gradients (claims:), in file order; each
 	// claimed matrix is in Wrt.
 	Claims []Claim
@@ -325,3 +325,16 @@ func (e *Experiment) MatrixByName(name string) *Matrix {
 	}
 	return nil
 }
+
+// FullGradients is the form of the full gradient of a matrix too large for
+// the Markdown, written beside the report (full_gradients:).
+type FullGradients string
+
+// The forms of full_gradients:. FullNpy, the default (also spelled true),
+// writes NAME.ITEM.grad_M.npy; FullCSV writes NAME.ITEM.grad_M.csv;
+// FullNone (false) writes neither.
+const (
+	FullNpy  FullGradients = "npy"
+	FullCSV  FullGradients = "csv"
+	FullNone FullGradients = "false"
+)

@@ -506,7 +506,7 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		return nil
 	}
 	name := it.Name
-	g := &spec.Gradient{Item: it, FullGradients: l.boolean(f["full_gradients"], "gradient "+name+": full_gradients", true)}
+	g := &spec.Gradient{Item: it, FullGradients: l.fullGradients(f["full_gradients"], "gradient "+name+": full_gradients")}
 	if m := method.Named(g.Settings.Method); m != nil && !m.Gradients {
 		l.errf(item, "gradient %s: %s works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name, m.Name)
 		return nil
