@@ -508,6 +508,7 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 		return ExitInvalid, ""
 	}
 	r.ci.wrote(dir, files)
+	files = r.guard(dir, files, stderr)
 	if r.check {
 		j.doing("comparing the reports")
 		for _, f := range files {
@@ -523,6 +524,9 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 				same, err = reports.Same(p, f)
 			}
 			switch {
+			case tooLarge(err):
+				fmt.Fprintf(stderr, "%s: %v\n", p, err)
+				status = ExitInvalid
 			case err != nil:
 				fmt.Fprintf(stderr, "%s: missing (run runner %s to write it)\n", p, path)
 				status = max(status, ExitFailed)

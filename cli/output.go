@@ -22,12 +22,14 @@ type ciOptions struct {
 	json, junit    string
 	quiet, verbose bool
 	prune          bool
+	allowLarge     bool
 }
 
 func addCIFlags(f *pflag.FlagSet, o *ciOptions) {
 	f.StringVar(&o.json, "json", "", "also write every file's, item's and derivative's results as JSON to `FILE` (- for standard output); schema: reports/results.schema.json")
 	f.StringVar(&o.junit, "junit", "", "also write the results as JUnit XML to `FILE` (- for standard output): a test suite per experiment file, a test case per item")
 	f.BoolVar(&o.prune, "prune", false, "remove report files (of the runner's naming) that no experiment writes: a deleted item's plot, a deleted experiment's reports")
+	f.BoolVar(&o.allowLarge, "allow-large", false, "write report files past 95 MB too (code hosts reject files over 100 MB; past 50 MB the runner warns)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print errors only (no line per file, no total)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "also print a line per function, chain and gradient, at its place in the file")
 }

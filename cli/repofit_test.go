@@ -63,3 +63,26 @@ func TestFullGradientsNpyCheckPrune(t *testing.T) {
 		t.Errorf("--prune left %s", npy)
 	}
 }
+
+// TestLargeReportWarning: a run whose CSV passes 50 MB writes it and warns
+// on stderr, naming the file and csv: summary. Skipped under -short (half a
+// million points).
+func TestLargeReportWarning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("half a million points")
+	}
+	dir := t.TempDir()
+	e := write(t, dir, "e.yaml", "numeric: {method: forward}\nfunctions:\n  - {name: f, expr: x, at: {x: {from: 0, to: 0.52, step: 1e-6}}}\n")
+	code, _, stderr := invoke(t, e)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	p := filepath.Join(dir, "reports", "e.csv")
+	st, err := os.Stat(p)
+	if err != nil || st.Size() <= 50_000_000 {
+		t.Fatalf("%s: %v; the test needs a CSV past 50 MB", p, err)
+	}
+	if !strings.Contains(stderr, p+": warning: e.csv is ") || !strings.Contains(stderr, "csv: summary") || strings.Count(stderr, "warning:") != 1 {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
