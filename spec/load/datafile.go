@@ -31,115 +31,201 @@ const (
 type csvError struct {
 	line, col int
 	msg       string
+	notNumber bool // a field that is not a number (a header's, perhaps)
 }
 
 func (e *csvError) Error() string { return e.msg }
+
+// csvFormat is how a CSV data file is laid out: its delimiter (',' by
+// default; ' ' for any run of spaces and tabs, as numpy.savetxt writes and
+// numpy.loadtxt reads) and whether its first line is a header to skip.
+type csvFormat struct {
+	delim  byte
+	header bool
+}
 
 // readCSV reads numbers, comma-separated, one row a line, from r, which
 // may hold at most maxBytes bytes and maxElements numbers. It returns the
 // values row-major and the shape. With labels, every number must be a
 // label: a whole number from 0 to maxLabel.
 func readCSV(r io.Reader, maxBytes int64, maxElements int, labels bool) ([]float64, int, int, error) {
-	br := bufio.NewReaderSize(io.LimitReader(r, maxBytes+1), 64<<10)
-	var (
-		data         []float64
-		field        []byte
-		line, col    = 1, 1
-		fieldCol     = 1
-		rowLen, cols = 0, -1
-		rows         int
-		read         int64
-		blank        = true
-		fieldStarted bool
-		leading      int
-	)
-	endField := func() error {
-		t := bytes.TrimSpace(field)
-		v, err := strconv.ParseFloat(string(t), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			what := "a finite number"
-			if len(t) == 0 {
-				return &csvError{line, fieldCol, "row " + strconv.Itoa(line) + ", column " + strconv.Itoa(rowLen+1) + ": expected " + what + ", found an empty field"}
-			}
-			return &csvError{line, fieldCol + leading, fmt.Sprintf("row %d, column %d: expected %s", line, rowLen+1, what)}
+	return readCSVAs(r, maxBytes, maxElements, labels, csvFormat{delim: ','})
+}
+
+// readCSVAs is readCSV for a file laid out as f says. A first line that is
+// not numbers, above a second that is, when no header was declared, is an
+// error at the first line that says to declare it.
+func readCSVAs(r io.Reader, maxBytes int64, maxElements int, labels bool, f csvFormat) ([]float64, int, int, error) {
+	p := &csvParser{br: bufio.NewReaderSize(io.LimitReader(r, maxBytes+1), 64<<10), maxBytes: maxBytes, maxElements: maxElements, labels: labels, format: f}
+	p.reset(1)
+	if f.header {
+		if err := p.skipLine(); err != nil {
+			return nil, 0, 0, err
 		}
-		if labels && (v < 0 || v != math.Trunc(v) || v > maxLabel) {
-			return &csvError{line, fieldCol + leading, fmt.Sprintf("row %d, column %d: expected a label, a whole number from 0 to %d", line, rowLen+1, int64(maxLabel))}
-		}
-		if len(data) >= maxElements {
-			return &csvError{line, fieldCol, fmt.Sprintf("more than the limit of %d elements (raise it with --max-elements)", maxElements)}
-		}
-		data = append(data, v)
-		rowLen++
-		field, fieldStarted, leading = field[:0], false, 0
-		return nil
 	}
-	endLine := func() error {
-		if !blank {
-			if err := endField(); err != nil {
-				return err
+	err := p.parse()
+	var ce *csvError
+	if !f.header && errors.As(err, &ce) && ce.line == 1 && ce.notNumber {
+		// is the rest numbers? then the first line is a header
+		if p.lineDone || p.skipLine() == nil {
+			p.reset(2)
+			err2 := p.parse()
+			var ce2 *csvError
+			if p.rows > 0 || errors.As(err2, &ce2) && ce2.line > 2 {
+				return nil, 0, 0, &csvError{line: 1, col: ce.col, msg: "the first line looks like a header: add header: true"}
 			}
-			if cols >= 0 && rowLen != cols {
-				return &csvError{line, 1, fmt.Sprintf("this row has %d values, the first row has %d", rowLen, cols)}
-			}
-			cols = rowLen
-			rows++
 		}
-		field, fieldStarted, leading = field[:0], false, 0
-		rowLen, blank = 0, true
-		line++
-		col, fieldCol = 1, 1
-		return nil
+		return nil, 0, 0, err
 	}
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	if p.cols < 0 {
+		return nil, 0, 0, nil
+	}
+	return p.data, p.rows, p.cols, nil
+}
+
+// csvParser is readCSV's state as it reads r byte by byte.
+type csvParser struct {
+	br                  *bufio.Reader
+	maxBytes, read      int64
+	maxElements         int
+	labels              bool
+	format              csvFormat
+	data                []float64
+	field               []byte
+	line, col, fieldCol int
+	rowLen, cols, rows  int
+	blank, fieldStarted bool
+	leading             int
+	lineDone            bool // the last byte read ended a line
+}
+
+// reset starts the parse afresh at line.
+func (p *csvParser) reset(line int) {
+	p.data, p.field = p.data[:0], p.field[:0]
+	p.line, p.col, p.fieldCol = line, 1, 1
+	p.rowLen, p.cols, p.rows = 0, -1, 0
+	p.blank, p.fieldStarted, p.leading = true, false, 0
+}
+
+func (p *csvParser) next() (byte, error) {
+	c, err := p.br.ReadByte()
+	if err != nil {
+		return 0, err
+	}
+	p.read++
+	if p.read > p.maxBytes {
+		return 0, &LimitError{Limit: p.maxBytes}
+	}
+	return c, nil
+}
+
+// skipLine reads past the end of the current line.
+func (p *csvParser) skipLine() error {
 	for {
-		c, err := br.ReadByte()
+		c, err := p.next()
+		if err == io.EOF {
+			p.line++
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if c == '\n' {
+			p.line++
+			return nil
+		}
+	}
+}
+
+func (p *csvParser) endField() error {
+	t := bytes.TrimSpace(p.field)
+	v, err := strconv.ParseFloat(string(t), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		what := "a finite number"
+		if len(t) == 0 {
+			return &csvError{line: p.line, col: p.fieldCol, msg: "row " + strconv.Itoa(p.line) + ", column " + strconv.Itoa(p.rowLen+1) + ": expected " + what + ", found an empty field"}
+		}
+		return &csvError{line: p.line, col: p.fieldCol + p.leading, msg: fmt.Sprintf("row %d, column %d: expected %s", p.line, p.rowLen+1, what), notNumber: true}
+	}
+	if p.labels && (v < 0 || v != math.Trunc(v) || v > maxLabel) {
+		return &csvError{line: p.line, col: p.fieldCol + p.leading, msg: fmt.Sprintf("row %d, column %d: expected a label, a whole number from 0 to %d", p.line, p.rowLen+1, int64(maxLabel))}
+	}
+	if len(p.data) >= p.maxElements {
+		return &csvError{line: p.line, col: p.fieldCol, msg: fmt.Sprintf("more than the limit of %d elements (raise it with --max-elements)", p.maxElements)}
+	}
+	p.data = append(p.data, v)
+	p.rowLen++
+	p.field, p.fieldStarted, p.leading = p.field[:0], false, 0
+	return nil
+}
+
+func (p *csvParser) endLine() error {
+	// with spaces for a delimiter, trailing spaces end no field
+	if !p.blank && (p.format.delim != ' ' || p.fieldStarted) {
+		if err := p.endField(); err != nil {
+			return err
+		}
+	}
+	if !p.blank {
+		if p.cols >= 0 && p.rowLen != p.cols {
+			return &csvError{line: p.line, col: 1, msg: fmt.Sprintf("this row has %d values, the first row has %d", p.rowLen, p.cols)}
+		}
+		p.cols = p.rowLen
+		p.rows++
+	}
+	p.field, p.fieldStarted, p.leading = p.field[:0], false, 0
+	p.rowLen, p.blank = 0, true
+	p.line++
+	p.col, p.fieldCol = 1, 1
+	return nil
+}
+
+// parse reads rows to the end of the input.
+func (p *csvParser) parse() error {
+	ws := p.format.delim == ' '
+	for {
+		c, err := p.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, 0, 0, err
+			return err
 		}
-		read++
-		if read > maxBytes {
-			return nil, 0, 0, &LimitError{Limit: maxBytes}
-		}
-		switch c {
-		case '\n':
-			if err := endLine(); err != nil {
-				return nil, 0, 0, err
+		p.lineDone = c == '\n'
+		switch {
+		case c == '\n':
+			if err := p.endLine(); err != nil {
+				return err
 			}
 			continue
-		case ',':
-			blank = false
-			if err := endField(); err != nil {
-				return nil, 0, 0, err
+		case !ws && c == p.format.delim, ws && (c == ' ' || c == '\t') && p.fieldStarted:
+			p.blank = false
+			if err := p.endField(); err != nil {
+				return err
 			}
-			col++
-			fieldCol = col
+			p.col++
+			p.fieldCol = p.col
 			continue
-		case '\r':
-			col++
+		case c == '\r':
+			p.col++
 			continue
 		}
 		if c != ' ' && c != '\t' {
-			blank = false
-			fieldStarted = true
-		} else if !fieldStarted {
-			leading++
+			p.blank = false
+			p.fieldStarted = true
+		} else if !p.fieldStarted {
+			p.leading++
 		}
-		if len(field) >= maxCSVField {
-			return nil, 0, 0, &csvError{line, fieldCol, fmt.Sprintf("row %d, column %d: a field of more than %d characters; expected a number", line, rowLen+1, maxCSVField)}
+		if len(p.field) >= maxCSVField {
+			return &csvError{line: p.line, col: p.fieldCol, msg: fmt.Sprintf("row %d, column %d: a field of more than %d characters; expected a number", p.line, p.rowLen+1, maxCSVField)}
 		}
-		field = append(field, c)
-		col++
+		p.field = append(p.field, c)
+		p.col++
 	}
-	if err := endLine(); err != nil {
-		return nil, 0, 0, err
-	}
-	if cols < 0 {
-		return nil, 0, 0, nil
-	}
-	return data, rows, cols, nil
+	return p.endLine()
 }
 
 var npyMagic = []byte("\x93NUMPY")

@@ -1,13 +1,8 @@
 package load
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"testing"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
 
 	"github.com/runner-dev/runner/internal/testkit"
 	"github.com/runner-dev/runner/spec"
@@ -46,13 +41,7 @@ func TestFullGradientsSetting(t *testing.T) {
 		case c.err == "" && e.Gradients[0].FullGradients != c.want:
 			t.Errorf("%q: read as %q, want %q", c.value, e.Gradients[0].FullGradients, c.want)
 		}
-		var v any
-		if err := yaml.Unmarshal([]byte(src), &v); err != nil {
-			t.Fatal(err)
-		}
-		j, _ := json.Marshal(v)
-		doc, _ := jsonschema.UnmarshalJSON(bytes.NewReader(j))
-		if err := schema.Validate(doc); (err == nil) != (c.err == "") {
+		if err := validate(t, schema, src); (err == nil) != (c.err == "") {
 			t.Errorf("%q: the schema says %v, the loader %q", c.value, err, c.err)
 		}
 	}

@@ -75,7 +75,7 @@ func (l *loader) matrixAs(name, what string, n *yaml.Node, r *rng.Source) *spec.
 		l.errf(n, "%s: expected literal rows like [[1, 2], [3, 4]] or a mapping like {randn: [3, 3]}, found %s", what, kindName(n))
 		return nil
 	}
-	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value", "labels", "p")...)
+	f, _, ok := l.fields(n, what, append(matrixForms, "low", "high", "value", "labels", "p", "delimiter", "header")...)
 	if !ok {
 		return nil
 	}
@@ -127,9 +127,13 @@ func (l *loader) matrixAs(name, what string, n *yaml.Node, r *rng.Source) *spec.
 		l.errf(f["p"], "%s: p belongs with binomial", what)
 		return nil
 	}
+	format, ok := l.csvFormatOf(f, form, what)
+	if !ok {
+		return nil
+	}
 	switch form {
 	case "csv":
-		return l.csvMatrix(name, f[form], what, labels)
+		return l.csvMatrix(name, f[form], what, labels, format)
 	case "npy":
 		return l.npyMatrix(name, f[form], what, labels)
 	case "eye":
@@ -327,7 +331,7 @@ func (l *loader) dataPath(n *yaml.Node, what string) (string, string, string, bo
 	return p, filepath.Join(l.dir, Printable(p)), real, true
 }
 
-func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool) *spec.Matrix {
+func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool, format csvFormat) *spec.Matrix {
 	p, shown, full, ok := l.dataPath(n, what+": csv")
 	if !ok {
 		return nil
@@ -339,7 +343,7 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool) 
 	}
 	defer f.Close()
 	limit := CSVBytesPerElement * int64(l.opts.MaxElements)
-	data, rows, cols, err := readCSV(f, limit, l.opts.MaxElements, labels)
+	data, rows, cols, err := readCSVAs(f, limit, l.opts.MaxElements, labels, format)
 	var ce *csvError
 	var le *LimitError
 	switch {
