@@ -438,11 +438,13 @@ func Run(e *spec.Experiment) *Results {
 	r := &Results{Name: e.Name, Title: e.Title, About: e.About, Settings: e.Settings, Seed: e.Seed, Matrices: e.Matrices}
 	for _, f := range e.Functions {
 		out := RunFunction(f)
+		out.CSVEvery = f.CSVEvery
 		checkScalarClaims(out, f.Claims, f.Settings)
 		r.Items = append(r.Items, Item{Function: out})
 	}
 	for _, c := range e.Chains {
 		out := RunChain(c)
+		out.CSVEvery = c.CSVEvery
 		checkScalarClaims(out, c.Claims, c.Settings)
 		r.Items = append(r.Items, Item{Function: out})
 	}

@@ -93,6 +93,9 @@ type Function struct {
 	Surface *Surface
 	// Claims are the user's claimed derivatives, checked (derivative:).
 	Claims []ScalarClaim
+	// CSVEvery is the item's csv: (spec.Item.CSVEvery): which points the
+	// CSV holds.
+	CSVEvery int
 }
 
 // CurveMinPoints is how many distinct points a one-variable item needs to

@@ -91,7 +91,8 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 				return err
 			}
 			c.b = c.b[:0]
-			if err := writeFunctionRows(w, f); err != nil {
+			kept, _, _ := csvKept(f)
+			if err := writeFunctionRows(w, kept); err != nil {
 				return err
 			}
 		}

@@ -302,6 +302,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 		}
 	}
 	table(b, header, right, elide(rows, total))
+	csvSummaryLine(b, f)
 	writeNotes(b, notes)
 	scalarClaims(b, f)
 	if f.Curve != nil {

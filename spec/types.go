@@ -171,7 +171,20 @@ type Item struct {
 	// Explain asks the report to lay out the computation: its graph and the
 	// steps of its forward and backward passes (default true).
 	Explain bool
+	// CSVEvery says which points of a function or chain the CSV holds
+	// (csv:): 0, every point; K > 0, every K-th point (csv: {every: K});
+	// CSVSummary, every k-th with k chosen so that at most MaxSummaryRows
+	// rows are (csv: summary). Every point with a derivative that is not
+	// ok is held too.
+	CSVEvery int
 }
+
+// CSVSummary is CSVEvery for csv: summary, and MaxSummaryRows the most
+// rows its every-k-th points make.
+const (
+	CSVSummary     = -1
+	MaxSummaryRows = 10_000
+)
 
 // Study sweeps the numeric step h over decades, from From down to To with
 // PerDecade steps a decade, for one function or chain at one point At, and

@@ -1,7 +1,11 @@
 package load
 
 import (
+	"math"
+
 	"gopkg.in/yaml.v3"
+
+	"github.com/runner-dev/runner/spec"
 )
 
 // csvDelimiters are the delimiters a csv: data file may use; " " stands
@@ -30,4 +34,32 @@ func (l *loader) csvFormatOf(f map[string]*yaml.Node, form, what string) (csvFor
 	}
 	out.header = l.boolean(f["header"], what+": header", false)
 	return out, true
+}
+
+// csvRows reads a function's or chain's csv: summary, or {every: K} (K ≥ 1),
+// as spec.Item.CSVEvery; without it, every point (0).
+func (l *loader) csvRows(n *yaml.Node, what string) (int, bool) {
+	if n == nil {
+		return 0, true
+	}
+	n = deref(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" && n.Value == "summary" {
+		return spec.CSVSummary, true
+	}
+	if n.Kind != yaml.MappingNode {
+		l.errf(n, "%s: expected summary or {every: K}, found %s", what, kindName(n))
+		return 0, false
+	}
+	f, _, ok := l.fields(n, what, "every")
+	if !ok {
+		return 0, false
+	}
+	if f["every"] == nil {
+		if len(n.Content) == 0 { // else fields named the unknown key
+			l.errf(n, "%s: expected summary or {every: K}, found an empty mapping", what)
+		}
+		return 0, false
+	}
+	k, ok := l.int(f["every"], what+": every", 1, math.MaxInt32)
+	return int(k), ok
 }

@@ -701,6 +701,9 @@ func (l *loader) item(n *yaml.Node, kind string, base spec.Settings, keys []stri
 			return nil, spec.Item{}, false
 		}
 	}
+	if it.CSVEvery, ok = l.csvRows(f["csv"], kind+" "+name+": csv"); !ok {
+		return nil, spec.Item{}, false
+	}
 	return f, it, true
 }
 
@@ -788,7 +791,7 @@ func (l *loader) study(n *yaml.Node, what string) *spec.Study {
 }
 
 func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
-	f, it, ok := l.item(item, "function", base, []string{"expr", "at", "order", "study", "derivative"}, "expr", "at")
+	f, it, ok := l.item(item, "function", base, []string{"expr", "at", "order", "study", "derivative", "csv"}, "expr", "at")
 	if !ok {
 		return nil
 	}
@@ -826,7 +829,7 @@ func (l *loader) function(item *yaml.Node, base spec.Settings) *spec.Function {
 }
 
 func (l *loader) chain(item *yaml.Node, base spec.Settings) *spec.Chain {
-	f, it, ok := l.item(item, "chain", base, []string{"of", "at", "order", "study", "derivative"}, "of", "at")
+	f, it, ok := l.item(item, "chain", base, []string{"of", "at", "order", "study", "derivative", "csv"}, "of", "at")
 	if !ok {
 		return nil
 	}
