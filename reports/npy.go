@@ -6,18 +6,19 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/diff"
-	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/spec"
 )
 
 // GradientNpyFile is the name of the .npy that holds the full gradient of a
-// large matrix: NAME.ITEM.grad_M.npy beside the report.
+// large matrix: NAME.ITEM.grad_M.npy beside the report (GradientFile with
+// the extension .npy).
 func GradientNpyFile(results, item, matrix string) string {
-	return results + "." + item + ".grad_" + matrix + ".npy"
+	return strings.TrimSuffix(GradientFile(results, item, matrix), ".csv") + ".npy"
 }
 
 // fullGradientFile is the file the full gradient of a large matrix goes to
@@ -50,37 +51,28 @@ func NpyHeader(r, c int) []byte {
 	return append(b, '\n')
 }
 
-// MatrixNpy is m as a NumPy .npy file: float64, little-endian, C order, as
-// numpy.load reads it.
-func MatrixNpy(m *mat.Dense) []byte {
-	var b bytes.Buffer
-	WriteMatrixNpy(&b, m) // a bytes.Buffer does not fail
-	return b.Bytes()
-}
-
-// WriteMatrixNpy writes MatrixNpy(m) to w as a stream, in blocks of rows.
+// WriteMatrixNpy writes m to w as a NumPy .npy file: NpyHeader, then
+// the elements in C order as little-endian float64, as numpy.load reads
+// them. It writes in pieces of about a megabyte.
 func WriteMatrixNpy(w io.Writer, m *mat.Dense) error {
 	r, c := m.Dims()
-	if _, err := w.Write(NpyHeader(r, c)); err != nil {
-		return err
-	}
 	raw := m.RawMatrix()
-	block := max(1, (1<<20)/max(c, 1)) // about 8 MB a block
-	return par.Ordered((r+block-1)/block, func(k int, b []byte) []byte {
-		b = b[:0]
-		for i := k * block; i < min(r, (k+1)*block); i++ {
-			for _, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-			}
+	buf := append(make([]byte, 0, 1<<20+8*c), NpyHeader(r, c)...)
+	for i := range r {
+		for _, v := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 		}
-		return b
-	}, func(b []byte) error {
-		_, err := w.Write(b)
-		return err
-	})
+		if len(buf) >= 1<<20 || i == r-1 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return nil // a mat.Dense has at least one row, so the header went out with it
 }
 
-// npySize is the size in bytes of MatrixNpy for an r×c matrix.
+// npySize is the size in bytes of the .npy of an r×c matrix.
 func npySize(r, c int) int64 {
 	return int64(len(NpyHeader(r, c))) + 8*int64(r)*int64(c)
 }

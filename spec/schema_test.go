@@ -2,14 +2,12 @@ package spec
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"gopkg.in/yaml.v3"
 
 	"github.com/runner-dev/runner/internal/testkit"
 	"github.com/runner-dev/runner/ops"
@@ -27,19 +25,7 @@ func asJSON(t *testing.T, path string) any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v any
-	if err := yaml.Unmarshal(b, &v); err != nil {
-		t.Fatal(err)
-	}
-	j, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return testkit.YAMLAsJSON(t, b)
 }
 
 // TestSchemaAcceptsShippedFiles validates every shipped experiment, the

@@ -4,6 +4,7 @@ package testkit
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
 )
 
 // update is the -update flag of every test binary that uses Golden.
@@ -72,4 +74,24 @@ func Schema(t testing.TB, id string, doc []byte) *jsonschema.Schema {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// YAMLAsJSON is the YAML document src as the values a JSON Schema
+// validates: through a JSON round trip, so that numbers are float64 and
+// maps have string keys.
+func YAMLAsJSON(t testing.TB, src []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(src, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
