@@ -3,10 +3,10 @@ package diff
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
@@ -98,7 +98,7 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 	// tolerance alone judges them, as in mode fixed.
 	judge2 := func(d *Derivative) { judgeGradient(d, s, kink, problem, "") }
 	if len(elems) <= MaxHessianElements {
-		out.SecondCheck = fmt.Sprintf("every ∂²%s/∂u∂v for u, v among the %d elements of %s (u ≤ v)", g.Name, len(elems), strings.Join(g.Wrt, " and "))
+		out.SecondCheck = fmt.Sprintf("every ∂²%s/∂u∂v for u, v among the %d elements of %s (u ≤ v)", g.Name, len(elems), prose.List(g.Wrt, "and"))
 		for a := range elems {
 			unit := make([]float64, len(elems))
 			unit[a] = 1
@@ -124,7 +124,7 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 	} else {
 		out.SecondCheck = fmt.Sprintf("vᵀHv along %d unit directions v (standard normal draws from NumPy's generator seeded %d, scaled to length 1 over all %d elements of %s), "+
 			"as the whole Hessian of %d elements would hold more than %d",
-			SampleDirections, SampleSeed+1, len(elems), strings.Join(g.Wrt, " and "), len(elems), MaxHessianElements)
+			SampleDirections, SampleSeed+1, len(elems), prose.List(g.Wrt, "and"), len(elems), MaxHessianElements)
 		src := rng.New(SampleSeed + 1)
 		for k := 0; k < SampleDirections; k++ {
 			dir := unitNormal(src, len(elems))

@@ -2,10 +2,10 @@ package diff
 
 import (
 	"fmt"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
@@ -103,7 +103,7 @@ func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 		out.Check = "no numeric check (method none): exact values only"
 	} else {
 		out.Check = fmt.Sprintf("every entry: each element of %s perturbed one at a time with the rest held, the whole output differenced (%s differences with h = %g)",
-			strings.Join(names, " and "), s.Method, s.Step)
+			prose.List(names, "and"), s.Method, s.Step)
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 )
 
@@ -119,7 +120,7 @@ func explainGradient(b *bytes.Buffer, g *diff.Gradient) {
 		"(∂%s/∂node) through its local derivatives: an element-wise function multiplies it element by element, "+
 		"a product X @ W sends it to X right-multiplied by Wᵀ and to W left-multiplied by Xᵀ. "+
 		"These are the engine's own numbers; the last of them are the gradients the tables above report. "+
-		"Only the nodes on a path from %s to %s are shown.\n\n", g.Name, strings.Join(wrt, " and "), g.Name, g.Name, strings.Join(wrt, " or "))
+		"Only the nodes on a path from %s to %s are shown.\n\n", g.Name, prose.List(wrt, "and"), g.Name, g.Name, prose.List(wrt, "or"))
 	var steps []diff.Step
 	for _, s := range ex.Steps {
 		if onPath[s.Name] {
