@@ -10,6 +10,7 @@ import (
 
 	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
@@ -374,7 +375,7 @@ func describeCheck(g *Gradient, s spec.Settings) string {
 		for i, m := range g.Wrt {
 			names[i] = m.Name
 		}
-		return fmt.Sprintf("every element of %s, perturbed one at a time with the rest held (%s)", strings.Join(names, " and "), how)
+		return fmt.Sprintf("every element of %s, perturbed one at a time with the rest held (%s)", prose.List(names, "and"), how)
 	}
 	var parts []string
 	for _, m := range g.Wrt {

@@ -2,10 +2,10 @@ package diff
 
 import (
 	"fmt"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
@@ -84,14 +84,14 @@ func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 	for b := range out.Wrt {
 		blk := &out.Wrt[b]
 		mr, mc := blk.Input.Dims()
-		numeric := make([]func(i, k int) (float64, float64), mr*mc)
+		numeric := make([]func(i, k int) (float64, float64, method.Bound), mr*mc)
 		for p := range numeric {
 			numeric[p] = jacobianColumn(j, leaves, blk.Name, p/mc, p%mc, eval)
 		}
 		for o := 0; o < r*c; o++ { // output element by output element, as the CSV lists them
 			for p := range numeric {
-				d := Derivative{Wrt: fmt.Sprintf("%s[%d,%d]", blk.Name, p/mc, p%mc), Exact: blk.Exact.At(o, p)}
-				d.Numeric, d.ErrEst = numeric[p](o/c, o%c)
+				d := newDerivative(fmt.Sprintf("%s[%d,%d]", blk.Name, p/mc, p%mc), blk.Exact.At(o, p))
+				d.Numeric, d.ErrEst, d.Bound = numeric[p](o/c, o%c)
 				judgeGradient(&d, s, base.tr.kink, base.tr.problem, "")
 				blk.Entries = append(blk.Entries, JacobianEntry{Out: Index{o / c, o % c}, In: Index{p / mc, p % mc}, Derivative: d})
 			}
@@ -103,7 +103,7 @@ func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 		out.Check = "no numeric check (method none): exact values only"
 	} else {
 		out.Check = fmt.Sprintf("every entry: each element of %s perturbed one at a time with the rest held, the whole output differenced (%s differences with h = %g)",
-			strings.Join(names, " and "), s.Method, s.Step)
+			prose.List(names, "and"), s.Method, s.Step)
 	}
 	return out
 }
@@ -111,7 +111,7 @@ func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 // jacobianColumn is the numeric derivative of every output element with
 // respect to M[p,q], as a function of the output element: the output is
 // evaluated once per step of the difference formula, not once per element.
-func jacobianColumn(j *spec.Jacobian, leaves map[string]*mat.Dense, name string, p, q int, eval func(bool) (*tape, *node)) func(i, k int) (float64, float64) {
+func jacobianColumn(j *spec.Jacobian, leaves map[string]*mat.Dense, name string, p, q int, eval func(bool) (*tape, *node)) func(i, k int) (float64, float64, method.Bound) {
 	s := j.Settings
 	orig := leaves[name]
 	moved := mat.DenseCopyOf(orig)
@@ -128,7 +128,13 @@ func jacobianColumn(j *spec.Jacobian, leaves map[string]*mat.Dense, name string,
 		cache[v] = mat.DenseCopyOf(rt.val)
 		return cache[v]
 	}
-	return func(i, k int) (float64, float64) {
-		return Numeric(func(v float64) float64 { return at(v).At(i, k) }, x0, s.Method, s.Step)
+	m := method.Get(s.Method)
+	return func(i, k int) (float64, float64, method.Bound) {
+		f := func(v float64) float64 { return at(v).At(i, k) }
+		d, est := m.First(f, nil, x0, s.Step)
+		if !m.Numeric() {
+			return d, est, method.NoBound
+		}
+		return d, est, m.FirstBound(f, nil, nil, x0, s.Step, d)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/runner-dev/runner/diff"
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 )
 
@@ -119,7 +120,7 @@ func explainGradient(b *bytes.Buffer, g *diff.Gradient) {
 		"(∂%s/∂node) through its local derivatives: an element-wise function multiplies it element by element, "+
 		"a product X @ W sends it to X right-multiplied by Wᵀ and to W left-multiplied by Xᵀ. "+
 		"These are the engine's own numbers; the last of them are the gradients the tables above report. "+
-		"Only the nodes on a path from %s to %s are shown.\n\n", g.Name, strings.Join(wrt, " and "), g.Name, g.Name, strings.Join(wrt, " or "))
+		"Only the nodes on a path from %s to %s are shown.\n\n", g.Name, prose.List(wrt, "and"), g.Name, g.Name, prose.List(wrt, "or"))
 	var steps []diff.Step
 	for _, s := range ex.Steps {
 		if onPath[s.Name] {
@@ -158,16 +159,48 @@ func explainGradient(b *bytes.Buffer, g *diff.Gradient) {
 		}
 		fmt.Fprintf(b, "**%s**, %s:\n\n", s.Name, what)
 		parts := []string{mathName(s.Name) + " = " + texMatrix(s.Value)}
+		matrices := 0
+		if isMatrix(s.Value) {
+			matrices++
+		}
 		for _, l := range locals(s) {
 			if l.Value != nil {
 				parts = append(parts, fmt.Sprintf(`\frac{\partial %s}{\partial %s} = %s`, mathName(s.Name), mathName(l.Wrt), texMatrix(l.Value)))
+				if isMatrix(l.Value) {
+					matrices++
+				}
 			}
 		}
 		if s.Grad != nil {
 			parts = append(parts, fmt.Sprintf(`\frac{\partial %s}{\partial %s} = %s`, L, mathName(s.Name), texMatrix(s.Grad)))
+			if isMatrix(s.Grad) {
+				matrices++
+			}
 		}
-		b.WriteString("$$" + strings.Join(parts, `, \quad `) + "$$\n\n")
+		writeNodeMath(b, parts, matrices)
 	}
+}
+
+// writeNodeMath writes a node's quantities as display math: on one line,
+// comma-separated, while at most one of them is a matrix, else one line each,
+// so that a row of matrices does not run off the page.
+func writeNodeMath(b *bytes.Buffer, parts []string, matrices int) {
+	if matrices <= 1 {
+		b.WriteString("$$" + strings.Join(parts, `, \quad `) + "$$\n\n")
+		return
+	}
+	for _, p := range parts {
+		b.WriteString("$$" + p + "$$\n\n")
+	}
+}
+
+// isMatrix reports whether m is shown as more than one number.
+func isMatrix(m *mat.Dense) bool {
+	if m == nil {
+		return false
+	}
+	r, c := m.Dims()
+	return r*c > 1
 }
 
 // shape writes a node's shape: 1×1 as "scalar".
@@ -228,7 +261,7 @@ func texMatrix(m *mat.Dense) string {
 // to each variable carried forward.
 func explainFunction(b *bytes.Buffer, f *diff.Function) {
 	ex := f.Explain
-	fmt.Fprintf(b, "### The computation at %s, step by step\n\n", PointLabel(f.Vars, ex.At))
+	fmt.Fprintf(b, "### The computation at %s, step by step\n\n", pointProse(f.Vars, ex.At))
 	mermaid(b, ex, stepLabel)
 	b.WriteString("Forward mode: each node carries its value and its derivative with respect to each variable, " +
 		"the chain rule applied one node at a time (a node's derivative is the sum over its inputs of the local derivative " +
@@ -292,8 +325,8 @@ func explainChain(b *bytes.Buffer, f *diff.Function) {
 		for i := len(p.Links) - 1; i >= 0; i-- {
 			l := p.Links[i]
 			names = append(names, fmt.Sprintf("%s′(%s)", linkName(f.Links[i]), fmtNum(l.In)))
-			exact = append(exact, fmtNum(l.Exact))
-			numeric = append(numeric, fmtNum(l.Numeric))
+			exact = append(exact, factor(l.Exact))
+			numeric = append(numeric, factor(l.Numeric))
 		}
 		d := p.Partials[0]
 		fmt.Fprintf(b, "- %s′(%s) = %s = %s = **%s** (exact)", f.Name, fmtNum(p.At[0]), strings.Join(names, " · "), strings.Join(exact, " · "), fmtNum(d.Exact))
@@ -303,6 +336,29 @@ func explainChain(b *bytes.Buffer, f *diff.Function) {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
+}
+
+// factor writes v as a factor of a product: a negative one in parentheses,
+// so "0.24 · (-1.2) · 0.2", not "0.24 · -1.2 · 0.2".
+func factor(v float64) string {
+	s := fmtNum(v)
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		return "(" + s + ")"
+	}
+	return s
+}
+
+// pointProse writes a point for prose: "x = 2", or "(x, y) = (-1, -0.5)"
+// for several variables (the CSV's "x=-1;y=-0.5" is PointLabel).
+func pointProse(vars []string, at []float64) string {
+	vals := make([]string, len(vars))
+	for i := range vars {
+		vals[i] = fmtNum(at[i])
+	}
+	if len(vars) == 1 {
+		return vars[0] + " = " + vals[0]
+	}
+	return "(" + strings.Join(vars, ", ") + ") = (" + strings.Join(vals, ", ") + ")"
 }
 
 // linkCall writes a link applied to its input: square(u1), or u1^2 + 1 for

@@ -509,8 +509,6 @@ func study(b *bytes.Buffer, name string, f *diff.Function) {
 	fmt.Fprintf(b, "Best step (in bold above): %s.\n\n", strings.Join(best, "; "))
 }
 
-// matrixText writes m as NumPy prints it, rounded to dec decimals:
-// [[0.4723 0.6151 -1.7262]]; a 1×1 matrix is its number.
 // fmtFull writes v in Go's shortest round-trip form, or as notFinite
 // spells it.
 func fmtFull(v float64) string {
@@ -533,6 +531,8 @@ func studyUndefined(st *diff.Study) int {
 	return n
 }
 
+// matrixText writes m as NumPy prints it, rounded to dec decimals:
+// [[0.4723 0.6151 -1.7262]]; a 1×1 matrix is its number.
 func matrixText(m *mat.Dense, dec int) string {
 	r, c := m.Dims()
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', dec, 64) }
