@@ -111,3 +111,19 @@ func TestGuardWriteSet(t *testing.T) {
 type countWriter struct{ n *int64 }
 
 func (c *countWriter) Write(p []byte) (int, error) { *c.n += int64(len(p)); return len(p), nil }
+
+// TestGuardSame: under --check (Same) a file of known size past MaxBytes
+// is the TooLargeError, not a difference, and nothing of it is formatted.
+func TestGuardSame(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "e.L.grad_X.npy")
+	os.WriteFile(p, []byte("old"), 0o644)
+	f := Guard([]File{{Name: "e.L.grad_X.npy", size: MaxBytes + 8, write: func(io.Writer) error {
+		t.Error("formatted")
+		return nil
+	}}}, false, func(string, int64) {})[0]
+	_, err := Same(p, f)
+	var tl *TooLargeError
+	if !errors.As(err, &tl) {
+		t.Errorf("Same: %v, want a TooLargeError", err)
+	}
+}
