@@ -62,8 +62,9 @@ func exactName(f *diff.Function, wrt string) string {
 
 // matrixClaim writes a gradient's claim for one matrix: the claimed
 // values beside the exact ones above (when small enough to print), the
-// verdict and how a wrong claim is wrong. d names the gradient, "∂L/∂W".
-func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient) {
+// verdict and how a wrong claim is wrong, and its picture (file) when it
+// has one (ClaimHeatmap). d names the gradient, "∂L/∂W".
+func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient, file string) {
 	c := m.Claim
 	if c == nil {
 		return
@@ -88,6 +89,9 @@ func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient) {
 				return fmtErr(math.Abs(c.Value.At(i, j) - m.Exact.At(i, j)))
 			})
 		}
+	}
+	if hasClaimPicture(&m) {
+		fmt.Fprintf(b, "![your %s compared with the exact one, as heat maps](%s)\n\n", d, file)
 	}
 	b.WriteString(c.Diagnosis.Markdown + "\n")
 }

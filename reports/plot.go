@@ -119,7 +119,8 @@ func scatter(pts plotter.XYs, st draw.GlyphStyle) plot.Plotter {
 
 // CurvePlot draws f (solid) and its exact derivative f′ (dashed) over the
 // item's range, with the numeric derivative at each evaluated point as a
-// hollow marker, as the seed's figures do. Where f′ jumps (a kink) its
+// hollow marker, as the seed's figures do, and the user's claimed
+// derivative (derivative:) at each point as a cross on a thin line. Where f′ jumps (a kink) its
 // line breaks, with an open end at a one-sided limit the derivative does
 // not take and a filled one at the value it takes; where f or f′ is
 // undefined the line has a gap.
@@ -164,6 +165,23 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 		p.Add(scatter(pts, numericMarks))
 		legend = append(legend, legendItem{name + "′ numeric (" + f.Settings.Method + ")", []plot.Thumbnailer{markKey(numericMarks)}})
 	}
+	claimed, wrong := claimedSeries(f)
+	if len(claimed) > 0 {
+		cx, cy := make([]float64, len(claimed)), make([]float64, len(claimed))
+		var finite plotter.XYs
+		for i, pt := range claimed {
+			cx[i], cy[i] = pt.X, pt.Y
+			if !bad(pt.Y) {
+				finite = append(finite, pt)
+			}
+		}
+		p.Add(lines(cx, cy, claimLine)...) // a gap where the claim is not finite
+		if len(finite) > 0 {
+			p.Add(scatter(finite, claimMarks))
+		}
+		legend = append(legend, legendItem{name + "′ yours (claimed: " + f.Claims[0].Src + ")",
+			[]plot.Thumbnailer{lineKey(claimLine), markKey(claimMarks)}})
+	}
 	if len(open) > 0 {
 		p.Add(scatter(open, openEnd))
 	}
@@ -177,7 +195,12 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 	roundRange(&p.Y)
 	p.X.Min, p.X.Max = c.X[0], c.X[len(c.X)-1] // the whole range, undefined stretches too
 	title := fmt.Sprintf("%s and its slope %s′ (dashed, exact)", name, name)
-	if len(xs) > 0 {
+	switch {
+	case wrong:
+		title += ": your derivative (crosses) leaves the dashed curve where it is wrong"
+	case len(claimed) > 0:
+		title += ": your derivative (crosses) sits on the dashed curve, as it should"
+	case len(xs) > 0:
 		title += ": the numeric slopes (circles) should sit on the dashed curve"
 	}
 	return figure{title: title, legend: legend, panels: []panel{{p: p}}}.svg()
@@ -332,4 +355,34 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 	title := fmt.Sprintf("d/dx %s at x = %g: each method's error |numeric − exact| falls as the step h shrinks (dotted: its truncation slope) until round-off takes over; rings mark the best h",
 		name, st.At)
 	return figure{title: title, legend: legend, panels: []panel{{p: p}}}.svg()
+}
+
+var (
+	// claimMarks and claimLine draw a claimed derivative: crosses on a thin
+	// line, in a fourth colour.
+	claimMarks = draw.GlyphStyle{Color: okPurple, Shape: draw.CrossGlyph{}, Radius: vg.Points(3.5)}
+	claimLine  = draw.LineStyle{Color: okPurple, Width: vg.Points(0.9)}
+)
+
+// claimedSeries is a one-variable function's claimed derivative at its
+// points, by x, each x once (at most about MaxMarkers, thinned evenly),
+// and whether the claim is wrong.
+func claimedSeries(f *diff.Function) (plotter.XYs, bool) {
+	if len(f.Claims) == 0 {
+		return nil, false
+	}
+	seen := map[float64]bool{}
+	var pts plotter.XYs
+	stride := max(1, len(f.Points)/MaxMarkers)
+	for k := 0; k < len(f.Points); k += stride {
+		p := f.Points[k]
+		c := p.Partials[0].Claim
+		if c == nil || bad(p.At[0]) || seen[p.At[0]] {
+			continue
+		}
+		seen[p.At[0]] = true
+		pts = append(pts, plotter.XY{X: p.At[0], Y: c.Value})
+	}
+	sort.SliceStable(pts, func(a, b int) bool { return pts[a].X < pts[b].X })
+	return pts, !f.Claims[0].OK()
 }
