@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -28,12 +29,14 @@ func GradientPlotFile(results, item, matrix string) string {
 
 // cells draws a matrix as coloured squares, row 0 at the top: element
 // (i, j) is the unit square about (j, −i), coloured by cm; a NaN element
-// is grey. Each square is labelled with its value (label) when squares are
-// large enough to hold every label.
+// is grey. Every square is labelled with its value, label(v, digits) to
+// the most significant digits (3, then 2) at which every label fits its
+// square, or none is: a few short labels ("0") among unlabelled squares
+// would read as the only values.
 type cells struct {
 	m     *mat.Dense
 	cm    palette.ColorMap
-	label func(v float64) string
+	label func(v float64, digits int) string
 }
 
 func (cs cells) Plot(c draw.Canvas, plt *plot.Plot) {
@@ -42,16 +45,24 @@ func (cs cells) Plot(c draw.Canvas, plt *plot.Plot) {
 	st := textStyle(9)
 	st.XAlign, st.YAlign = draw.XCenter, draw.YCenter
 	w, h := trX(0.5)-trX(-0.5), trY(0.5)-trY(-0.5)
-	label := cs.label
-	for i := range r {
-		for j := range k {
-			// every element labelled, or none: a few short labels ("0")
-			// among unlabelled squares would read as the only values
-			if v := cs.m.At(i, j); label != nil && !math.IsNaN(v) {
-				if s := label(v); st.Width(s)+4 > w || st.Height(s)+2 > h {
-					label = nil
+	var label func(float64) string
+	for _, digits := range []int{3, 2} {
+		if cs.label == nil {
+			break
+		}
+		fits := true
+		for i := range r {
+			for j := range k {
+				if v := cs.m.At(i, j); !math.IsNaN(v) {
+					if s := cs.label(v, digits); st.Width(s)+4 > w || st.Height(s)+2 > h {
+						fits = false
+					}
 				}
 			}
+		}
+		if fits {
+			label = func(v float64) string { return cs.label(v, digits) }
+			break
 		}
 	}
 	for i := range r {
@@ -229,7 +240,9 @@ func (mp matrixPicture) svg() ([]byte, error) {
 			lim = 1
 		}
 		cm := &ramp{stops: divergingStops, min: -lim, max: lim}
-		val := func(v float64) string { return strings.Replace(strconv.FormatFloat(v, 'g', 3, 64), "-", "−", 1) }
+		val := func(v float64, digits int) string {
+			return strings.Replace(strconv.FormatFloat(v, 'g', digits, 64), "-", "−", 1)
+		}
 		for n, v := range mp.values {
 			pn := panel{p: mp.matrixPanel(v.title, v.m, cm, val)}
 			if n == len(mp.values)-1 {
@@ -259,7 +272,7 @@ func (mp matrixPicture) svg() ([]byte, error) {
 				lo, hi = lo-1, hi+1
 			}
 			em := &ramp{stops: errorStops, min: lo, max: hi}
-			exp := func(v float64) string { return expLabel(fmath.Pow(10, v)) }
+			exp := func(v float64, _ int) string { return expLabel(fmath.Pow(10, v)) }
 			panels = append(panels, panel{p: mp.matrixPanel(mp.errTitle, logs, em, exp), bar: colourBar(em, "", expTicks{})})
 			title += mp.errNote
 		}
@@ -294,7 +307,7 @@ func (mp matrixPicture) svg() ([]byte, error) {
 
 // matrixPanel is a plot of m as cells, with axes of row and column
 // indices, or of mp's names for them.
-func (mp matrixPicture) matrixPanel(title string, m *mat.Dense, cm palette.ColorMap, label func(float64) string) *plot.Plot {
+func (mp matrixPicture) matrixPanel(title string, m *mat.Dense, cm palette.ColorMap, label func(float64, int) string) *plot.Plot {
 	r, k := m.Dims()
 	p := newPlot("column", "row")
 	if mp.xLabel != "" {
@@ -309,8 +322,12 @@ func (mp matrixPicture) matrixPanel(title string, m *mat.Dense, cm palette.Color
 	p.X.Min, p.X.Max = -0.5, float64(k)-0.5
 	p.Y.Min, p.Y.Max = -float64(r)+0.5, 0.5
 	p.X.Tick.Marker, p.Y.Tick.Marker = indexTicks{n: k, names: mp.cols}, indexTicks{n: r, neg: true, names: mp.rows}
-	if mp.cols != nil {
-		// names stand on end under their columns
+	long := false
+	for _, n := range mp.cols {
+		long = long || utf8.RuneCountInString(n) > 2
+	}
+	if long {
+		// long names stand on end under their columns
 		p.X.Tick.Label.Rotation = math.Pi / 2
 		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	}
@@ -423,7 +440,7 @@ func functionHessian(f *diff.Function) *hessian {
 func (h *hessian) picture(title, bar string) ([]byte, error) {
 	pic := matrixPicture{
 		title:    title,
-		values:   []titled{{"exact", h.exact}},
+		values:   []titled{{bar + ", exact", h.exact}},
 		barLabel: bar,
 		errs:     h.errs,
 		errTitle: "|numeric − exact|, log scale",
@@ -507,7 +524,7 @@ func ClaimHeatmap(g *diff.Gradient, m *diff.MatrixGradient) (svg []byte, ok bool
 		pic.title = fmt.Sprintf("Your %s agrees with the exact gradient at every element (%s): |claimed − exact| of each", d, claimRule(c.Tolerance))
 	default:
 		pic.title = fmt.Sprintf("Your %s beside the exact one, on one colour scale: where their colours differ the claim is wrong", d)
-		pic.values = []titled{{"yours, claimed", c.Value}, {"exact", m.Exact}}
+		pic.values = []titled{{d + ", yours (claimed)", c.Value}, {d + ", exact", m.Exact}}
 		pic.errNote = "; on the right |claimed − exact|, darkest where it is furthest off"
 	}
 	svg, err = pic.svg()
@@ -515,7 +532,8 @@ func ClaimHeatmap(g *diff.Gradient, m *diff.MatrixGradient) (svg []byte, ok bool
 }
 
 // MatrixPictures are an item's Hessian and claim pictures, named as the
-// report links them (HessianPlotFile, ClaimPlotFile).
+// report links them (HessianPlotFile, ClaimPlotFile; a function's wrong
+// claim drawn by itself is NAME.ITEM.claim_X.svg for the variable X).
 func MatrixPictures(results string, it diff.Item) []File {
 	var files []File
 	add := func(name string, svg []byte, ok bool, err error) {
@@ -524,6 +542,10 @@ func MatrixPictures(results string, it diff.Item) []File {
 		}
 	}
 	if f := it.Function; f != nil {
+		for i := range f.Claims {
+			svg, ok, err := ScalarClaimPlot(f, &f.Claims[i])
+			add(ClaimPlotFile(results, f.Name, f.Claims[i].Wrt), svg, ok, err)
+		}
 		svg, ok, err := FunctionHessianHeatmap(f)
 		add(HessianPlotFile(results, f.Name), svg, ok, err)
 	}

@@ -303,7 +303,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	}
 	table(b, header, right, elide(rows, total))
 	writeNotes(b, notes)
-	scalarClaims(b, f)
+	scalarClaims(b, name, f)
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}

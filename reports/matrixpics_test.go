@@ -159,6 +159,10 @@ functions:
     expr: sin(x)
     derivative: -cos(x)
     at: {x: {from: -3, to: 3, step: 0.5}}
+  - name: p
+    expr: x * sin(y)
+    derivative: {x: sin(y), y: x * sin(y)}
+    at: {x: [1, 2], y: [0, 0.5, 1, 1.5]}
 matrices:
   A: [[1, -2], [0.5, 0]]
   B: [[1, 0.5, -1], [0, 2, 1]]
@@ -175,7 +179,7 @@ gradients:
     claims:
       B: transpose(transpose(A) @ (1 - tanh(A @ B)^2))
 `)
-	f, g, tr := r.Items[0].Function, r.Items[1].Gradient, r.Items[2].Gradient
+	f, pf, g, tr := r.Items[0].Function, r.Items[1].Function, r.Items[2].Gradient, r.Items[3].Gradient
 	pts, wrong := claimedSeries(f)
 	if !wrong || len(pts) != 13 {
 		t.Fatalf("claimed series: %d points, wrong %v", len(pts), wrong)
@@ -192,6 +196,26 @@ gradients:
 	if err != nil || !strings.Contains(svgText(curve), "your derivative (crosses) leaves the dashed curve") {
 		t.Error("the curve plot does not say the claim leaves the exact curve", err)
 	}
+	// p: ∂p/∂x claimed right (no plot), ∂p/∂y wrong (x·sin y for x·cos y)
+	if _, ok, _ := ScalarClaimPlot(pf, &pf.Claims[0]); ok {
+		t.Error("p: a right claim plotted by itself")
+	}
+	if _, ok, _ := ScalarClaimPlot(f, &f.Claims[0]); ok {
+		t.Error("c: a claim plotted by itself as well as on the curve")
+	}
+	ae := claimedAgainstExact(pf, &pf.Claims[1])
+	if len(ae) != 8 {
+		t.Fatalf("p: %d points against exact, want 8", len(ae))
+	}
+	for k, pt := range ae {
+		at := pf.Points[k].At
+		if ex, cl := at[0]*math.Cos(at[1]), at[0]*math.Sin(at[1]); math.Abs(pt.X-ex) > 1e-12 || math.Abs(pt.Y-cl) > 1e-12 {
+			t.Errorf("p at %v: (%g, %g), want (x cos y, x sin y) = (%g, %g)", at, pt.X, pt.Y, ex, cl)
+		}
+	}
+	if _, ok, err := ScalarClaimPlot(pf, &pf.Claims[1]); !ok || err != nil {
+		t.Error("p: the wrong claim ∂p/∂y is not plotted", err)
+	}
 	wrongSVG, ok, err := ClaimHeatmap(g, &g.Wrt[0])
 	if !ok || err != nil {
 		t.Fatal("A: no picture of a wrong claim", err)
@@ -200,18 +224,21 @@ gradients:
 	if !ok || err != nil {
 		t.Fatal("B: no picture of a right claim", err)
 	}
-	for _, want := range []string{"yours, claimed", ">exact<", "|claimed − exact|, log scale"} {
+	for _, want := range []string{"yours (claimed)", "∂L/∂A, exact", "|claimed − exact|, log scale"} {
 		if !strings.Contains(string(wrongSVG), want) {
 			t.Errorf("A (wrong): no %q", want)
 		}
 	}
-	if strings.Contains(string(rightSVG), "yours, claimed") || !strings.Contains(svgText(rightSVG), "agrees with the exact gradient at every element") {
+	if strings.Contains(string(rightSVG), "yours (claimed)") || !strings.Contains(svgText(rightSVG), "agrees with the exact gradient at every element") {
 		t.Error("B (right): not drawn as its errors alone")
 	}
 	if _, ok, _ := ClaimHeatmap(tr, &tr.Wrt[0]); ok {
 		t.Error("T: a claim of the wrong shape drawn as a heat map")
 	}
 	md := string(Markdown(r))
+	if !strings.Contains(md, "(t.p.claim_y.svg)") || strings.Contains(md, "t.p.claim_x.svg") || strings.Contains(md, "t.c.claim_x.svg") {
+		t.Error("the report's function claim plot links do not match the plots drawn")
+	}
 	if !strings.Contains(md, "(t.L.claim_A.svg)") || !strings.Contains(md, "(t.L.claim_B.svg)") || strings.Contains(md, "t.T.claim_B.svg") {
 		t.Error("the report's claim picture links do not match the pictures drawn")
 	}

@@ -32,6 +32,7 @@ var plotKinds = map[string]string{
 	"wrong claim heat map":      "pictures.L.claim_A.svg",
 	"right claim heat map":      "pictures.L.claim_B.svg",
 	"function with a claim":     "pictures.c.svg",
+	"claim against exact":       "pictures.p.claim_y.svg",
 }
 
 // TestEveryPlotKindHasAGolden: each kind of plot is among the files the
