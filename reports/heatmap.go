@@ -535,27 +535,30 @@ func ClaimHeatmap(g *diff.Gradient, m *diff.MatrixGradient) (svg []byte, ok bool
 // report links them (HessianPlotFile, ClaimPlotFile; a function's wrong
 // claim drawn by itself is NAME.ITEM.claim_X.svg for the variable X).
 func MatrixPictures(results string, it diff.Item) []File {
-	var files []File
-	add := func(name string, svg []byte, ok bool, err error) {
-		if ok && err == nil {
-			files = append(files, File{Name: name, Data: svg})
-		}
+	type picture struct {
+		name string
+		draw func() ([]byte, bool, error)
 	}
+	var pics []picture
 	if f := it.Function; f != nil {
 		for i := range f.Claims {
-			svg, ok, err := ScalarClaimPlot(f, &f.Claims[i])
-			add(ClaimPlotFile(results, f.Name, f.Claims[i].Wrt), svg, ok, err)
+			c := &f.Claims[i]
+			pics = append(pics, picture{ClaimPlotFile(results, f.Name, c.Wrt), func() ([]byte, bool, error) { return ScalarClaimPlot(f, c) }})
 		}
-		svg, ok, err := FunctionHessianHeatmap(f)
-		add(HessianPlotFile(results, f.Name), svg, ok, err)
+		pics = append(pics, picture{HessianPlotFile(results, f.Name), func() ([]byte, bool, error) { return FunctionHessianHeatmap(f) }})
 	}
 	if g := it.Gradient; g != nil {
 		for i := range g.Wrt {
-			svg, ok, err := ClaimHeatmap(g, &g.Wrt[i])
-			add(ClaimPlotFile(results, g.Name, g.Wrt[i].Name), svg, ok, err)
+			m := &g.Wrt[i]
+			pics = append(pics, picture{ClaimPlotFile(results, g.Name, m.Name), func() ([]byte, bool, error) { return ClaimHeatmap(g, m) }})
 		}
-		svg, ok, err := GradientHessianHeatmap(g)
-		add(HessianPlotFile(results, g.Name), svg, ok, err)
+		pics = append(pics, picture{HessianPlotFile(results, g.Name), func() ([]byte, bool, error) { return GradientHessianHeatmap(g) }})
+	}
+	var files []File
+	for _, p := range pics {
+		if svg, ok, err := p.draw(); ok && err == nil {
+			files = append(files, File{Name: p.name, Data: svg})
+		}
 	}
 	return files
 }

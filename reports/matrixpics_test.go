@@ -6,20 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/runner-dev/runner/diff"
-	"github.com/runner-dev/runner/spec/load"
 )
-
-// run parses src as an experiment file and runs it.
-func run(t *testing.T, src string) *diff.Results {
-	t.Helper()
-	e, err := load.Parse("t.yaml", []byte(src), load.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return diff.Run(e)
-}
 
 // TestHessianPictureMatrix: the matrix a Hessian picture draws is the
 // Hessian, checked against formulas worked out by hand. For
@@ -27,7 +14,7 @@ func run(t *testing.T, src string) *diff.Results {
 // else 0. For h = x·y² + z·sin x: ∂²h/∂x² = −z·sin x, ∂²h/∂x∂y = 2y,
 // ∂²h/∂x∂z = cos x, ∂²h/∂y² = 2x, the rest 0.
 func TestHessianPictureMatrix(t *testing.T) {
-	r := run(t, `title: t
+	r := run13(t, `title: t
 functions:
   - name: h
     expr: x * y^2 + sin(x) * z
@@ -104,7 +91,7 @@ gradients:
 // along directions (more than diff.MaxHessianElements elements); past
 // MaxNamedHessian elements the axes are numbered, not named.
 func TestHessianPictureOnlyWhenWhole(t *testing.T) {
-	r := run(t, `title: t
+	r := run13(t, `title: t
 functions:
   - name: f
     expr: sin(x)
@@ -153,7 +140,7 @@ gradients:
 // wrong shape not at all. The claimed function derivative is drawn at its
 // points on the function's plot, −cos x for the claim −cos x.
 func TestClaimPictures(t *testing.T) {
-	r := run(t, `title: t
+	r := run13(t, `title: t
 functions:
   - name: c
     expr: sin(x)
