@@ -571,7 +571,7 @@ func hessianLink(b *bytes.Buffer, name, item string, h *hessian) {
 	}
 	at := ""
 	if h.at != "" {
-		at = " at " + h.at
+		at = " at " + strings.ReplaceAll(h.at, ";", ", ")
 	}
 	fmt.Fprintf(b, "![the Hessian of %s%s as a heat map](%s)\n\n", item, at, HessianPlotFile(name, item))
 }
