@@ -127,7 +127,8 @@ func (r *run) orphans(dir string) []string {
 
 // runnerNamed says whether name is one of the names the runner gives the
 // reports of the experiment stem: STEM.md, STEM.csv, and STEM.ITEM.svg,
-// .sweep.svg, .steps.svg, .grad_M.csv, .grad_M.npy.
+// .sweep.svg, .steps.svg, .hessian.svg, .grad_M.csv, .grad_M.npy,
+// .grad_M.svg, .claim_M.svg.
 func runnerNamed(stem, name string) bool {
 	rest, ok := strings.CutPrefix(name, stem+".")
 	if !ok {
@@ -141,14 +142,18 @@ func runnerNamed(stem, name string) bool {
 		return false
 	}
 	switch kind {
-	case "svg", "sweep.svg", "steps.svg":
+	case "svg", "sweep.svg", "steps.svg", "hessian.svg":
 		return true
+	}
+	if m, ok := strings.CutPrefix(kind, "claim_"); ok {
+		x, ok := strings.CutSuffix(m, ".svg")
+		return ok && x != "" && !strings.Contains(x, ".")
 	}
 	m, ok := strings.CutPrefix(kind, "grad_")
 	if !ok {
 		return false
 	}
-	for _, ext := range []string{".csv", ".npy"} {
+	for _, ext := range []string{".csv", ".npy", ".svg"} {
 		if x, ok := strings.CutSuffix(m, ext); ok && x != "" && !strings.Contains(x, ".") {
 			return true
 		}

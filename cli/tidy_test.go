@@ -79,6 +79,8 @@ func TestRunnerNamed(t *testing.T) {
 	for name, want := range map[string]bool{
 		"e.md": true, "e.csv": true, "e.f.svg": true, "e.f.sweep.svg": true, "e.f.steps.svg": true,
 		"e.L.grad_X.csv": true, "e.L.grad_X.npy": true,
+		"e.L.grad_X.svg": true, "e.L.hessian.svg": true, "e.L.claim_X.svg": true,
+		"e.L.claim_.svg": false, "e.L.claim_X.csv": false, "e.L.claim_X.Y.svg": false, "e.L.hessian.csv": false, "e.L.grad_X.png": false,
 		"e.txt": false, "e.f.png": false, "e.L.grad_.csv": false, "e.L.grad_X.csv.bak": false, "e..svg": false, "f.md": false, "e.f.svg.bak": false,
 	} {
 		if got := runnerNamed("e", name); got != want {

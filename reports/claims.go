@@ -31,9 +31,10 @@ func claimRule(t claims.Tolerance) string {
 
 // scalarClaims writes, for each claimed derivative of a function or chain,
 // the claim, the verdict and how a wrong claim is wrong, with the exact
-// derivative beside a wrong one.
-func scalarClaims(b *bytes.Buffer, f *diff.Function) {
-	for _, c := range f.Claims {
+// derivative beside a wrong one, and the plot of a wrong one that has no
+// curve plot to be drawn on (ScalarClaimPlot).
+func scalarClaims(b *bytes.Buffer, results string, f *diff.Function) {
+	for i, c := range f.Claims {
 		name := "∂" + f.Name + "/∂" + c.Wrt
 		if len(f.Vars) == 1 {
 			name = f.Name + "′(" + c.Wrt + ")"
@@ -49,6 +50,9 @@ func scalarClaims(b *bytes.Buffer, f *diff.Function) {
 		if !c.OK() && c.Exact != nil {
 			fmt.Fprintf(b, "The exact derivative, found symbolically:\n\n$$%s = %s$$\n\n", exactName(f, c.Wrt), LaTeX(c.Exact))
 		}
+		if hasScalarClaimPlot(f, &f.Claims[i]) {
+			fmt.Fprintf(b, "![your %s against the exact one at each point](%s)\n\n", claimName(f, c.Wrt), ClaimPlotFile(results, f.Name, c.Wrt))
+		}
 	}
 }
 
@@ -62,8 +66,9 @@ func exactName(f *diff.Function, wrt string) string {
 
 // matrixClaim writes a gradient's claim for one matrix: the claimed
 // values beside the exact ones above (when small enough to print), the
-// verdict and how a wrong claim is wrong. d names the gradient, "∂L/∂W".
-func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient) {
+// verdict and how a wrong claim is wrong, and its picture (file) when it
+// has one (ClaimHeatmap). d names the gradient, "∂L/∂W".
+func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient, file string) {
 	c := m.Claim
 	if c == nil {
 		return
@@ -88,6 +93,9 @@ func matrixClaim(b *bytes.Buffer, d string, m diff.MatrixGradient) {
 				return fmtErr(math.Abs(c.Value.At(i, j) - m.Exact.At(i, j)))
 			})
 		}
+	}
+	if hasClaimPicture(&m) {
+		fmt.Fprintf(b, "![your %s compared with the exact one, as heat maps](%s)\n\n", d, file)
 	}
 	b.WriteString(c.Diagnosis.Markdown + "\n")
 }

@@ -304,7 +304,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	table(b, header, right, elide(rows, total))
 	csvSummaryLine(b, f)
 	writeNotes(b, notes)
-	scalarClaims(b, f)
+	scalarClaims(b, name, f)
 	if f.Curve != nil {
 		fmt.Fprintf(b, "![%s and its derivative](%s)\n\n", f.Name, CurveFile(name, f.Name))
 	}
@@ -319,6 +319,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	}
 	if f.Order == 2 {
 		secondDerivatives(b, f)
+		hessianLink(b, name, f.Name, functionHessian(f))
 	}
 	if f.Study != nil {
 		study(b, name, f)
@@ -622,7 +623,7 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 				b.WriteString(strings.Join(bad, "\n") + "\n\n")
 			}
 			heatmapLink(b, name, g, m)
-			matrixClaim(b, d, m)
+			matrixClaim(b, d, m, ClaimPlotFile(name, g.Name, m.Name))
 			continue
 		}
 		norm, maxAbs := m.Norm, m.MaxAbs
@@ -662,13 +663,14 @@ func gradient(b *bytes.Buffer, name string, g *diff.Gradient, file spec.Settings
 			table(b, []string{"element", "value", "exact", "numeric", "abs error", "status"}, []bool{false, true, true, true, true, false}, er)
 			writeNotes(b, notes)
 		}
-		matrixClaim(b, d, m)
+		matrixClaim(b, d, m, ClaimPlotFile(name, g.Name, m.Name))
 	}
 	if g.Explain != nil {
 		explainGradient(b, g)
 	}
 	if len(g.Second) > 0 {
 		secondGradient(b, g)
+		hessianLink(b, name, g.Name, gradientHessian(g))
 	}
 	if len(g.Directions) > 0 {
 		fmt.Fprintf(b, "### Directional derivatives ∇%s·V\n\n", g.Name)

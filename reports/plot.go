@@ -119,7 +119,8 @@ func scatter(pts plotter.XYs, st draw.GlyphStyle) plot.Plotter {
 
 // CurvePlot draws f (solid) and its exact derivative f′ (dashed) over the
 // item's range, with the numeric derivative at each evaluated point as a
-// hollow marker, as the seed's figures do. Where f′ jumps (a kink) its
+// hollow marker, as the seed's figures do, and the user's claimed
+// derivative (derivative:) at each point as a cross. Where f′ jumps (a kink) its
 // line breaks, with an open end at a one-sided limit the derivative does
 // not take and a filled one at the value it takes; where f or f′ is
 // undefined the line has a gap.
@@ -164,6 +165,21 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 		p.Add(scatter(pts, numericMarks))
 		legend = append(legend, legendItem{name + "′ numeric (" + f.Settings.Method + ")", []plot.Thumbnailer{markKey(numericMarks)}})
 	}
+	claimed, wrong := claimedSeries(f)
+	if len(claimed) > 0 {
+		// crosses alone: a line joining them would cut the exact curve's
+		// corners between points and look wrong where the claim is right
+		var finite plotter.XYs
+		for _, pt := range claimed {
+			if !bad(pt.Y) {
+				finite = append(finite, pt)
+			}
+		}
+		if len(finite) > 0 {
+			p.Add(scatter(finite, claimMarks))
+		}
+		legend = append(legend, legendItem{name + "′ yours (claimed: " + f.Claims[0].Src + ")", []plot.Thumbnailer{markKey(claimMarks)}})
+	}
 	if len(open) > 0 {
 		p.Add(scatter(open, openEnd))
 	}
@@ -177,7 +193,12 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 	roundRange(&p.Y)
 	p.X.Min, p.X.Max = c.X[0], c.X[len(c.X)-1] // the whole range, undefined stretches too
 	title := fmt.Sprintf("%s and its slope %s′ (dashed, exact)", name, name)
-	if len(xs) > 0 {
+	switch {
+	case wrong:
+		title += ": your derivative (crosses) leaves the dashed curve where it is wrong"
+	case len(claimed) > 0:
+		title += ": your derivative (crosses) sits on the dashed curve, as it should"
+	case len(xs) > 0:
 		title += ": the numeric slopes (circles) should sit on the dashed curve"
 	}
 	return figure{title: title, legend: legend, panels: []panel{{p: p}}}.svg()
@@ -332,4 +353,98 @@ func StudyPlot(name string, st *diff.Study) ([]byte, error) {
 	title := fmt.Sprintf("d/dx %s at x = %g: each method's error |numeric − exact| falls as the step h shrinks (dotted: its truncation slope) until round-off takes over; rings mark the best h",
 		name, st.At)
 	return figure{title: title, legend: legend, panels: []panel{{p: p}}}.svg()
+}
+
+// claimMarks draws a claimed derivative: crosses, in a fourth colour.
+var claimMarks = draw.GlyphStyle{Color: okPurple, Shape: draw.CrossGlyph{}, Radius: vg.Points(4)}
+
+// claimedSeries is a one-variable function's claimed derivative at its
+// points, by x, each x once (at most about MaxMarkers, thinned evenly),
+// and whether the claim is wrong.
+func claimedSeries(f *diff.Function) (plotter.XYs, bool) {
+	if len(f.Claims) == 0 {
+		return nil, false
+	}
+	seen := map[float64]bool{}
+	var pts plotter.XYs
+	stride := max(1, len(f.Points)/MaxMarkers)
+	for k := 0; k < len(f.Points); k += stride {
+		p := f.Points[k]
+		c := p.Partials[0].Claim
+		if c == nil || bad(p.At[0]) || seen[p.At[0]] {
+			continue
+		}
+		seen[p.At[0]] = true
+		pts = append(pts, plotter.XY{X: p.At[0], Y: c.Value})
+	}
+	sort.SliceStable(pts, func(a, b int) bool { return pts[a].X < pts[b].X })
+	return pts, !f.Claims[0].OK()
+}
+
+// hasScalarClaimPlot says whether the claimed derivative c of f gets a
+// plot of its own: when it is wrong, f has no curve plot to show it on
+// (several variables, or too few points), and claimed and exact are both
+// finite somewhere.
+func hasScalarClaimPlot(f *diff.Function, c *diff.ScalarClaim) bool {
+	return !c.OK() && f.Curve == nil && len(claimedAgainstExact(f, c)) > 0
+}
+
+// claimedAgainstExact is (exact, claimed) at each point where both are
+// finite.
+func claimedAgainstExact(f *diff.Function, c *diff.ScalarClaim) plotter.XYs {
+	idx := 0
+	for i, v := range f.Vars {
+		if v == c.Wrt {
+			idx = i
+		}
+	}
+	var pts plotter.XYs
+	for _, p := range f.Points {
+		d := p.Partials[idx]
+		if d.Claim != nil && !bad(d.Exact) && !bad(d.Claim.Value) {
+			pts = append(pts, plotter.XY{X: d.Exact, Y: d.Claim.Value})
+		}
+	}
+	return pts
+}
+
+// claimName is a claimed derivative's name: f′ for one variable, ∂f/∂x
+// for several.
+func claimName(f *diff.Function, wrt string) string {
+	if len(f.Vars) == 1 {
+		return f.Name + "′"
+	}
+	return "∂" + f.Name + "/∂" + wrt
+}
+
+// ScalarClaimPlot draws a wrong claimed derivative against the exact one,
+// a cross at each point: a right claim would put every cross on the
+// dashed diagonal, claimed = exact. ok is false where the claim is drawn
+// on the function's curve plot instead, or is right.
+func ScalarClaimPlot(f *diff.Function, c *diff.ScalarClaim) (svg []byte, ok bool, err error) {
+	if !hasScalarClaimPlot(f, c) {
+		return nil, false, nil
+	}
+	pts := claimedAgainstExact(f, c)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pt := range pts {
+		lo, hi = math.Min(lo, math.Min(pt.X, pt.Y)), math.Max(hi, math.Max(pt.X, pt.Y))
+	}
+	if lo == hi {
+		lo, hi = lo-1, hi+1
+	}
+	name := claimName(f, c.Wrt)
+	p := newPlot(name+" exact", name+" yours (claimed)")
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo, hi, lo, hi
+	roundRange(&p.X)
+	roundRange(&p.Y)
+	p.Add(lines([]float64{p.X.Min, p.X.Max}, []float64{p.X.Min, p.X.Max}, exactLine)...)
+	p.Add(scatter(pts, claimMarks))
+	legend := []legendItem{
+		{"claimed = exact", []plot.Thumbnailer{lineKey(exactLine)}},
+		{fmt.Sprintf("%s yours (claimed: %s) at each point", name, c.Src), []plot.Thumbnailer{markKey(claimMarks)}},
+	}
+	title := fmt.Sprintf("Your %s against the exact one at each point: a right claim puts every cross on the dashed diagonal; %s", name, c.Diagnosis.Summary)
+	svg, err = figure{title: title, legend: legend, panels: []panel{{p: p}}, width: 5.5 * vg.Inch, height: 5.5 * vg.Inch}.svg()
+	return svg, true, err
 }

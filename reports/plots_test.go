@@ -26,6 +26,13 @@ var plotKinds = map[string]string{
 	"sweep":      "plots.L.sweep.svg",
 	"contour":    "two-vars.s.svg",
 	"heat map":   "plots.L.grad_X.svg",
+	// pictures.yaml: Hessians, claims
+	"gradient Hessian heat map": "pictures.L.hessian.svg",
+	"function Hessian heat map": "pictures.h.hessian.svg",
+	"wrong claim heat map":      "pictures.L.claim_A.svg",
+	"right claim heat map":      "pictures.L.claim_B.svg",
+	"function with a claim":     "pictures.c.svg",
+	"claim against exact":       "pictures.p.claim_y.svg",
 }
 
 // TestEveryPlotKindHasAGolden: each kind of plot is among the files the
@@ -170,7 +177,7 @@ func TestPlotsRender(t *testing.T) {
 		if dark < 200 {
 			t.Errorf("%s: only %d dark samples: blank or no text", kind, dark)
 		}
-		if (kind == "heat map" || kind == "contour") && coloured < b.Dx()*b.Dy()/4/10 {
+		if (strings.Contains(kind, "heat map") || kind == "contour") && coloured < b.Dx()*b.Dy()/4/10 {
 			t.Errorf("%s: only %d coloured samples of %d", kind, coloured, b.Dx()*b.Dy()/4)
 		}
 	}

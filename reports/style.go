@@ -253,8 +253,25 @@ func (f figure) svg() ([]byte, error) {
 	area := draw.Crop(dc, pad, -pad, pad/2, top-dc.Max.Y)
 	n := vg.Length(len(f.panels))
 	w := area.Size().X / n
+	bars := vg.Length(0)
+	for _, pn := range f.panels {
+		if pn.bar != nil {
+			bars++
+		}
+	}
+	left := area.Min.X
 	for i, pn := range f.panels {
 		cell := draw.Crop(area, vg.Length(i)*w, -(n-vg.Length(i)-1)*w, 0, 0)
+		if bars > 0 && bars < n {
+			// panels without a colour bar are narrower by one, so that
+			// every panel's data area is as wide
+			pw := (area.Size().X - bars*barWidth) / n
+			if pn.bar != nil {
+				pw += barWidth
+			}
+			cell.Min.X, cell.Max.X = left, left+pw
+			left += pw
+		}
 		if i > 0 {
 			cell = draw.Crop(cell, 2*pad, 0, 0, 0)
 		}

@@ -55,7 +55,8 @@ func (c *counter) Write(p []byte) (int, error) {
 
 // Render is every file written for r: NAME.md, NAME.csv, the full gradient
 // of each large matrix, and the plots (functions and chains over a range,
-// step studies, gradient sweeps). The Markdown and the CSVs are formatted
+// step studies, gradient sweeps, heat maps of gradients, Hessians and
+// claims). The Markdown and the CSVs are formatted
 // as they are written (File.WriteTo), so files written at once are
 // formatted at once.
 func Render(r *diff.Results) []File {
@@ -93,6 +94,7 @@ func Render(r *diff.Results) []File {
 				}
 			}
 		}
+		files = append(files, MatrixPictures(r.Name, it)...)
 		if g := it.Gradient; g != nil {
 			for _, m := range g.Wrt {
 				if Large(m.Exact) {
