@@ -208,6 +208,9 @@ type Results struct {
 	Seed               uint32
 	Matrices           []*spec.Matrix
 	Items              []Item
+	// BLAS is BLASNote when the matrices were multiplied by something other
+	// than the own GEMM (--blas openblas), else "".
+	BLAS string
 }
 
 // Counts tallies the derivatives of r by status, and the reference rows

@@ -185,6 +185,9 @@ func Markdown(r *diff.Results) []byte {
 			rr, cc := m.Value.Dims()
 			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, EscapeInline(m.Source))})
 		}
+		if r.BLAS != "" {
+			rows = append(rows, []string{"matrix products", EscapeInline(r.BLAS)})
+		}
 	}
 	table(&b, []string{"setting", "value"}, nil, rows)
 	for _, it := range r.Items {
