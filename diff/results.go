@@ -74,8 +74,11 @@ type Function struct {
 	Links    []string // chains: each link's text, first applied first
 	Settings spec.Settings
 	Order    int
-	Points   []Point
-	Study    *Study
+	// Points are the results point by point; nil for a long chain, whose
+	// results are held as columns: read them with Len, Point and LinksAt.
+	Points []Point
+	cols   *pointColumns
+	Study  *Study
 	// Formula is f as one expression (for a chain, its links composed), and
 	// Derivs its symbolic partial derivatives, one per variable, simplified.
 	Formula expr.Node
@@ -244,7 +247,8 @@ func (r *Results) Count() Counts {
 	}
 	for _, it := range r.Items {
 		if f := it.Function; f != nil {
-			for _, p := range f.Points {
+			for k := range f.Len() {
+				p := f.Point(k)
 				for _, d := range p.Partials {
 					add(d)
 				}
