@@ -19,7 +19,7 @@ import (
 // (g∘u)” = g”(u)·u'² + g'(u)·u”.
 func RunChain(c *spec.Chain) *Function {
 	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: c.Settings, Order: c.Order, Explained: c.Explain}
-	if c.Order != 1 || len(c.Points) < ColumnsMinPoints {
+	if !columnar(c) {
 		out.Points = mem.Make[Point](len(c.Points))
 	}
 	links := make([]*scalarFn, len(c.Links))

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/spec"
 )
 
 // ColumnsMinPoints is the fewest points a first-order chain needs for its
@@ -14,6 +15,13 @@ import (
 // points fits in a few hundred megabytes. The reports read either form
 // through Function.Len, Function.Point and Function.LinksAt, the same bytes.
 var ColumnsMinPoints = 1 << 17
+
+// columnar reports whether c's results are held as columns: a first-order
+// chain of ColumnsMinPoints points or more, with no claimed derivatives
+// (checking a claim rewrites its rows).
+func columnar(c *spec.Chain) bool {
+	return c.Order == 1 && len(c.Claims) == 0 && len(c.Points) > 0 && len(c.Points) >= ColumnsMinPoints
+}
 
 // pointColumns are a long chain's results column by column: the point, the
 // value, the exact and the numeric derivative. A derivative that is not
@@ -43,7 +51,7 @@ func (c *pointColumns) plain(k int) Derivative {
 func same(a, b Derivative) bool {
 	eq := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
 	return a.Wrt == b.Wrt && a.Status == b.Status && a.Note == b.Note && eq(a.Exact, b.Exact) && eq(a.Numeric, b.Numeric) &&
-		eq(a.ErrEst, b.ErrEst) && eq(a.AbsErr, b.AbsErr) && eq(a.Left, b.Left) && eq(a.Right, b.Right)
+		eq(a.ErrEst, b.ErrEst) && eq(a.AbsErr, b.AbsErr) && eq(a.Left, b.Left) && eq(a.Right, b.Right) && a.Claim == b.Claim
 }
 
 // fillColumns computes the chain's points into columns: point(k, w) is the
