@@ -30,18 +30,7 @@ func TestLineMatchesFull(t *testing.T) {
 		{"sum(softmax(X @ W) * Y) + sum(log_softmax(X @ W, 0) * Y)", map[string]int{"X": 0, "W": 0}},
 		{"sum(var(X @ W, 0, 1) * B) + sum(mean(transpose(X @ W), 0) * sum(Y, 1))", map[string]int{"X": 0, "W": 0, "B": 0}},
 	} {
-		e := load(t, big+"  - name: L\n    expr: \""+c.src+"\"\n")
-		g := e.Gradients[0]
-		leaves := map[string]*mat.Dense{}
-		for _, m := range e.Matrices {
-			leaves[m.Name] = mat.DenseCopyOf(m.Value)
-		}
-		tp := &tape{leaves: leaves, wrt: map[string]*node{}}
-		for _, w := range g.Wrt {
-			tp.wrt[w] = &node{val: leaves[w], needs: true}
-		}
-		root := tp.forward(g.Expr)
-		tp.backward(root)
+		g, leaves, tp, root := walkedTape(t, big+"  - name: L\n    expr: \""+c.src+"\"\n", nil)
 		s := rng.New(4)
 		for _, w := range g.Wrt {
 			base := leaves[w]
