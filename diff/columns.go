@@ -6,12 +6,13 @@ import (
 	"sync"
 
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/spec"
 )
 
 // ColumnsMinPoints is the fewest points a first-order chain needs for its
 // results to be held as columns (pointColumns) rather than as a Point each:
-// about 25 bytes a point instead of about 300, so that a sweep of 10⁷
+// about 33 bytes a point instead of about 300, so that a sweep of 10⁷
 // points fits in a few hundred megabytes. The reports read either form
 // through Function.Len, Function.Point and Function.LinksAt, the same bytes.
 var ColumnsMinPoints = 1 << 17
@@ -24,14 +25,17 @@ func columnar(c *spec.Chain) bool {
 }
 
 // pointColumns are a long chain's results column by column: the point, the
-// value, the exact and the numeric derivative. A derivative that is not
+// value, the exact and the numeric derivative, and the numeric derivative's
+// error bound (its value: the reports show no more of a plain point's). A derivative that is not
 // plain (see plain) is held whole in special; the link values are walked
 // again when asked for (the same bits: the same evaluations in the same
 // order).
 type pointColumns struct {
 	at, value, exact, numeric []float64
+	bound                     []float64 // Bound.Value(), held as Bound{Truncation: bound, Rounding: 0}
 	numericOn                 bool
 	special                   map[int]Derivative
+	isSpecial                 []uint64 // bit k: point k is in special (a map lookup per point costs more than the rest of it)
 	links                     func(k int) []LinkValue
 }
 
@@ -43,15 +47,19 @@ func (c *pointColumns) plain(k int) Derivative {
 	d.Numeric, d.Status, d.AbsErr = c.numeric[k], OK, math.NaN()
 	if c.numericOn {
 		d.AbsErr = math.Abs(d.Numeric - d.Exact)
+		d.Bound = method.Bound{Truncation: c.bound[k]}
 	}
 	return d
 }
 
-// same reports whether a and b are the same derivative bit for bit.
+// same reports whether a and b are the same derivative bit for bit, as the
+// reports show a derivative that is ok and has no note: of its error
+// bound, the value (which term is the larger is said only in a note).
 func same(a, b Derivative) bool {
 	eq := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
 	return a.Wrt == b.Wrt && a.Status == b.Status && a.Note == b.Note && eq(a.Exact, b.Exact) && eq(a.Numeric, b.Numeric) &&
-		eq(a.ErrEst, b.ErrEst) && eq(a.AbsErr, b.AbsErr) && eq(a.Left, b.Left) && eq(a.Right, b.Right) && a.Claim == b.Claim
+		eq(a.ErrEst, b.ErrEst) && eq(a.AbsErr, b.AbsErr) && eq(a.Left, b.Left) && eq(a.Right, b.Right) && a.Claim == b.Claim &&
+		eq(a.Bound.Value(), b.Bound.Value())
 }
 
 // fillColumns computes the chain's points into columns: point(k, w) is the
@@ -63,7 +71,7 @@ func fillColumns(out *Function, at []float64, numericOn bool, start func() *chai
 	// allocated, so that they reuse its memory rather than add to it.
 	runtime.GC()
 	c := &pointColumns{at: at, value: mem.Floats(n), exact: mem.Floats(n), numeric: mem.Floats(n), numericOn: numericOn,
-		special: map[int]Derivative{}, links: links}
+		bound: mem.Floats(n), special: map[int]Derivative{}, isSpecial: make([]uint64, (n+63)/64), links: links}
 	var mu sync.Mutex
 	type chunk struct {
 		w       *chainScratch
@@ -81,7 +89,7 @@ func fillColumns(out *Function, at []float64, numericOn bool, start func() *chai
 		ch.w.lo = k // the scratch holds this one point
 		p := point(k, ch.w)
 		d := p.Partials[0]
-		c.value[k], c.exact[k], c.numeric[k] = p.Value, d.Exact, d.Numeric
+		c.value[k], c.exact[k], c.numeric[k], c.bound[k] = p.Value, d.Exact, d.Numeric, d.Bound.Value()
 		if !same(d, c.plain(k)) {
 			ch.special, ch.derivs = append(ch.special, k), append(ch.derivs, d)
 		}
@@ -89,6 +97,7 @@ func fillColumns(out *Function, at []float64, numericOn bool, start func() *chai
 	for _, ch := range chunks {
 		for i, k := range ch.special {
 			c.special[k] = ch.derivs[i]
+			c.isSpecial[k/64] |= 1 << (k % 64)
 		}
 	}
 	out.cols = c
@@ -115,12 +124,23 @@ func (f *Function) Point(k int) Point {
 
 // point is the k-th point, its derivative written into partials[0].
 func (c *pointColumns) point(k int, partials []Derivative) Point {
-	if d, ok := c.special[k]; ok {
-		partials[0] = d
+	if c.isSpecial[k/64]&(1<<(k%64)) != 0 {
+		partials[0] = c.special[k]
 	} else {
 		partials[0] = c.plain(k)
 	}
 	return Point{At: c.at[k : k+1 : k+1], Value: c.value[k], Partials: partials}
+}
+
+// each calls add with every point's derivative, in order.
+func (c *pointColumns) each(add func(Derivative)) {
+	for k := range c.at {
+		if c.isSpecial[k/64]&(1<<(k%64)) != 0 {
+			add(c.special[k])
+		} else {
+			add(c.plain(k))
+		}
+	}
 }
 
 // LinksAt is a chain's links at its k-th point (nil for a function).

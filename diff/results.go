@@ -247,8 +247,11 @@ func (r *Results) Count() Counts {
 	}
 	for _, it := range r.Items {
 		if f := it.Function; f != nil {
-			for k := range f.Len() {
-				p := f.Point(k)
+			if f.cols != nil {
+				f.cols.each(add)
+			}
+			for k := range len(f.Points) {
+				p := f.Points[k]
 				for _, d := range p.Partials {
 					add(d)
 				}
