@@ -14,7 +14,8 @@ import (
 // (diff.ColumnsMinPoints) give the same bytes in every report (Markdown,
 // CSV, plots, JSON, JUnit) and the same counts as the same results held
 // point by point: with kinks (leaky_relu and relu at 0), failures with
-// notes (log of negative numbers), method none, the links explained, and
+// notes (log of negative numbers, sqrt at its domain's edge), method none,
+// five-point and Richardson differences, the links explained, and
 // more rows than a table shows.
 func TestChainColumnsSameBytes(t *testing.T) {
 	src := []byte(`chains:
@@ -22,6 +23,8 @@ func TestChainColumnsSameBytes(t *testing.T) {
   - {name: b, of: [relu, exp], at: {x: {from: -2, to: 2, count: 801}}, numeric: {method: none}}
   - {name: c, of: [log, tanh], at: {x: {from: -1, to: 1, count: 1000}}}
   - {name: d, of: [sin], at: [0.5, 1, 2]}
+  - {name: e, of: [tanh, softplus], at: {x: {from: -4, to: 4, count: 600}}, numeric: {method: five-point}}
+  - {name: f, of: [sqrt, log], at: {x: {from: 0, to: 2, count: 700}}, numeric: {method: richardson}}
 `)
 	run := func(columnsFrom int) (*diff.Results, map[string][]byte) {
 		old := diff.ColumnsMinPoints
