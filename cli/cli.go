@@ -53,7 +53,7 @@ Settings, strongest first:
   2. the experiment file (numeric:, tolerance:, per file and per item)
   3. environment: RUNNER_METHOD, RUNNER_STEP, RUNNER_RTOL, RUNNER_ATOL,
      RUNNER_OUT, RUNNER_MAX_POINTS, RUNNER_MAX_ELEMENTS,
-     RUNNER_MAX_DERIVATIVES, RUNNER_MAX_COST
+     RUNNER_MAX_DERIVATIVES, RUNNER_MAX_COST, RUNNER_BLAS
   4. the config file: ./runner.yaml, or --config FILE (keys: method, step,
      rtol, atol, out, max-points, max-elements, max-derivatives, max-cost;
      it may only lower the limits, and its out: stays inside its root)
@@ -97,6 +97,7 @@ type options struct {
 	maxCost             float64
 	roots               []string
 	timeout             time.Duration
+	blas                string
 }
 
 func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
@@ -117,6 +118,9 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v, err := loadConfig(cmd, o.config)
 			if err != nil {
+				return err
+			}
+			if err := selectBLAS(cmd, o.blas); err != nil {
 				return err
 			}
 			defaults, err := defaultSettings(v)
@@ -181,6 +185,7 @@ func newCommand(stdout, stderr io.Writer, status *int) *cobra.Command {
 	f.Float64Var(&o.maxCost, "max-cost", load.DefaultOptions.MaxCost, "the most floating-point operations, estimated before the work, one item may take")
 	f.StringArrayVar(&o.roots, "root", nil, "also allow data paths inside `DIR` (default root: the experiment file's git work tree, else its folder); repeatable")
 	f.DurationVar(&o.timeout, "timeout", DefaultTimeout, "give up on a file that takes longer than this (reported as failed)")
+	addBLASFlag(f, &o.blas)
 	f.SortFlags = false
 	addVersion(cmd, stdout)
 	addIndex(cmd, stdout)
@@ -489,6 +494,7 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 	}
 	j.doing("computing the derivatives")
 	res := diff.Run(e)
+	res.BLAS = diff.BLASNote()
 	if j.state.Load() == givenUp {
 		return ExitFailed, "" // the watchdog has reported it; touch nothing
 	}

@@ -14,8 +14,8 @@ import (
 func TestVersionText(t *testing.T) {
 	info := &debug.BuildInfo{GoVersion: "go1.99.1", Main: debug.Module{Path: "github.com/runner-dev/runner", Version: "v1.2.3"},
 		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.time", Value: "2026-01-02T03:04:05Z"}, {Key: "vcs.modified", Value: "true"}}}
-	got := versionText(info, true, "OpenBLAS (built with -tags openblas)", nil)
-	want := "runner v1.2.3\nrevision: abc123+dirty (2026-01-02T03:04:05Z)\ngo: go1.99.1 " + runtime.GOOS + "/" + runtime.GOARCH + "\nmatrix products: OpenBLAS (built with -tags openblas)\n"
+	got := versionText(info, true, "OpenBLAS libopenblas.so.0 (--blas)", nil)
+	want := "runner v1.2.3\nrevision: abc123+dirty (2026-01-02T03:04:05Z)\ngo: go1.99.1 " + runtime.GOOS + "/" + runtime.GOARCH + "\nmatrix products: OpenBLAS libopenblas.so.0 (--blas)\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

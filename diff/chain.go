@@ -18,8 +18,10 @@ import (
 // derivative follows the same way, link by link (Faà di Bruno):
 // (g∘u)” = g”(u)·u'² + g'(u)·u”.
 func RunChain(c *spec.Chain) *Function {
-	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: c.Settings, Order: c.Order,
-		Points: mem.Make[Point](len(c.Points)), Explained: c.Explain}
+	out := &Function{Name: c.Name, Kind: "chain", Vars: []string{"x"}, Settings: c.Settings, Order: c.Order, Explained: c.Explain}
+	if !columnar(c) {
+		out.Points = mem.Make[Point](len(c.Points))
+	}
 	links := make([]*scalarFn, len(c.Links))
 	var composed expr.Node = &expr.Ident{Name: "x"}
 	for i, l := range c.Links {
@@ -29,8 +31,13 @@ func RunChain(c *spec.Chain) *Function {
 	}
 	out.Src, out.Formula, out.Derivs = expr.String(composed), composed, []expr.Node{Derive(composed, "x")}
 	run := &chainRun{c: c, m: method.Get(c.Settings.Method), h: c.Settings.H()}
-	fill(len(c.Points), func(lo, hi int) *chainScratch { return newChainScratch(links, c.Order, lo, hi) },
-		func(k int, w *chainScratch) { out.Points[k] = run.point(k, w) })
+	if out.Points == nil && len(c.Points) > 0 {
+		fillColumns(out, c.Points, run.m.Numeric(), func() *chainScratch { return newChainScratch(links, 1, 0, 1) }, run.point,
+			func(k int) []LinkValue { return run.point(k, newChainScratch(links, 1, k, k+1)).Links })
+	} else {
+		fill(len(c.Points), func(lo, hi int) *chainScratch { return newChainScratch(links, c.Order, lo, hi) },
+			func(k int, w *chainScratch) { out.Points[k] = run.point(k, w) })
+	}
 	w := newChainScratch(links, c.Order, 0, 0)
 	out.Curve = curve(c.Points, w.valueSlope)
 	if c.Study != nil {

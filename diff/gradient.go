@@ -12,7 +12,6 @@ import (
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
-	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -248,7 +247,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		}
 	}
 	if out.Sampled {
-		out.Directions = directions(src, out, leaves, value, s, kink, problem, &numProblem)
+		out.Directions = directions(src, out, t, root, leaves, value, s, kink, problem, &numProblem)
 	}
 	if g.Order == 2 {
 		hessian(g, out, leaves, kink, problem)
@@ -286,88 +285,6 @@ func sampleIndices(src *rng.Source, m *mat.Dense) []Index {
 	return out
 }
 
-// directions checks ∇L·V = Σ_M ⟨∂L/∂M, V_M⟩ against d/dt L(M + t·V_M) at
-// t = 0, for SampleDirections directions V of standard normal draws scaled
-// to unit length (the Frobenius norm over all the matrices together). The
-// evaluations read M + t·V_M from matrices of their own, in leaves' place.
-func directions(src *rng.Source, g *Gradient, leaves map[string]*mat.Dense, value func() float64, s spec.Settings, kink bool, problem string, numProblem *string) []Direction {
-	var out []Direction
-	// along the input matrices: an intermediate moved with its inputs
-	// held is checked by its elements only
-	var mats []MatrixGradient
-	for _, mg := range g.Wrt {
-		if !mg.Intermediate {
-			mats = append(mats, mg)
-		}
-	}
-	if len(mats) == 0 {
-		return nil
-	}
-	base := map[string]*mat.Dense{}
-	moved := map[string]*mat.Dense{}
-	for _, mg := range mats {
-		base[mg.Name] = leaves[mg.Name]
-		r, c := base[mg.Name].Dims()
-		moved[mg.Name] = mem.Dense(r, c)
-	}
-	defer func() {
-		for name, m := range base {
-			leaves[name] = m
-		}
-	}()
-	for k := 0; k < SampleDirections; k++ {
-		v := map[string][]float64{}
-		norm2 := 0.0
-		for _, mg := range mats {
-			r, c := base[mg.Name].Dims()
-			d := mem.Floats(r * c)
-			src.NormFill(d)
-			for _, x := range d {
-				norm2 += x * x
-			}
-			v[mg.Name] = d
-		}
-		// unit length over all the matrices together, so that h is the
-		// length of the step whatever the matrices' size
-		scale := 1 / math.Sqrt(norm2)
-		var dot ops.Neumaier // Σ ∂L/∂M ⊙ V, compensated
-		for _, mg := range mats {
-			vm := v[mg.Name]
-			for i := range vm {
-				vm[i] *= scale
-			}
-			raw := mg.Exact.RawMatrix()
-			r, c := mg.Exact.Dims()
-			for i := 0; i < r; i++ {
-				for j, gv := range raw.Data[i*raw.Stride : i*raw.Stride+c] {
-					dot.Add(gv * vm[i*c+j])
-				}
-			}
-		}
-		dd := newDerivative(fmt.Sprintf("direction %d", k+1), dot.Sum())
-		m := method.Get(s.Method)
-		along := func(t float64) float64 {
-			for _, mg := range mats {
-				b, m, vm := base[mg.Name].RawMatrix(), moved[mg.Name].RawMatrix(), v[mg.Name]
-				r, c := base[mg.Name].Dims()
-				for i := 0; i < r; i++ {
-					for j := 0; j < c; j++ {
-						// float64(·): t·v is rounded before the sum, never fused
-						m.Data[i*m.Stride+j] = b.Data[i*b.Stride+j] + float64(t*vm[i*c+j])
-					}
-				}
-				leaves[mg.Name] = moved[mg.Name]
-			}
-			return value()
-		}
-		dd.Numeric, dd.ErrEst = m.First(along, nil, 0, s.Step)
-		dd.Bound = m.FirstBound(along, nil, nil, 0, s.Step, dd.Numeric)
-		judgeGradient(&dd, s, kink, problem, *numProblem)
-		out = append(out, Direction{dd})
-	}
-	return out
-}
-
 func describeCheck(g *Gradient, s spec.Settings) string {
 	how := fmt.Sprintf("%s differences with h = %g", s.Method, s.Step)
 	if !g.Sampled {
@@ -390,7 +307,7 @@ func describeCheck(g *Gradient, s spec.Settings) string {
 	}
 	return fmt.Sprintf("a sample, as checking every element would take too long: %s (the first, the last, and others drawn "+
 		"with NumPy's generator seeded %d), each perturbed one at a time with the rest held; and %d directional derivatives "+
-		"∇L·V along unit directions V%s (standard normal draws from the same stream, scaled to length 1) (%s)",
+		"∇L·V along unit directions V%s, each in one input matrix, the matrices in turn (standard normal draws from the same stream, scaled to length 1) (%s)",
 		strings.Join(parts, ", "), SampleSeed, len(g.Directions), along, how)
 }
 

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/rng"
+	"github.com/runner-dev/runner/spec"
 )
 
 // TestPatchedValueMatchesFull checks incremental re-evaluation against its
@@ -59,9 +60,10 @@ func TestPatchedValueMatchesFull(t *testing.T) {
 
 func check(t *testing.T, src string) { t.Helper(); checkWith(t, src, nil) }
 
-// checkWith is check, with prep (if not nil) applied to the tape after its
-// forward pass.
-func checkWith(t *testing.T, src string, prep func(*tape)) {
+// walkedTape is the first gradient of the experiment src on a tape of
+// copies of its matrices, through its forward walk, prep (if not nil), and
+// its backward walk.
+func walkedTape(t *testing.T, src string, prep func(*tape)) (*spec.Gradient, map[string]*mat.Dense, *tape, *node) {
 	t.Helper()
 	e := load(t, src)
 	g := e.Gradients[0]
@@ -78,6 +80,14 @@ func checkWith(t *testing.T, src string, prep func(*tape)) {
 		prep(tp)
 	}
 	tp.backward(root)
+	return g, leaves, tp, root
+}
+
+// checkWith is check, with prep (if not nil) applied to the tape after its
+// forward pass.
+func checkWith(t *testing.T, src string, prep func(*tape)) {
+	t.Helper()
+	g, leaves, tp, root := walkedTape(t, src, prep)
 	full := func() float64 {
 		ft := &tape{leaves: leaves, wrt: map[string]*node{}}
 		return ft.forward(g.Expr).val.At(0, 0)

@@ -1,5 +1,3 @@
-//go:build !openblas
-
 package diff
 
 import (
@@ -11,7 +9,7 @@ import (
 
 // mul sets dst = a·b with the runner's own GEMM (internal/gemm), which gives
 // the same bits on every machine and splits large products among goroutines
-// itself. a and b are *mat.Dense or the transpose of one, read in place;
+// itself, or with OpenBLAS when UseBLAS asked for it. a and b are *mat.Dense or the transpose of one, read in place;
 // any other matrix is copied first.
 func mul(dst *mat.Dense, a, b mat.Matrix) {
 	ta, ra := raw(a)
@@ -22,6 +20,10 @@ func mul(dst *mat.Dense, a, b mat.Matrix) {
 		panic(mat.ErrShape)
 	}
 	d := dst.RawMatrix()
+	if o := blas; o != nil {
+		o.mul(ta, tb, m, n, k, ra.Data, ra.Stride, rb.Data, rb.Stride, d.Data, d.Stride)
+		return
+	}
 	gemm.Mul(ta, tb, m, n, k, ra.Data, ra.Stride, rb.Data, rb.Stride, d.Data, d.Stride)
 }
 
@@ -38,9 +40,12 @@ func raw(m mat.Matrix) (bool, blas64.General) {
 	return false, mat.DenseCopyOf(m).RawMatrix()
 }
 
-// MatMulKernels names the kernel this build multiplies matrices with and
-// the kernels this machine can run (RUNNER_GEMM=NAME picks one; all give
-// the same bits).
+// MatMulKernels names the kernel this process multiplies matrices with and
+// the own GEMM's kernels this machine can run (RUNNER_GEMM=NAME picks one;
+// all give the same bits).
 func MatMulKernels() (using string, available []string) {
+	if o := blas; o != nil {
+		return "OpenBLAS " + o.path + " (--blas; last digits may differ from other machines)", gemm.Kernels()
+	}
 	return gemm.Kernel(), gemm.Kernels()
 }

@@ -74,8 +74,11 @@ type Function struct {
 	Links    []string // chains: each link's text, first applied first
 	Settings spec.Settings
 	Order    int
-	Points   []Point
-	Study    *Study
+	// Points are the results point by point; nil for a long chain, whose
+	// results are held as columns: read them with Len, Point and LinksAt.
+	Points []Point
+	cols   *pointColumns
+	Study  *Study
 	// Formula is f as one expression (for a chain, its links composed), and
 	// Derivs its symbolic partial derivatives, one per variable, simplified.
 	Formula expr.Node
@@ -211,6 +214,9 @@ type Results struct {
 	Seed               uint32
 	Matrices           []*spec.Matrix
 	Items              []Item
+	// BLAS is BLASNote when the matrices were multiplied by something other
+	// than the own GEMM (--blas openblas), else "".
+	BLAS string
 }
 
 // Counts tallies the derivatives of r by status, and the reference rows
@@ -244,7 +250,11 @@ func (r *Results) Count() Counts {
 	}
 	for _, it := range r.Items {
 		if f := it.Function; f != nil {
-			for _, p := range f.Points {
+			if f.cols != nil {
+				f.cols.each(add)
+			}
+			for k := range len(f.Points) {
+				p := f.Points[k]
 				for _, d := range p.Partials {
 					add(d)
 				}

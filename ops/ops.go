@@ -225,6 +225,12 @@ type Op struct {
 	// Elem is set for element-wise binary operations: their value and
 	// partial derivatives, element by element.
 	Elem *Elem
+	// Bilinear is set for an operation linear in each input separately (a
+	// product): with one input A moving along a line A + t·Ȧ and the others
+	// held, the output moves along the line out + t·Forward(…, Ȧ, …), which
+	// the directional check uses to evaluate L along a direction with one
+	// product in all.
+	Bilinear bool
 
 	// Step names the operation's node in the explanation's graph, from
 	// its inputs' names ("N" for a product).

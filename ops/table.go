@@ -102,7 +102,7 @@ var table = []*Op{
 		},
 	}),
 	{
-		Name: "@", Args: []Arg{{Name: "A"}, {Name: "B"}}, Level: 2,
+		Name: "@", Args: []Arg{{Name: "A"}, {Name: "B"}}, Level: 2, Bilinear: true,
 		Shape: func(in [][2]int, _ []float64) ([2]int, string) {
 			if in[0][1] != in[1][0] {
 				return in[0], fmt.Sprintf("%s and %s do not match (columns of the left must equal rows of the right)", Dims(in[0]), Dims(in[1]))

@@ -111,14 +111,15 @@ func WriteCSV(w io.Writer, r *diff.Results) error {
 // parallel blocks for long point sets.
 func writeFunctionRows(w io.Writer, f *diff.Function) error {
 	const block = 20_000
-	n := len(f.Points)
+	n := f.Len()
 	return par.Ordered((n+block-1)/block, func(k int, buf []byte) []byte {
 		if need := 128 * (min(n, (k+1)*block) - k*block) * max(1, len(f.Vars)); cap(buf) < need { // a row is about 100 bytes
 			buf = mem.Bytes(need)
 		}
 		c := &csvWriter{b: buf}
 		var label []byte
-		for _, p := range f.Points[k*block : min(n, (k+1)*block)] {
+		for i := k * block; i < min(n, (k+1)*block); i++ {
+			p := f.Point(i)
 			label = appendPointLabel(label[:0], f.Vars, p.At)
 			for _, d := range p.Partials {
 				c.row(f.Name, f.Kind, label, p.Value, d, "1")

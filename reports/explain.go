@@ -316,14 +316,15 @@ func explainChain(b *bytes.Buffer, f *diff.Function) {
 		return s.Name + " = " + s.Expr
 	})
 	b.WriteString("Each link's derivative is taken at its own input, and the factors multiply, the last link's first:\n\n")
-	for k, p := range f.Points {
+	for k := range f.Len() {
 		if k == MaxExplainedPoints {
-			fmt.Fprintf(b, "- … and so on for the other %d points.\n", len(f.Points)-k)
+			fmt.Fprintf(b, "- … and so on for the other %d points.\n", f.Len()-k)
 			break
 		}
+		p, links := f.Point(k), f.LinksAt(k)
 		var names, exact, numeric []string
-		for i := len(p.Links) - 1; i >= 0; i-- {
-			l := p.Links[i]
+		for i := len(links) - 1; i >= 0; i-- {
+			l := links[i]
 			names = append(names, fmt.Sprintf("%s′(%s)", linkName(f.Links[i]), fmtNum(l.In)))
 			exact = append(exact, factor(l.Exact))
 			numeric = append(numeric, factor(l.Numeric))

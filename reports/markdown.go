@@ -185,6 +185,9 @@ func Markdown(r *diff.Results) []byte {
 			rr, cc := m.Value.Dims()
 			rows = append(rows, []string{"matrix " + m.Name, fmt.Sprintf("%d×%d, %s", rr, cc, EscapeInline(m.Source))})
 		}
+		if r.BLAS != "" {
+			rows = append(rows, []string{"matrix products", EscapeInline(r.BLAS)})
+		}
 	}
 	table(&b, []string{"setting", "value"}, nil, rows)
 	for _, it := range r.Items {
@@ -265,9 +268,10 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	right = append(right, false)
 	var rows [][]string
 	var notes []string
-	total := len(f.Points) * len(f.Vars)
+	total := f.Len() * len(f.Vars)
 	for k := 0; k < total; k++ {
-		p, d := f.Points[k/len(f.Vars)], f.Points[k/len(f.Vars)].Partials[k%len(f.Vars)]
+		p := f.Point(k / len(f.Vars))
+		d := p.Partials[k%len(f.Vars)]
 		if d.Status != diff.OK || d.Note != "" {
 			notes = append(notes, note(PointLabel(f.Vars, p.At)+", ∂/∂"+d.Wrt, d))
 		}
@@ -280,7 +284,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 				row = append(row, fmtNum(v))
 			}
 			row = append(row, fmtNum(p.Value))
-			for _, l := range p.Links {
+			for _, l := range f.LinksAt(k / len(f.Vars)) {
 				if none {
 					row = append(row, fmtNum(l.Exact))
 				} else {
@@ -314,7 +318,7 @@ func function(b *bytes.Buffer, name string, f *diff.Function, file spec.Settings
 	if f.Explain != nil {
 		explainFunction(b, f)
 	}
-	if f.Explained && len(f.Points) > 0 {
+	if f.Explained && f.Len() > 0 {
 		explainChain(b, f)
 	}
 	if f.Order == 2 {
@@ -395,7 +399,8 @@ func secondDerivatives(b *bytes.Buffer, f *diff.Function) {
 	right = append(right, false, true, true, true, false)
 	var rows [][]string
 	var notes []string
-	for _, p := range f.Points {
+	for k := range f.Len() {
+		p := f.Point(k)
 		for _, d := range p.Second {
 			var row []string
 			for _, v := range p.At {

@@ -36,7 +36,8 @@ type kink struct{ x, left, right, at float64 }
 func kinksOf(f *diff.Function) []kink {
 	var ks []kink
 	seen := map[float64]bool{}
-	for _, p := range f.Points {
+	for k := range f.Len() {
+		p := f.Point(k)
 		d := p.Partials[0]
 		if d.Status == diff.Kink && !seen[p.At[0]] && !bad(d.Left) && !bad(d.Right) {
 			seen[p.At[0]] = true
@@ -145,9 +146,9 @@ func CurvePlot(f *diff.Function) ([]byte, error) {
 		}
 	}
 	var xs, ys []float64
-	stride := max(1, len(f.Points)/MaxMarkers) // at most about MaxMarkers markers
-	for k := 0; k < len(f.Points); k += stride {
-		pt := f.Points[k]
+	stride := max(1, f.Len()/MaxMarkers) // at most about MaxMarkers markers
+	for k := 0; k < f.Len(); k += stride {
+		pt := f.Point(k)
 		if n := pt.Partials[0].Numeric; !bad(pt.At[0]) && !bad(n) {
 			xs, ys = append(xs, pt.At[0]), append(ys, n)
 		}

@@ -25,7 +25,8 @@ type Row struct {
 // functionRows calls yield with each of f's rows, point by point: first
 // derivatives, then second.
 func functionRows(f *diff.Function, yield func(Row)) {
-	for _, p := range f.Points {
+	for k := range f.Len() {
+		p := f.Point(k)
 		for _, d := range p.Partials {
 			yield(Row{Item: f.Name, Kind: f.Kind, Vars: f.Vars, At: p.At, Value: p.Value, Order: 1, Derivative: d})
 		}
