@@ -150,3 +150,17 @@ func (f *Function) LinksAt(k int) []LinkValue {
 	}
 	return f.Points[k].Links
 }
+
+// Only is f with only the points keep keeps, in order, held as a list (a
+// long chain's columns included): the points a summarised CSV holds. The
+// kept points of a chain held as columns have no Links (LinksAt has them).
+func (f *Function) Only(keep func(k int, p Point) bool) *Function {
+	out := *f
+	out.cols, out.Points = nil, nil
+	for k := 0; k < f.Len(); k++ {
+		if p := f.Point(k); keep(k, p) {
+			out.Points = append(out.Points, p)
+		}
+	}
+	return &out
+}

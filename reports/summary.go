@@ -16,11 +16,12 @@ func CSVStep(f *diff.Function) int {
 	switch {
 	case f.CSVEvery > 0:
 		return f.CSVEvery
-	case f.CSVEvery != spec.CSVSummary || len(f.Points) == 0:
+	case f.CSVEvery != spec.CSVSummary || f.Len() == 0:
 		return 1
 	}
-	perPoint := len(f.Points[0].Partials) + len(f.Points[0].Second)
-	rows := len(f.Points) * max(1, perPoint)
+	p0 := f.Point(0)
+	perPoint := len(p0.Partials) + len(p0.Second)
+	rows := f.Len() * max(1, perPoint)
 	return max(1, (rows+spec.MaxSummaryRows-1)/spec.MaxSummaryRows)
 }
 
@@ -31,22 +32,20 @@ func CSVStep(f *diff.Function) int {
 func csvKept(f *diff.Function) (kept *diff.Function, held, more int) {
 	k := CSVStep(f)
 	if k == 1 {
-		return f, len(f.Points), 0
+		return f, f.Len(), 0
 	}
-	out := *f
-	out.Points = nil
-	for i, p := range f.Points {
+	kept = f.Only(func(i int, p diff.Point) bool {
 		switch {
 		case i%k == 0:
 			held++
 		case notOK(p):
 			more++
 		default:
-			continue
+			return false
 		}
-		out.Points = append(out.Points, p)
-	}
-	return &out, held, more
+		return true
+	})
+	return kept, held, more
 }
 
 // notOK says whether any derivative at p is not ok.
@@ -77,7 +76,7 @@ func csvSummaryLine(b *bytes.Buffer, f *diff.Function) {
 		how = "csv: summary"
 	}
 	fmt.Fprintf(b, "The CSV holds %d of the %d points (%s): every %s point from the first, and every point with a derivative that is not ok (%d more).\n\n",
-		held+more, len(f.Points), how, ordinal(k), more)
+		held+more, f.Len(), how, ordinal(k), more)
 }
 
 // ordinal is k as "2nd", "3rd", "100th".

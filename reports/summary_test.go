@@ -2,6 +2,7 @@ package reports
 
 import (
 	"encoding/csv"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,5 +109,36 @@ points:
 	}
 	if strings.Count(md, "The CSV holds") != 4 {
 		t.Errorf("the Markdown says %d times which points the CSV holds, want 4", strings.Count(md, "The CSV holds"))
+	}
+}
+
+// TestCSVSummaryOfColumns: a chain long enough to be held as columns (2¹⁷
+// points or more, diff/columns.go) is summarised too: its summarised CSV
+// is every 1000th line of its full CSV, byte for byte.
+func TestCSVSummaryOfColumns(t *testing.T) {
+	const n = 1 << 17
+	run := func(extra string) []string {
+		e, err := load.Parse("t.yaml", []byte(fmt.Sprintf("chains:\n  - {name: c, of: [square, sigmoid], at: {x: {from: 0, to: %d, step: 1}}, explain: false%s}\n", n-1, extra)), load.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Split(strings.TrimSuffix(string(CSV(diff.Run(e))), "\n"), "\n")
+	}
+	full, kept := run(""), run(", csv: {every: 1000}")
+	if len(full) != n+1 {
+		t.Fatalf("the full CSV has %d lines, want %d", len(full), n+1)
+	}
+	var want []string
+	want = append(want, full[0])
+	for i := 1; i < len(full); i += 1000 {
+		want = append(want, full[i])
+	}
+	if len(kept) != len(want) {
+		t.Fatalf("the summarised CSV has %d lines, want %d", len(kept), len(want))
+	}
+	for i := range want {
+		if kept[i] != want[i] {
+			t.Fatalf("line %d: %q, want %q", i, kept[i], want[i])
+		}
 	}
 }
