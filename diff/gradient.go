@@ -18,8 +18,9 @@ import (
 
 const (
 	// FullCheckFlops is the most floating-point work (elements × evaluations
-	// per derivative × the cost of one evaluation of L) spent checking a
-	// gradient element by element; beyond it the check is sampled.
+	// per derivative × the cost of one element's evaluation of L, see
+	// checkCost) spent checking a gradient element by element; beyond it the
+	// check is sampled.
 	FullCheckFlops = 5e9
 	// SampleElements is how many elements of each matrix a sampled check
 	// perturbs one at a time.
@@ -76,6 +77,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				n = t.forward(lt.Expr)
 			}
 			n.needs = n.needs || withGrad && inWrt[lt.Name]
+			n.retain = n.retain || withGrad && inWrt[lt.Name]
 			t.lets[lt.Name] = n
 		}
 		return t, t.forward(g.Expr)
@@ -140,7 +142,12 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		return out
 	}
 	evals := float64(m.Evaluations())
-	out.Sampled = float64(total)*evals*flops > FullCheckFlops
+	work := 0.0 // the work of checking every element
+	for _, w := range g.Wrt {
+		n := wrtNode(w)
+		work += size(n.val) * evals * t.checkCost(n, flops)
+	}
+	out.Sampled = work > FullCheckFlops
 	src := rng.New(SampleSeed)
 	// where every kink L meets is a registry function's, each element
 	// learns whether it moves a kinked element, and from which side
