@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/method"
@@ -33,6 +34,42 @@ const (
 	SampleSeed = 1
 )
 
+// buildTape evaluates an item on leaves: the intermediates in order, then
+// root. Each name in wrt gets a gradient when withGrad: a matrix as a
+// leaf of its own, an intermediate as its node, whose gradient is kept
+// (retain). An intermediate in override is a leaf of that value instead,
+// its own inputs held (the numeric check of ∂L/∂N perturbs N alone). keep
+// keeps every step's local derivatives, for the explanation.
+func buildTape(leaves map[string]*mat.Dense, lets []spec.Let, wrt []string, root expr.Node, withGrad, keep bool, override map[string]*mat.Dense) (*tape, *node) {
+	t := &tape{leaves: leaves, wrt: map[string]*node{}, lets: map[string]*node{}, keep: keep}
+	inWrt := map[string]bool{}
+	for _, w := range wrt {
+		inWrt[w] = true
+	}
+	isLet := map[string]bool{}
+	for _, lt := range lets {
+		isLet[lt.Name] = true
+	}
+	for _, w := range wrt {
+		if !isLet[w] {
+			t.wrt[w] = &node{val: leaves[w], needs: withGrad}
+		}
+	}
+	for _, lt := range lets {
+		var n *node
+		if v, ok := override[lt.Name]; ok {
+			n = t.add(&node{val: v, leaf: lt.Name})
+		} else {
+			n = t.forward(lt.Expr)
+		}
+		if withGrad && inWrt[lt.Name] {
+			n.needs, n.retain = true, true
+		}
+		t.lets[lt.Name] = n
+	}
+	return t, t.forward(root)
+}
+
 // RunGradient computes L and ∂L/∂M for each M in g.Wrt by reverse mode, and
 // checks them numerically: every element when that is cheap enough
 // (FullCheckFlops), otherwise SampleElements elements of each matrix and
@@ -55,32 +92,8 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		}
 		return leaves[name]
 	}
-	inWrt := map[string]bool{}
-	for _, w := range g.Wrt {
-		inWrt[w] = true
-	}
-	// eval builds the tape: the intermediates in order, then L. An
-	// intermediate in override is a leaf of that value instead, its own
-	// inputs held (the numeric check of ∂L/∂N perturbs N alone).
 	eval := func(withGrad bool, override map[string]*mat.Dense) (*tape, *node) {
-		t := &tape{leaves: leaves, wrt: map[string]*node{}, lets: map[string]*node{}, keep: withGrad && g.Explain}
-		for _, w := range g.Wrt {
-			if g.LetByName(w) == nil {
-				t.wrt[w] = &node{val: leaves[w], needs: withGrad}
-			}
-		}
-		for _, lt := range g.Let {
-			var n *node
-			if v, ok := override[lt.Name]; ok {
-				n = t.add(&node{val: v, leaf: lt.Name})
-			} else {
-				n = t.forward(lt.Expr)
-			}
-			n.needs = n.needs || withGrad && inWrt[lt.Name]
-			n.retain = n.retain || withGrad && inWrt[lt.Name]
-			t.lets[lt.Name] = n
-		}
-		return t, t.forward(g.Expr)
+		return buildTape(leaves, g.Let, g.Wrt, g.Expr, withGrad, withGrad && g.Explain, override)
 	}
 	t, root := eval(true, nil)
 	t.backward(root)
