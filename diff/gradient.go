@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
@@ -179,8 +181,10 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				}
 			}
 		}
-		for _, ix := range idx {
-			numProblem = "" // each element's note is its own evaluations'
+		// check is one element's numeric derivative and status; np is the
+		// first problem its evaluations met (each element's note is its own)
+		check := func(ix Index, np *string) Element {
+			*np = ""
 			x0 := values[mg.Name].At(ix.I, ix.J)
 			d := newDerivative(fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), mg.Exact.At(ix.I, ix.J))
 			// L's change as the element moves from x0 to v: only what the
@@ -205,7 +209,11 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				} else if mg.Intermediate { // N alone moves, as a leaf
 					moved := mat.DenseCopyOf(values[mg.Name])
 					moved.Set(ix.I, ix.J, v)
-					lv := evalWith(map[string]*mat.Dense{mg.Name: moved})
+					tv, r := eval(false, map[string]*mat.Dense{mg.Name: moved})
+					if *np == "" {
+						*np = tv.tr.problem
+					}
+					lv := r.val.At(0, 0)
 					c, scales[v] = lv-out.Value, math.Abs(lv)
 				} else {
 					leaf := own(mg.Name)
@@ -218,8 +226,8 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 					lv := r.val.At(0, 0)
 					c, scales[v] = lv-out.Value, math.Abs(lv)
 				}
-				if numProblem == "" {
-					numProblem = met
+				if *np == "" {
+					*np = met
 				}
 				return c
 			}
@@ -258,12 +266,33 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 					d.Right = oneSided(eval, km.sides[1], mg.Name, ix.I, ix.J)
 					here = atKink(&d)
 				}
-				judge(&d, s.Tolerance, here, m, problem, numProblem)
+				judge(&d, s.Tolerance, here, m, problem, *np)
 				crossing(&d, km.crossed, km.at)
 			} else {
-				judgeGradient(&d, s, kink, problem, numProblem)
+				judgeGradient(&d, s, kink, problem, *np)
 			}
-			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
+			return Element{Index: ix, Derivative: d}
+		}
+		// Where L's change is followed incrementally and no kink needs a
+		// one-sided walk, an element's check only reads the tape (checkCost
+		// has patched every node these checks reach once, so what an
+		// operation saves between patches is in place): the elements are
+		// checked in parallel, each into its own place.
+		mg.Elements = make([]Element, len(idx))
+		_, _, inc := t.patches(wrtNode(mg.Name), 0, 0, values[mg.Name].At(0, 0))
+		if inc && !sided && len(idx) > 1 {
+			probs := make([]string, len(idx))
+			blocks := min(len(idx), 4*runtime.GOMAXPROCS(0))
+			par.For(blocks, func(b int) {
+				for e := b * len(idx) / blocks; e < (b+1)*len(idx)/blocks; e++ {
+					mg.Elements[e] = check(idx[e], &probs[e])
+				}
+			})
+			numProblem = probs[len(idx)-1]
+		} else {
+			for e, ix := range idx {
+				mg.Elements[e] = check(ix, &numProblem)
+			}
 		}
 	}
 	if out.Sampled {
