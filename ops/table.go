@@ -135,16 +135,13 @@ var table = []*Op{
 			return grads, locals
 		},
 		// one row of the product when only a row of A changed, one column
-		// when only a column of B did; a column k of A (a row k of B)
-		// changes every element, by the outer product of its change with
-		// row k of B (column k of A); else in full
+		// when only a column of B did; else in full (a column of A changed
+		// changes every element; an outer-product update of the product
+		// would round differently from the product's own chain of fused
+		// multiply-adds, and move the reports' last digits)
 		Patch: func(c *Ctx, _ *Call, in []Mat, ps []*Patch, out Mat, _ *Saved) *Patch {
 			a, b, pa, pb := in[0], in[1], ps[0], ps[1]
 			switch {
-			case pb == nil && pa.Row < 0 && pa.Col >= 0:
-				return rankOne(out, pa.Vals, a, pa.Col, b, pa.Col, false)
-			case pa == nil && pb.Col < 0 && pb.Row >= 0:
-				return rankOne(out, pb.Vals, b, pb.Row, a, pb.Row, true)
 			case pb == nil && pa.Row >= 0:
 				row := New(1, a.C)
 				for j := 0; j < a.C; j++ {
@@ -608,30 +605,4 @@ func inTermsOf(formula, name string) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-// rankOne is out after column k of A changed to vals (m×1): out + (vals −
-// A[:,k])·B[kb,:], or, with right, after row k of B changed to vals (1×n):
-// out + A[:,kb]·(vals − B[k,:]); A is then the changed B, and B the
-// unchanged A. It is the product's value under the patch, up to rounding;
-// where vals equals the old values it is out exactly.
-func rankOne(out, vals, changed Mat, k int, other Mat, kb int, right bool) *Patch {
-	o := New(out.R, out.C)
-	for i := 0; i < out.R; i++ {
-		orow, dst := out.Data[i*out.Stride:i*out.Stride+out.C], o.Data[i*o.Stride:i*o.Stride+out.C]
-		if !right {
-			d := vals.Data[i*vals.Stride] - changed.Data[i*changed.Stride+k]
-			brow := other.Data[kb*other.Stride : kb*other.Stride+out.C]
-			for j, v := range orow {
-				dst[j] = v + d*brow[j]
-			}
-			continue
-		}
-		av := other.Data[i*other.Stride+kb]
-		brow := changed.Data[k*changed.Stride : k*changed.Stride+out.C]
-		for j, v := range orow {
-			dst[j] = v + av*(vals.Data[j]-brow[j])
-		}
-	}
-	return &Patch{Row: -1, Col: -1, Vals: o}
 }
