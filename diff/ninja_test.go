@@ -71,12 +71,7 @@ func TestNinjaAgainstTorch(t *testing.T) {
 		if r != len(want) || c != len(want[0]) {
 			t.Fatalf("∂loss/∂%s is %d×%d, torch's %d×%d", mg.Name, r, c, len(want), len(want[0]))
 		}
-		scale := 0.0
-		for _, row := range want {
-			for _, w := range row {
-				scale = math.Max(scale, math.Abs(w))
-			}
-		}
+		scale := maxAbsRows(want)
 		for i, row := range want {
 			for j, w := range row {
 				got := mg.Exact.At(i, j)
