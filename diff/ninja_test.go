@@ -4,6 +4,9 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/runner-dev/runner/method"
 	specload "github.com/runner-dev/runner/spec/load"
 )
 
@@ -121,4 +124,48 @@ gradients:
 			}
 		}
 	}
+}
+
+// TestNinjaCheckedInFull: the decision between checking every element and
+// a sample counts what each element's check recomputes. For the ninja file
+// that work is below FullCheckFlops, while elements × evaluations × the
+// cost of a whole evaluation of L is above it (the decision before, which
+// sampled 8 elements of each of the 26 matrices).
+func TestNinjaCheckedInFull(t *testing.T) {
+	e, err := specload.Load("../experiments/12-backprop-ninja.yaml", specload.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := e.Gradients[0]
+	leaves := map[string]*mat.Dense{}
+	for _, m := range e.Matrices {
+		leaves[m.Name] = m.Value
+	}
+	tp, root := buildTape(leaves, g.Let, g.Wrt, g.Expr, true, false, nil)
+	tp.backward(root)
+	flops := 0.0
+	for _, n := range tp.nodes {
+		flops += n.flops
+	}
+	evals := float64(method.Get(g.Settings.Method).Evaluations())
+	work, whole := 0.0, 0.0
+	for _, w := range g.Wrt {
+		n := tp.wrt[w]
+		if l, ok := tp.lets[w]; ok {
+			n = l
+		}
+		c := tp.checkCost(n, flops)
+		if c <= 0 || c > flops {
+			t.Errorf("%s: an element check costs %g, outside (0, %g]", w, c, flops)
+		}
+		work += size(n.val) * evals * c
+		whole += size(n.val) * evals * flops
+	}
+	if whole <= FullCheckFlops {
+		t.Fatalf("whole evaluations cost %g ≤ %g: the test proves nothing", whole, FullCheckFlops)
+	}
+	if work > FullCheckFlops {
+		t.Errorf("incremental element checks cost %g > %g: the file would be sampled", work, FullCheckFlops)
+	}
+	t.Logf("work %.3g flops incrementally, %.3g by whole evaluations", work, whole)
 }
