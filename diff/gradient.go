@@ -274,10 +274,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			return Element{Index: ix, Derivative: d}
 		}
 		// Where L's change is followed incrementally and no kink needs a
-		// one-sided walk, an element's check only reads the tape (checkCost
-		// has patched every node these checks reach once, so what an
-		// operation saves between patches is in place): the elements are
-		// checked in parallel, each into its own place.
+		// one-sided walk, an element's check only reads the tape (what an
+		// operation saves between patches is computed once, ops.Saved): the
+		// elements are checked in parallel, each into its own place.
 		mg.Elements = make([]Element, len(idx))
 		_, _, inc := t.patches(wrtNode(mg.Name), 0, 0, values[mg.Name].At(0, 0))
 		if inc && !sided && len(idx) > 1 {

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/runner-dev/runner/funcs"
 )
@@ -171,10 +172,17 @@ func Materialize(m Mat, p *Patch) Mat {
 }
 
 // Saved is a number an operation may keep between patches of the same
-// tape, such as its input's sum.
+// tape, such as its input's sum. Patches of one tape may run at once (the
+// element checks of a gradient), so it is computed once, by Get.
 type Saved struct {
-	Value float64
-	Set   bool
+	once  sync.Once
+	value float64
+}
+
+// Get is the saved number, computed by f the first time it is asked for.
+func (s *Saved) Get(f func() float64) float64 {
+	s.once.Do(func() { s.value = f() })
+	return s.value
 }
 
 // TeX is what an operation's LaTeX is written with: its arguments, already

@@ -455,10 +455,7 @@ func reduction(op *Op, mean bool) *Op {
 					diffs.Set(i, j, pa.Vals.At(i, j)-a.At(ii, jj))
 				}
 			}
-			if !saved.Set {
-				saved.Value, saved.Set = Sum(a), true
-			}
-			s = saved.Value + Sum(diffs)
+			s = saved.Get(func() float64 { return Sum(a) }) + Sum(diffs)
 		}
 		if mean {
 			s /= a.Size()
