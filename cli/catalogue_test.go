@@ -127,6 +127,10 @@ func TestCatalogue(t *testing.T) {
 		{"let without a matrix", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: '2'}\n    expr: sum(N)\n", 6, "sum", `"sum(N)" uses no matrix`},
 		{"sweep of a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [X, N]\n    sweep: {element: 'N[0,0]'}\n", 8, "'N[0,0]'", "element: N is not one of the matrices the gradient is taken for (X)"},
 		{"wrt not a let", "matrices:\n  X: [[1]]\ngradients:\n  - name: L\n    let: {N: X * 2}\n    expr: sum(N)\n    wrt: [M]\n", 7, "M]", `"M" is neither a declared matrix nor one of the item's let: names`},
+		{"jacobian let unused", "matrices:\n  X: [[1]]\njacobians:\n  - name: J\n    let: {N: X * 2}\n    expr: X + 1\n", 5, "N:", `jacobian J: let: N is not used by "X + 1"`},
+		{"jacobian let shadows a matrix", "matrices:\n  X: [[1]]\njacobians:\n  - name: J\n    let: {X: X + 1}\n    expr: X\n", 5, "X:", `jacobian J: let: "X" is a declared matrix; an intermediate may not shadow it`},
+		{"jacobian wrt not a let", "matrices:\n  X: [[1]]\njacobians:\n  - name: J\n    let: {N: X * 2}\n    expr: tanh(N)\n    wrt: [M]\n", 7, "M]", `jacobian J: wrt: "M" is neither a declared matrix nor one of the item's let: names`},
+		{"jacobian too large through a let", "matrices:\n  X: {ones: [1, 11]}\njacobians:\n  - name: J\n    let: {N: transpose(X) @ X}\n    expr: N @ N\n    wrt: [N]\n", 6, "N @ N", "its Jacobian has 14641 entries"},
 		// claims (derivative:, claims:)
 		{"derivative unknown variable", "functions:\n  - {name: f, expr: x^2, derivative: 2*xx, at: 1}\n", 2, "xx", `function f: derivative: unknown variable "xx" (did you mean "x"?)`},
 		{"derivative for two variables", "functions:\n  - {name: f, expr: x*y, derivative: y, at: {x: 1, y: 2}}\n", 2, "y, at", "give one derivative per variable, as {x: …, y: …}"},

@@ -102,12 +102,7 @@ func closeTo(got *mat.Dense, want [][]float64, tol float64) string {
 	if r != len(want) || c != len(want[0]) {
 		return fmt.Sprintf("%d×%d, torch %d×%d", r, c, len(want), len(want[0]))
 	}
-	scale := 1.0
-	for _, row := range want {
-		for _, v := range row {
-			scale = math.Max(scale, math.Abs(v))
-		}
-	}
+	scale := math.Max(1, maxAbsRows(want))
 	for i, row := range want {
 		for j, v := range row {
 			if math.Abs(got.At(i, j)-v) > tol*scale {
@@ -116,6 +111,17 @@ func closeTo(got *mat.Dense, want [][]float64, tol float64) string {
 		}
 	}
 	return ""
+}
+
+// maxAbsRows is the largest |v| of the rows' elements.
+func maxAbsRows(rows [][]float64) float64 {
+	m := 0.0
+	for _, row := range rows {
+		for _, v := range row {
+			m = math.Max(m, math.Abs(v))
+		}
+	}
+	return m
 }
 
 // runTorchCase runs the gradient of case c (its wrt the default) over the

@@ -3,13 +3,16 @@ package diff
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/internal/fmath"
 	"github.com/runner-dev/runner/internal/mem"
+	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
 	"github.com/runner-dev/runner/rng"
@@ -18,8 +21,9 @@ import (
 
 const (
 	// FullCheckFlops is the most floating-point work (elements × evaluations
-	// per derivative × the cost of one evaluation of L) spent checking a
-	// gradient element by element; beyond it the check is sampled.
+	// per derivative × the cost of one element's evaluation of L, see
+	// checkCost) spent checking a gradient element by element; beyond it the
+	// check is sampled.
 	FullCheckFlops = 5e9
 	// SampleElements is how many elements of each matrix a sampled check
 	// perturbs one at a time.
@@ -31,6 +35,42 @@ const (
 	// sampled elements and draws the directions.
 	SampleSeed = 1
 )
+
+// buildTape evaluates an item on leaves: the intermediates in order, then
+// root. Each name in wrt gets a gradient when withGrad: a matrix as a
+// leaf of its own, an intermediate as its node, whose gradient is kept
+// (retain). An intermediate in override is a leaf of that value instead,
+// its own inputs held (the numeric check of ∂L/∂N perturbs N alone). keep
+// keeps every step's local derivatives, for the explanation.
+func buildTape(leaves map[string]*mat.Dense, lets []spec.Let, wrt []string, root expr.Node, withGrad, keep bool, override map[string]*mat.Dense) (*tape, *node) {
+	t := &tape{leaves: leaves, wrt: map[string]*node{}, lets: map[string]*node{}, keep: keep}
+	inWrt := map[string]bool{}
+	for _, w := range wrt {
+		inWrt[w] = true
+	}
+	isLet := map[string]bool{}
+	for _, lt := range lets {
+		isLet[lt.Name] = true
+	}
+	for _, w := range wrt {
+		if !isLet[w] {
+			t.wrt[w] = &node{val: leaves[w], needs: withGrad}
+		}
+	}
+	for _, lt := range lets {
+		var n *node
+		if v, ok := override[lt.Name]; ok {
+			n = t.add(&node{val: v, leaf: lt.Name})
+		} else {
+			n = t.forward(lt.Expr)
+		}
+		if withGrad && inWrt[lt.Name] {
+			n.needs, n.retain = true, true
+		}
+		t.lets[lt.Name] = n
+	}
+	return t, t.forward(root)
+}
 
 // RunGradient computes L and ∂L/∂M for each M in g.Wrt by reverse mode, and
 // checks them numerically: every element when that is cheap enough
@@ -54,31 +94,8 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		}
 		return leaves[name]
 	}
-	inWrt := map[string]bool{}
-	for _, w := range g.Wrt {
-		inWrt[w] = true
-	}
-	// eval builds the tape: the intermediates in order, then L. An
-	// intermediate in override is a leaf of that value instead, its own
-	// inputs held (the numeric check of ∂L/∂N perturbs N alone).
 	eval := func(withGrad bool, override map[string]*mat.Dense) (*tape, *node) {
-		t := &tape{leaves: leaves, wrt: map[string]*node{}, lets: map[string]*node{}, keep: withGrad && g.Explain}
-		for _, w := range g.Wrt {
-			if g.LetByName(w) == nil {
-				t.wrt[w] = &node{val: leaves[w], needs: withGrad}
-			}
-		}
-		for _, lt := range g.Let {
-			var n *node
-			if v, ok := override[lt.Name]; ok {
-				n = t.add(&node{val: v, leaf: lt.Name})
-			} else {
-				n = t.forward(lt.Expr)
-			}
-			n.needs = n.needs || withGrad && inWrt[lt.Name]
-			t.lets[lt.Name] = n
-		}
-		return t, t.forward(g.Expr)
+		return buildTape(leaves, g.Let, g.Wrt, g.Expr, withGrad, withGrad && g.Explain, override)
 	}
 	t, root := eval(true, nil)
 	t.backward(root)
@@ -140,7 +157,12 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		return out
 	}
 	evals := float64(m.Evaluations())
-	out.Sampled = float64(total)*evals*flops > FullCheckFlops
+	work := 0.0 // the work of checking every element
+	for _, w := range g.Wrt {
+		n := wrtNode(w)
+		work += size(n.val) * evals * t.checkCost(n, flops)
+	}
+	out.Sampled = work > FullCheckFlops
 	src := rng.New(SampleSeed)
 	// where every kink L meets is a registry function's, each element
 	// learns whether it moves a kinked element, and from which side
@@ -159,8 +181,10 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				}
 			}
 		}
-		for _, ix := range idx {
-			numProblem = "" // each element's note is its own evaluations'
+		// check is one element's numeric derivative and status; np is the
+		// first problem its evaluations met (each element's note is its own)
+		check := func(ix Index, np *string) Element {
+			*np = ""
 			x0 := values[mg.Name].At(ix.I, ix.J)
 			d := newDerivative(fmt.Sprintf("%s[%d,%d]", mg.Name, ix.I, ix.J), mg.Exact.At(ix.I, ix.J))
 			// L's change as the element moves from x0 to v: only what the
@@ -185,7 +209,11 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				} else if mg.Intermediate { // N alone moves, as a leaf
 					moved := mat.DenseCopyOf(values[mg.Name])
 					moved.Set(ix.I, ix.J, v)
-					lv := evalWith(map[string]*mat.Dense{mg.Name: moved})
+					tv, r := eval(false, map[string]*mat.Dense{mg.Name: moved})
+					if *np == "" {
+						*np = tv.tr.problem
+					}
+					lv := r.val.At(0, 0)
 					c, scales[v] = lv-out.Value, math.Abs(lv)
 				} else {
 					leaf := own(mg.Name)
@@ -198,8 +226,8 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 					lv := r.val.At(0, 0)
 					c, scales[v] = lv-out.Value, math.Abs(lv)
 				}
-				if numProblem == "" {
-					numProblem = met
+				if *np == "" {
+					*np = met
 				}
 				return c
 			}
@@ -238,12 +266,32 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 					d.Right = oneSided(eval, km.sides[1], mg.Name, ix.I, ix.J)
 					here = atKink(&d)
 				}
-				judge(&d, s.Tolerance, here, m, problem, numProblem)
+				judge(&d, s.Tolerance, here, m, problem, *np)
 				crossing(&d, km.crossed, km.at)
 			} else {
-				judgeGradient(&d, s, kink, problem, numProblem)
+				judgeGradient(&d, s, kink, problem, *np)
 			}
-			mg.Elements = append(mg.Elements, Element{Index: ix, Derivative: d})
+			return Element{Index: ix, Derivative: d}
+		}
+		// Where L's change is followed incrementally and no kink needs a
+		// one-sided walk, an element's check only reads the tape (what an
+		// operation saves between patches is computed once, ops.Saved): the
+		// elements are checked in parallel, each into its own place.
+		mg.Elements = make([]Element, len(idx))
+		_, _, inc := t.patches(wrtNode(mg.Name), 0, 0, values[mg.Name].At(0, 0))
+		if inc && !sided && len(idx) > 1 {
+			probs := make([]string, len(idx))
+			blocks := min(len(idx), 4*runtime.GOMAXPROCS(0))
+			par.For(blocks, func(b int) {
+				for e := b * len(idx) / blocks; e < (b+1)*len(idx)/blocks; e++ {
+					mg.Elements[e] = check(idx[e], &probs[e])
+				}
+			})
+			numProblem = probs[len(idx)-1]
+		} else {
+			for e, ix := range idx {
+				mg.Elements[e] = check(ix, &numProblem)
+			}
 		}
 	}
 	if out.Sampled {

@@ -141,3 +141,24 @@ func (t *tape) repatch(n *node, ps map[*node]*patch, note func(string)) (p *patc
 	}
 	return &patch{row: -1, col: -1, vals: dense(n.op.Forward(c, n.call, in))}, true
 }
+
+// checkCost is the work of one evaluation of L's change as an element of
+// n moves, estimated from its first element: each operation the change
+// reaches costs its share of a full evaluation (its flops × the fraction
+// of its output recomputed: a row of a product is 1/rows of it). Where the
+// change cannot be followed incrementally it is full, the cost of L.
+func (t *tape) checkCost(n *node, full float64) float64 {
+	ps, _, ok := t.patches(n, 0, 0, n.val.At(0, 0))
+	if !ok {
+		return full
+	}
+	cost := 0.0
+	for m, p := range ps {
+		if m == n {
+			continue
+		}
+		r, c := p.vals.Dims()
+		cost += m.flops * float64(r*c) / size(m.val)
+	}
+	return cost
+}

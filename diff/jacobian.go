@@ -42,35 +42,41 @@ type JacobianEntry struct {
 // RunJacobian computes every ∂out[i,j]/∂M[k,l] exactly, by one reverse
 // pass per output element (the gradient arriving at the output is 1 at
 // [i,j] and 0 elsewhere), and numerically, perturbing each element of each
-// M with the rest held and differencing the whole output.
+// M with the rest held and differencing the whole output. M may be an
+// intermediate (let:): its Jacobian is the total derivative through its
+// uses, and its numeric check moves it with its own inputs held.
 func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 	s := j.Settings
 	leaves := map[string]*mat.Dense{}
 	for _, m := range matrices {
 		leaves[m.Name] = m.Value
 	}
-	eval := func(withGrad bool) (*tape, *node) {
-		t := &tape{leaves: leaves, wrt: map[string]*node{}}
-		for _, w := range j.Wrt {
-			t.wrt[w] = &node{val: leaves[w], needs: withGrad}
-		}
-		return t, t.forward(j.Expr)
+	eval := func(withGrad bool, override map[string]*mat.Dense) (*tape, *node) {
+		return buildTape(leaves, j.Let, j.Wrt, j.Expr, withGrad, false, override)
 	}
-	base, root := eval(false)
+	base, root := eval(false, nil)
 	out := &Jacobian{Name: j.Name, Src: j.Src, Settings: s, Value: mat.DenseCopyOf(root.val)}
 	r, c := root.val.Dims()
 	for _, w := range j.Wrt {
-		mr, mc := leaves[w].Dims()
-		out.Wrt = append(out.Wrt, JacobianBlock{Name: w, Input: leaves[w], Exact: mat.NewDense(r*c, mr*mc, nil)})
+		in := leaves[w]
+		if j.LetByName(w) != nil { // an intermediate: its value
+			in = base.lets[w].val
+		}
+		mr, mc := in.Dims()
+		out.Wrt = append(out.Wrt, JacobianBlock{Name: w, Input: in, Exact: mat.NewDense(r*c, mr*mc, nil)})
 	}
 	for i := 0; i < r; i++ {
 		for k := 0; k < c; k++ {
-			t, rt := eval(true)
+			t, rt := eval(true, nil)
 			seed := mat.NewDense(r, c, nil)
 			seed.Set(i, k, 1)
 			t.backwardFrom(rt, seed)
 			for b, w := range j.Wrt {
-				if g := t.wrt[w].grad; g != nil {
+				n := t.wrt[w]
+				if ln, ok := t.lets[w]; ok {
+					n = ln
+				}
+				if g := n.grad; g != nil {
 					mr, mc := g.Dims()
 					for p := 0; p < mr; p++ {
 						for q := 0; q < mc; q++ {
@@ -86,7 +92,7 @@ func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 		mr, mc := blk.Input.Dims()
 		numeric := make([]func(i, k int) (float64, float64, method.Bound), mr*mc)
 		for p := range numeric {
-			numeric[p] = jacobianColumn(j, leaves, blk.Name, p/mc, p%mc, eval)
+			numeric[p] = jacobianColumn(j, blk, j.LetByName(blk.Name) != nil, leaves, p/mc, p%mc, eval)
 		}
 		for o := 0; o < r*c; o++ { // output element by output element, as the CSV lists them
 			for p := range numeric {
@@ -104,16 +110,21 @@ func RunJacobian(j *spec.Jacobian, matrices []*spec.Matrix) *Jacobian {
 	} else {
 		out.Check = fmt.Sprintf("every entry: each element of %s perturbed one at a time with the rest held, the whole output differenced (%s differences with h = %g)",
 			prose.List(names, "and"), s.Method, s.Step)
+		if len(j.Let) > 0 {
+			out.Check += "; an intermediate's element is perturbed with the intermediate's own inputs held"
+		}
 	}
 	return out
 }
 
 // jacobianColumn is the numeric derivative of every output element with
-// respect to M[p,q], as a function of the output element: the output is
-// evaluated once per step of the difference formula, not once per element.
-func jacobianColumn(j *spec.Jacobian, leaves map[string]*mat.Dense, name string, p, q int, eval func(bool) (*tape, *node)) func(i, k int) (float64, float64, method.Bound) {
+// respect to element [p,q] of blk's input (a matrix, or an intermediate,
+// moved with its own inputs held), as a function of the output element:
+// the output is evaluated once per step of the difference formula, not
+// once per element.
+func jacobianColumn(j *spec.Jacobian, blk *JacobianBlock, intermediate bool, leaves map[string]*mat.Dense, p, q int, eval func(bool, map[string]*mat.Dense) (*tape, *node)) func(i, k int) (float64, float64, method.Bound) {
 	s := j.Settings
-	orig := leaves[name]
+	orig := blk.Input
 	moved := mat.DenseCopyOf(orig)
 	x0 := orig.At(p, q)
 	cache := map[float64]*mat.Dense{}
@@ -122,9 +133,14 @@ func jacobianColumn(j *spec.Jacobian, leaves map[string]*mat.Dense, name string,
 			return o
 		}
 		moved.Set(p, q, v)
-		leaves[name] = moved
-		_, rt := eval(false)
-		leaves[name] = orig
+		var rt *node
+		if intermediate {
+			_, rt = eval(false, map[string]*mat.Dense{blk.Name: moved})
+		} else {
+			leaves[blk.Name] = moved
+			_, rt = eval(false, nil)
+			leaves[blk.Name] = orig
+		}
 		cache[v] = mat.DenseCopyOf(rt.val)
 		return cache[v]
 	}

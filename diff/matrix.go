@@ -17,8 +17,11 @@ type node struct {
 	val   *mat.Dense
 	grad  *mat.Dense // ∂L/∂val, allocated when a gradient first arrives
 	needs bool       // whether val depends on a matrix the gradient is taken for
-	back  func(g *mat.Dense)
-	flops float64 // the operation's cost, for planning the numeric check
+	// retain: grad is read after the backward walk (an intermediate the
+	// gradient is taken for), so back gets a copy of it to write into
+	retain bool
+	back   func(g *mat.Dense)
+	flops  float64 // the operation's cost, for planning the numeric check
 
 	// for explaining the computation: what the node computes from which
 	// inputs, and (when the tape keeps them) the local derivatives the
@@ -185,7 +188,11 @@ func (t *tape) backwardFrom(root *node, seed *mat.Dense) {
 	for i := len(t.nodes) - 1; i >= 0; i-- {
 		n := t.nodes[i]
 		if n.grad != nil && n.back != nil && n.needs {
-			n.back(n.grad)
+			g := n.grad
+			if n.retain { // a backward step may write into what it is given
+				g = mat.DenseCopyOf(g)
+			}
+			n.back(g)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package diff
 import (
 	"math"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/runner-dev/runner/funcs"
@@ -42,6 +43,24 @@ func shipped(t *testing.T) (rows []Derivative, tols [][2]float64) {
 	return rows, tols
 }
 
+// unmutatedRows are the shipped experiments' derivatives as they are,
+// computed once for all the mutation tests (shipped: the backprop-ninja
+// file alone checks 23,000 elements).
+var unmutatedRows struct {
+	sync.Once
+	rows []Derivative
+	tols [][2]float64
+}
+
+func unmutated(t *testing.T) ([]Derivative, [][2]float64) {
+	t.Helper()
+	unmutatedRows.Do(func() { unmutatedRows.rows, unmutatedRows.tols = shipped(t) })
+	if unmutatedRows.rows == nil {
+		t.Fatal("the unmutated run failed")
+	}
+	return unmutatedRows.rows, unmutatedRows.tols
+}
+
 // mutation runs the shipped experiments as they are and under mutate
 // (which makes exact derivatives wrong, and undoes itself when done), and
 // checks that every row the mutation moves further than the verdict can
@@ -50,7 +69,7 @@ func shipped(t *testing.T) (rows []Derivative, tols [][2]float64) {
 // whatever side the numeric error lies on). It logs the fraction of rows
 // that catch the mutation, of all and of those where the bound allows it.
 func mutation(t *testing.T, name string, mutate func() (undo func())) {
-	before, tols := shipped(t)
+	before, tols := unmutated(t)
 	undo := mutate()
 	after, _ := shipped(t)
 	undo()

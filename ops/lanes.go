@@ -163,24 +163,23 @@ func lanewise(op *Op, l *Lane) *Op {
 			laneRun(l, ls, Materialize(a, pa), o, k.Params, func() {}, 0, ls.count())
 			return &Patch{Row: -1, Col: -1, Vals: o}
 		}
-		// the one lane, read under the patch, into a matrix of its own
-		src := New(a.R, a.C)
-		for q := 0; q < ls.size(); q++ {
+		// the one lane, read under the patch: its values in lane order,
+		// which for a lane along a row (column) are the patch's row
+		// (column) of the output
+		n, ny := ls.size(), ls.size()
+		if l.Reduce {
+			ny = 1
+		}
+		xs, ys := make([]float64, n), make([]float64, ny)
+		for q := range xs {
 			i, j := ls.at(only, q)
-			src.Set(i, j, At(a, pa, i, j))
+			xs[q] = At(a, pa, i, j)
 		}
-		o := New(out.R, out.C)
-		laneRun(l, ls, src, o, k.Params, func() {}, only, only+1)
+		l.F(xs, ys, k.Params)
 		if ls.axis == 1 {
-			row := New(1, out.C)
-			copy(row.Data, o.Data[only*o.Stride:only*o.Stride+out.C])
-			return &Patch{Row: only, Col: -1, Vals: row}
+			return &Patch{Row: only, Col: -1, Vals: Mat{R: 1, C: ny, Stride: ny, Data: ys}}
 		}
-		col := New(out.R, 1)
-		for i := 0; i < out.R; i++ {
-			col.Set(i, 0, o.At(i, only))
-		}
-		return &Patch{Row: -1, Col: only, Vals: col}
+		return &Patch{Row: -1, Col: only, Vals: Mat{R: ny, C: 1, Stride: 1, Data: ys}}
 	}
 	return op
 }

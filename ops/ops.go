@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/runner-dev/runner/funcs"
 )
@@ -171,10 +172,17 @@ func Materialize(m Mat, p *Patch) Mat {
 }
 
 // Saved is a number an operation may keep between patches of the same
-// tape, such as its input's sum.
+// tape, such as its input's sum. Patches of one tape may run at once (the
+// element checks of a gradient), so it is computed once, by Get.
 type Saved struct {
-	Value float64
-	Set   bool
+	once  sync.Once
+	value float64
+}
+
+// Get is the saved number, computed by f the first time it is asked for.
+func (s *Saved) Get(f func() float64) float64 {
+	s.once.Do(func() { s.value = f() })
+	return s.value
 }
 
 // TeX is what an operation's LaTeX is written with: its arguments, already
@@ -579,6 +587,21 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 		nc = cols
 	}
 	out := &Patch{Row: row, Col: col, Vals: New(nr, nc)}
+	if row < 0 && col < 0 { // every element: read the operands whole
+		A, B = Materialize(A, pa), Materialize(B, pb)
+		for i := 0; i < nr; i++ {
+			dst := out.Vals.Data[i*out.Vals.Stride : i*out.Vals.Stride+nc]
+			for j := range dst {
+				x, y := bat(A, i, j), bat(B, i, j)
+				z := e.F(x, y)
+				if Bad(z) && !Bad(x) && !Bad(y) {
+					c.Problem(fmt.Sprintf("%s (element [%d,%d])", e.problem(name, x, y), i, j))
+				}
+				dst[j] = z
+			}
+		}
+		return out
+	}
 	for i := 0; i < nr; i++ {
 		for j := 0; j < nc; j++ {
 			ii, jj := out.Index(i, j)
@@ -595,11 +618,20 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 
 // mapPatch applies f to the changed elements of a.
 func mapPatch(pa *Patch, f func(x float64, i, j int) float64) *Patch {
-	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: New(pa.Vals.R, pa.Vals.C)}
-	for i := 0; i < pa.Vals.R; i++ {
-		for j := 0; j < pa.Vals.C; j++ {
-			ii, jj := pa.Index(i, j)
-			out.Vals.Set(i, j, f(pa.Vals.At(i, j), ii, jj))
+	v := pa.Vals
+	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: New(v.R, v.C)}
+	for i := 0; i < v.R; i++ {
+		ii := i
+		if pa.Row >= 0 {
+			ii = pa.Row
+		}
+		src, dst := v.Data[i*v.Stride:i*v.Stride+v.C], out.Vals.Data[i*out.Vals.Stride:i*out.Vals.Stride+v.C]
+		for j, x := range src {
+			jj := j
+			if pa.Col >= 0 {
+				jj = pa.Col
+			}
+			dst[j] = f(x, ii, jj)
 		}
 	}
 	return out

@@ -135,7 +135,10 @@ var table = []*Op{
 			return grads, locals
 		},
 		// one row of the product when only a row of A changed, one column
-		// when only a column of B did; else in full
+		// when only a column of B did; else in full (a column of A changed
+		// changes every element; an outer-product update of the product
+		// would round differently from the product's own chain of fused
+		// multiply-adds, and move the reports' last digits)
 		Patch: func(c *Ctx, _ *Call, in []Mat, ps []*Patch, out Mat, _ *Saved) *Patch {
 			a, b, pa, pb := in[0], in[1], ps[0], ps[1]
 			switch {
@@ -452,10 +455,7 @@ func reduction(op *Op, mean bool) *Op {
 					diffs.Set(i, j, pa.Vals.At(i, j)-a.At(ii, jj))
 				}
 			}
-			if !saved.Set {
-				saved.Value, saved.Set = Sum(a), true
-			}
-			s = saved.Value + Sum(diffs)
+			s = saved.Get(func() float64 { return Sum(a) }) + Sum(diffs)
 		}
 		if mean {
 			s /= a.Size()

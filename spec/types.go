@@ -283,20 +283,28 @@ type Let struct {
 }
 
 // LetByName is the item's intermediate called name, or nil.
-func (g *Gradient) LetByName(name string) *Let {
-	for i := range g.Let {
-		if g.Let[i].Name == name {
-			return &g.Let[i]
+func (g *Gradient) LetByName(name string) *Let { return letNamed(g.Let, name) }
+
+// LetByName is the item's intermediate called name, or nil.
+func (j *Jacobian) LetByName(name string) *Let { return letNamed(j.Let, name) }
+
+func letNamed(lets []Let, name string) *Let {
+	for i := range lets {
+		if lets[i].Name == name {
+			return &lets[i]
 		}
 	}
 	return nil
 }
 
-// Jacobian is a matrix-valued expression of matrices, Shape its shape, and
-// the matrices its Jacobian is taken with respect to, in declaration order:
+// Jacobian is a matrix-valued expression of matrices and intermediates,
+// Shape its shape, and the matrices (in declaration order) and
+// intermediates (in let order) its Jacobian is taken with respect to:
 // every ∂out[i,j]/∂M[k,l].
 type Jacobian struct {
 	Item
+	// Let are the named intermediates, in order, as a gradient's.
+	Let   []Let
 	Src   string
 	Expr  expr.Node
 	Wrt   []string

@@ -515,7 +515,7 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 		l.errf(item, "gradient %s: %s works on functions and chains; a gradient needs a difference method (central, five-point, richardson, …) or none", name, m.Name)
 		return nil
 	}
-	lets, uses, shapes, ok := l.lets(f["let"], name)
+	lets, src, tree, sh, shapes, isUsed, ok := l.letExpr(f["let"], f["expr"], "gradient "+name)
 	if !ok {
 		return nil
 	}
@@ -524,22 +524,11 @@ func (l *loader) gradient(item *yaml.Node, e *spec.Experiment) *spec.Gradient {
 	for _, lt := range lets {
 		known[lt.Name] = true
 	}
-	src, tree, used, sh, ok := l.matrixExpr(f["expr"], "gradient "+name, known, shapes)
-	if !ok {
-		return nil
-	}
 	if sh != [2]int{1, 1} {
 		l.errf(f["expr"], "gradient %s: %q is %d×%d; a gradient needs a scalar: reduce it with sum(…) or mean(…)", name, src, sh[0], sh[1])
 		return nil
 	}
 	g.Src, g.Expr = src, tree
-	isUsed := reach(used, uses) // matrices and intermediates, directly or through intermediates
-	for _, lt := range lets {
-		if !isUsed[lt.Name] {
-			l.errAt(lt.Pos, "gradient %s: let: %s is not used by %q", name, lt.Name, src)
-			return nil
-		}
-	}
 	usesMatrix := false
 	for u := range isUsed {
 		usesMatrix = usesMatrix || l.matrices[u] != nil
@@ -707,7 +696,7 @@ func (l *loader) wrtList(w, exprNode *yaml.Node, what, src string, isUsed map[st
 const MaxJacobianEntries = 10_000
 
 func (l *loader) jacobian(item *yaml.Node, e *spec.Experiment) *spec.Jacobian {
-	f, it, ok := l.item(item, "jacobian", e.Settings, []string{"expr", "wrt"}, "expr")
+	f, it, ok := l.item(item, "jacobian", e.Settings, []string{"expr", "let", "wrt"}, "expr")
 	if !ok {
 		return nil
 	}
@@ -716,19 +705,17 @@ func (l *loader) jacobian(item *yaml.Node, e *spec.Experiment) *spec.Jacobian {
 		l.errf(item, "%s: %s works on functions and chains; a Jacobian needs a difference method (central, five-point, richardson, …) or none", what, m.Name)
 		return nil
 	}
-	shapes := l.shapes()
-	src, tree, used, sh, ok := l.matrixExpr(f["expr"], what, l.matrixSet(), shapes)
+	lets, src, tree, sh, shapes, isUsed, ok := l.letExpr(f["let"], f["expr"], what)
 	if !ok {
 		return nil
 	}
-	j := &spec.Jacobian{Item: it, Src: src, Expr: tree, Shape: sh}
-	if j.Wrt, ok = l.wrtList(f["wrt"], f["expr"], what, src, reach(used, nil), nil, e); !ok {
+	j := &spec.Jacobian{Item: it, Let: lets, Src: src, Expr: tree, Shape: sh}
+	if j.Wrt, ok = l.wrtList(f["wrt"], f["expr"], what, src, isUsed, lets, e); !ok {
 		return nil
 	}
 	in := 0
 	for _, w := range j.Wrt {
-		r, c := l.matrices[w].Value.Dims()
-		in += r * c
+		in += shapes[w][0] * shapes[w][1]
 	}
 	if entries := sh[0] * sh[1] * in; entries > MaxJacobianEntries {
 		l.errf(f["expr"], "%s: %q is %d×%d and its wrt matrices hold %d elements, so its Jacobian has %d entries, more than the limit of %d: take it with respect to fewer or smaller matrices",
