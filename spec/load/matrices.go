@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -331,14 +332,25 @@ func (l *loader) dataPath(n *yaml.Node, what string) (string, string, string, bo
 	return p, filepath.Join(l.dir, Printable(p)), real, true
 }
 
-func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool, format csvFormat) *spec.Matrix {
-	p, shown, full, ok := l.dataPath(n, what+": csv")
+// openData opens the data file n names (form "csv" or "npy"), confined
+// to the root and only if it is a regular file: its path as written, as
+// shown in errors, and the open file; ok is false after an error.
+func (l *loader) openData(n *yaml.Node, what, form string) (p, shown string, f *os.File, ok bool) {
+	p, shown, full, ok := l.dataPath(n, what+": "+form)
 	if !ok {
-		return nil
+		return "", "", nil, false
 	}
 	f, err := OpenRegular(full)
 	if err != nil {
 		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
+		return "", "", nil, false
+	}
+	return p, shown, f, true
+}
+
+func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool, format csvFormat) *spec.Matrix {
+	p, shown, f, ok := l.openData(n, what, "csv")
+	if !ok {
 		return nil
 	}
 	defer f.Close()
@@ -368,13 +380,8 @@ func (l *loader) csvMatrix(name string, n *yaml.Node, what string, labels bool, 
 }
 
 func (l *loader) npyMatrix(name string, n *yaml.Node, what string, labels bool) *spec.Matrix {
-	p, _, full, ok := l.dataPath(n, what+": npy")
+	p, _, f, ok := l.openData(n, what, "npy")
 	if !ok {
-		return nil
-	}
-	f, err := OpenRegular(full)
-	if err != nil {
-		l.errf(n, "%s: cannot read %s: %s", what, p, describeIOError(err))
 		return nil
 	}
 	defer f.Close()
