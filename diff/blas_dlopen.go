@@ -5,6 +5,8 @@ package diff
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 
 	"github.com/ebitengine/purego"
 )
@@ -14,9 +16,19 @@ import (
 // itself, because OpenBLAS's idle worker threads spin (sched_yield) after
 // every product, taking the processors the rest of the run needs.
 func loadOpenBLAS(path string) (b *openBLAS, err error) {
+	// dlerror's message is per thread: open and read it on one
+	runtime.LockOSThread()
 	lib, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
+	runtime.UnlockOSThread()
 	if err != nil {
-		return nil, err
+		msg := err.Error()
+		if msg == "" {
+			msg = "cannot be opened"
+		}
+		if !strings.Contains(msg, path) {
+			msg = path + ": " + msg
+		}
+		return nil, errors.New(msg)
 	}
 	for _, sym := range []string{"cblas_dgemm", "openblas_set_num_threads"} {
 		if _, err := purego.Dlsym(lib, sym); err != nil {
