@@ -112,6 +112,10 @@ func TestCatalogue(t *testing.T) {
 		{"axis pi/2", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(softmax(X, pi/2))'}\n", 4, "pi/2", "softmax's parameter a: the axis must be 0 (down the rows) or 1 (across the columns), found 1.5708"},
 		{"axis a matrix", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'max(X, X)'}\n", 4, "X)'", `max's parameter a must be a number: "X" is not a number`},
 		{"conv kernel too large", "matrices:\n  X: [[1, 2]]\n  K: {ones: [3, 3]}\ngradients:\n  - {name: L, expr: 'sum(conv2d(X, K))'}\n", 5, "conv2d", "conv2d(X, K, 0): the kernel 3×3 is larger than the input 1×2 padded to 1×2"},
+		// an intermediate past the element limit is refused before anything is
+		// allocated (conv2d padding of 30000 on 2×2 once ran out of memory)
+		{"conv padding too large", "matrices:\n  X: [[1, 2], [3, 4]]\ngradients:\n  - {name: L, expr: 'sum(conv2d(X, X, 30000))'}\n", 4, "conv2d", "gradient L: conv2d(X, X, 30000) would hold 3.6e+09 elements, more than the limit of"},
+		{"product too large in a let", "matrices:\n  X: {ones: [5000, 1]}\ngradients:\n  - name: L\n    let: {O: 'X @ transpose(X)'}\n    expr: sum(O)\n", 5, "@ ", "gradient L: let O: X @ transpose(X) would hold 2.5e+07 elements, more than the limit of"},
 		{"conv padding fraction", "matrices:\n  X: [[1, 2]]\n  K: [[1]]\ngradients:\n  - {name: L, expr: 'sum(conv2d(X, K, 0.5))'}\n", 5, "0.5", "conv2d's parameter ph: expected a whole number from 0, found 0.5"},
 		{"conv labels of one argument", "matrices:\n  X: [[1, 2]]\ngradients:\n  - {name: L, expr: 'sum(conv2d(X))'}\n", 4, "conv2d", "conv2d takes 2 to 4 arguments: conv2d(X, K, ph, pw), got 1"},
 		{"reshape count", "matrices:\n  X: [[1, 2, 3]]\ngradients:\n  - {name: L, expr: 'sum(reshape(X, 2, 2))'}\n", 4, "reshape", "1×3 has 3 elements, which cannot be reshaped to 2×2"},
@@ -144,6 +148,7 @@ func TestCatalogue(t *testing.T) {
 		{"claim npy of integers", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: {npy: i.npy}}\n", 7, "i.npy", "gradient L: claims: W: i.npy holds '<i8'; expected float64"},
 		{"claim shapes that do not match", "matrices:\n  X: [1, 2]\n  W: [2, 3]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: X @ X}\n", 7, "@", "X @ X: 1×2 and 1×2 do not match"},
 		{"claim literal NaN", "matrices:\n  X: [1]\n  W: [2]\ngradients:\n  - name: L\n    expr: sum(X * W)\n    claims: {W: [.nan]}\n", 7, ".nan", "expected a finite number"},
+		{"claim a label matrix", "matrices:\n  C: [[1, 2], [3, 4]]\n  y: {labels: [[1], [0]]}\ngradients:\n  - name: L\n    expr: sum(embed(C, y))\n    claims: {y: C}\n", 7, "y:", "gradient L: claims: y is a label matrix (whole numbers that choose classes or rows), which is never differentiated"},
 		{"claims not a mapping", "matrices:\n  X: [1]\ngradients:\n  - name: L\n    expr: sum(X)\n    claims: [X]\n", 6, "[X]", "claims: expected a mapping of matrix names"},
 		{"claim_rtol negative", "tolerance: {claim_rtol: -1}\nfunctions:\n  - {name: f, expr: x, at: 1}\n", 1, "-1", "tolerance.claim_rtol: expected a number ≥ 0"},
 		// label matrices

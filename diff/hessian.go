@@ -98,7 +98,9 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 	// tolerance alone judges them, as in mode fixed.
 	judge2 := func(d *Derivative) { judgeGradient(d, s, kink, problem, "") }
 	if len(elems) <= MaxHessianElements {
-		out.SecondCheck = fmt.Sprintf("every ∂²%s/∂u∂v for u, v among the %d elements of %s (u ≤ v)", g.Name, len(elems), prose.List(g.Wrt, "and"))
+		out.SecondCheck = fmt.Sprintf("every ∂²%s/∂u∂v for u, v among the %d elements of %s (u ≤ v); "+
+			"the exact column differentiates the exact gradient once more, by central differences at h, h/2, h/4, h/8 combined by Richardson extrapolation "+
+			"(exact to about 1e-12, not automatic differentiation of the second order); the numeric column takes second differences of %s itself", g.Name, len(elems), prose.List(g.Wrt, "and"), g.Name)
 		for a := range elems {
 			unit := make([]float64, len(elems))
 			unit[a] = 1

@@ -404,7 +404,7 @@ func judge(d *Derivative, tol spec.Tolerance, kink bool, m *method.Method, probl
 	case d.AbsErr <= fixed+bound:
 		d.Status = OK
 		d.Note = fmt.Sprintf("within the error bound %s (%s)", short(d.Bound.Value()), d.Bound.Term())
-	case tol.Fixed():
+	case tol.Fixed() || math.IsNaN(d.Bound.Value()):
 		d.Status, d.Note = Fail, "outside tolerance"
 	default:
 		d.Status = Fail

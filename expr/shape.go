@@ -8,24 +8,44 @@ import "github.com/runner-dev/runner/ops"
 // Element-wise operators broadcast as NumPy does in two dimensions: a 1×1, a
 // 1×n row or an m×1 column stretches to match the other side.
 func Shape(n Node, shapes map[string][2]int) ([2]int, error) {
-	s, err := shape(n, shapes)
+	s, err := shape(n, shapes, nil)
 	if err != nil {
 		return s, err
 	}
 	return s, nil
 }
 
-func shape(n Node, shapes map[string][2]int) ([2]int, *Error) {
-	switch n := n.(type) {
+// Largest is the node of a shape-checked expression n whose value holds
+// the most elements, and that count (as a float64: r·c of a node can pass
+// any int), so that a budget can refuse an expression before anything is
+// allocated (conv2d's padding, one_hot's k, a product's sides can make an
+// intermediate far larger than the inputs).
+func Largest(n Node, shapes map[string][2]int) (Node, float64) {
+	var big Node
+	most := -1.0
+	shape(n, shapes, func(m Node, s [2]int) {
+		if size := float64(s[0]) * float64(s[1]); size > most {
+			big, most = m, size
+		}
+	})
+	return big, most
+}
+
+// shape is n's shape; seen, when not nil, is told every node's shape.
+func shape(n Node, shapes map[string][2]int, seen func(Node, [2]int)) ([2]int, *Error) {
+	switch m := n.(type) {
 	case *Num:
 		return [2]int{1, 1}, nil
 	case *Ident:
-		return shapes[n.Name], nil
+		if seen != nil {
+			seen(n, shapes[m.Name])
+		}
+		return shapes[m.Name], nil
 	}
 	op, k, args := Operation(n)
 	in := make([][2]int, len(args))
 	for i, a := range args {
-		s, err := shape(a, shapes)
+		s, err := shape(a, shapes, seen)
 		if err != nil {
 			return s, err
 		}
@@ -38,6 +58,9 @@ func shape(n Node, shapes map[string][2]int) ([2]int, *Error) {
 			what = String(b.L) + " " + string(b.Op) + " " + String(b.R)
 		}
 		return out, errorf(n.Pos(), "%s: %s", what, msg)
+	}
+	if seen != nil {
+		seen(n, out)
 	}
 	return out, nil
 }

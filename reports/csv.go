@@ -139,8 +139,12 @@ func writeFunctionRows(w io.Writer, f *diff.Function) error {
 func (w *csvWriter) row(item, kind string, point []byte, value float64, d diff.Derivative, order string) {
 	w.field(0, item)
 	w.field(1, kind)
-	w.sep()
-	w.b = append(w.b, point...)
+	if bytes.IndexByte(point, ',') < 0 && bytes.IndexByte(point, '"') < 0 {
+		w.sep() // a point label (appendPointLabel) needs no quoting
+		w.b = append(w.b, point...)
+	} else {
+		w.field(2, string(point)) // a Jacobian's output element, [i,j]
+	}
 	w.field(3, d.Wrt)
 	w.num(value)
 	w.num(d.Exact)

@@ -349,3 +349,27 @@ func TestOneLinkChain(t *testing.T) {
 		t.Errorf("one-link chain worded wrongly:\n%s", md)
 	}
 }
+
+// TestShippedCSVsParse: every CSV report of the shipped experiments reads
+// with encoding/csv, every record with the header's fields (a Jacobian's
+// point, "[0,1]", was once written unquoted and split in two).
+func TestShippedCSVsParse(t *testing.T) {
+	files, _ := filepath.Glob("../experiments/reports/*.csv")
+	if len(files) == 0 {
+		t.Fatal("no shipped CSV reports")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("item,")) {
+			continue // a full gradient, not a report of rows
+		}
+		r := csv.NewReader(bytes.NewReader(b))
+		r.FieldsPerRecord = len(CSVColumns)
+		if _, err := r.ReadAll(); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

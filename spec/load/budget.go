@@ -103,3 +103,16 @@ func (l *loader) gradientBudget(at *yaml.Node, g *spec.Gradient, shapes map[stri
 	}
 	return true
 }
+
+// sizeOK refuses an expression one of whose values (the inputs, every
+// intermediate, the result) would hold more than the element limit, before
+// anything is allocated, naming the node and its shape.
+func (l *loader) sizeOK(n *yaml.Node, tree expr.Node, shapes map[string][2]int, what string) bool {
+	big, most := expr.Largest(tree, shapes)
+	if big == nil || most <= float64(l.opts.MaxElements) {
+		return true
+	}
+	l.errAt(l.exprPos(n, big.Pos()), "%s: %s would hold %.4g elements, more than the limit of %d for one matrix (raise it with --max-elements)",
+		what, sanitize(expr.String(big)), most, l.opts.MaxElements)
+	return false
+}

@@ -131,6 +131,10 @@ func (l *loader) gradientClaims(n *yaml.Node, g *spec.Gradient, used, known map[
 		case l.failed[name]:
 			good = false // its error is already reported
 			continue
+		case l.matrices[name] != nil && l.matrices[name].Labels:
+			l.errf(k, "%s: %s is a label matrix (whole numbers that choose classes or rows), which is never differentiated, so it has no gradient to claim", what, name)
+			good = false
+			continue
 		case !used[name]:
 			l.errf(k, "%s: %q does not use %s, so its gradient is zero", what, g.Src, name)
 			good = false
@@ -165,6 +169,9 @@ func (l *loader) matrixClaim(n *yaml.Node, what string, known map[string]bool, s
 		if _, err := expr.Shape(tree, shapes); err != nil {
 			ee := err.(*expr.Error)
 			l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
+			return spec.Claim{}, false
+		}
+		if !l.sizeOK(n, tree, shapes, what) {
 			return spec.Claim{}, false
 		}
 		return spec.Claim{Src: src, Expr: tree}, true

@@ -64,6 +64,9 @@ func (l *loader) lets(n *yaml.Node, what string) (out []spec.Let, uses map[strin
 			l.errAt(l.exprPos(v, ee.Off), "%s", ee.Msg)
 			return nil, nil, nil, false
 		}
+		if !l.sizeOK(v, tree, shapes, what+": let "+name) {
+			return nil, nil, nil, false
+		}
 		known[name], shapes[name], uses[name] = true, sh, used
 		out = append(out, spec.Let{Name: name, Pos: l.pos(k), Src: src, Expr: tree, Rows: sh[0], Cols: sh[1]})
 	}

@@ -624,6 +624,9 @@ func (l *loader) matrixExpr(n *yaml.Node, what string, known map[string]bool, sh
 		l.errAt(l.exprPos(n, ee.Off), "%s", ee.Msg)
 		return "", nil, nil, shape, false
 	}
+	if !l.sizeOK(n, tree, shapes, what) {
+		return "", nil, nil, shape, false
+	}
 	if len(used) == 0 {
 		l.errf(n, "%s: %q uses no matrix, so there is nothing to differentiate", what, src)
 		return "", nil, nil, shape, false
