@@ -547,6 +547,8 @@ func (r *run) one(j *job, stdout, stderr io.Writer) (int, string) {
 	j.doing("writing the reports")
 	if err := reports.WriteSet(dir, files, j.commit); err != nil {
 		fmt.Fprintf(stderr, "%s: cannot write the reports (the earlier ones are left as they were): %v\n", path, err)
+		// the totals, JSON and JUnit count the file as not done, not as ok
+		r.ci.record(path, e, nil, fmt.Errorf("cannot write the reports: %v", err))
 		return ExitInvalid, dir
 	}
 	fmt.Fprintf(stdout, "%s: %s → %s\n", path, summary(c), filepath.Join(dir, files[0].Name))

@@ -86,3 +86,21 @@ func TestLargeReportWarning(t *testing.T) {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 }
+
+// TestTooLargeCountsAsNotDone: a file whose report would pass the code
+// hosts' limit is not written, exits 2, and the grand total counts it as
+// not done rather than ok.
+func TestTooLargeCountsAsNotDone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a million points")
+	}
+	dir := t.TempDir()
+	e := write(t, dir, "big.yaml", "chains:\n  - {name: c, of: [square, sigmoid], at: {x: {from: -3, to: 3, count: 1000000}}, explain: false}\n")
+	code, stdout, stderr := invoke(t, e)
+	if code != ExitInvalid || !strings.Contains(stderr, "over 95 MB") || !strings.HasSuffix(stdout, "1 file (1 invalid), 0 derivatives: 0 ok\n") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "reports", "big.csv")); err == nil {
+		t.Error("big.csv was written")
+	}
+}
