@@ -16,19 +16,14 @@ func TestGradientStencilCrossingKinkIsKinkNotFail(t *testing.T) {
 	// and maximum(x, 0.0004) its tie at 0.0004, both inside the stencil
 	// [x − 2h, x + 2h]. The derivative at 0.0005 is 0 for relu (x < 0.0007)
 	// and 1 for maximum (x > 0.0004); the difference across the kink is not.
-	for _, c := range []struct {
-		l     string
-		exact float64
-	}{
-		{"sum(relu(X - 0.0007))", 0},
-		{"sum(maximum(X, 0.0004))", 1},
-	} {
-		d := gradientElements(t, c.l, "  X: [[0.0005, 1]]\n")["X[0,0]"]
-		if d.Exact != c.exact || d.Status != Kink || !strings.Contains(d.Note, "the numeric stencil crosses") {
-			t.Errorf("%s X[0,0]: exact %v status %v note %q, want %v kink by a crossing", c.l, d.Exact, d.Status, d.Note, c.exact)
+	exact := map[string]float64{"sum(relu(X - 0.0007))": 0, "sum(maximum(X, 0.0004))": 1}
+	for l, want := range exact {
+		els := gradientElements(t, l, "  X: [[0.0005, 1]]\n")
+		if d := els["X[0,0]"]; d.Exact != want || d.Status != Kink || !strings.Contains(d.Note, "the numeric stencil crosses") {
+			t.Errorf("%s X[0,0]: exact %v status %v note %q, want %v kink by a crossing", l, d.Exact, d.Status, d.Note, want)
 		}
-		if d := gradientElements(t, c.l, "  X: [[0.0005, 1]]\n")["X[0,1]"]; d.Status != OK || d.Note != "" {
-			t.Errorf("%s X[0,1]: status %v note %q, want ok", c.l, d.Status, d.Note)
+		if d := els["X[0,1]"]; d.Status != OK || d.Note != "" {
+			t.Errorf("%s X[0,1]: status %v note %q, want ok", l, d.Status, d.Note)
 		}
 	}
 }
