@@ -95,6 +95,7 @@ type linkWalk struct {
 	problem, numProblem string
 	how                 string // how a link's numeric factor was taken, when not as usual
 	crossed, crossed2   string // the kink the first crossing link's stencil crossed (for f′, f″)
+	jump                string // the first link whose value jumps at its input ("" for none)
 }
 
 // point is the chain at its k-th point: the links walked, the one-sided
@@ -120,6 +121,10 @@ func (r *chainRun) point(k int, w *chainScratch) Point {
 	}
 	judge(&d, s.Tolerance, kink, r.m, walk.problem, walk.numProblem)
 	crossing(&d, walk.crossed, walk.kink)
+	if walk.jump != "" && walk.problem == "" {
+		kink = true
+		jumped(&d, walk.jump)
+	}
 	w.ders[k*nd] = d
 	pt.Partials = w.ders[k*nd : k*nd+1 : k*nd+1]
 	if r.c.Order == 2 {
@@ -165,6 +170,9 @@ func (r *chainRun) walk(w *chainScratch, x float64, lvs []LinkValue) linkWalk {
 		d, k, _ := lf.partial(w.at, 0, 0)
 		lf.tr.compareSides()
 		out.kink = out.kink || k
+		if out.jump == "" && lf.tr.jump != "" {
+			out.jump = fmt.Sprintf("link %d: %s", i+1, lf.tr.jump)
+		}
 		lv := LinkValue{In: in, Out: outV, Exact: d, Numeric: math.NaN()}
 		if r.m.Numeric() {
 			var np, how string

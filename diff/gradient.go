@@ -254,23 +254,7 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 					d.Numeric, d.ErrEst, d.Bound, d.Note = ed, math.NaN(), eb, m.EdgeNote(side, step)
 				}
 			}
-			var km kinkMoves
-			known := sided && incremental
-			if known {
-				km, known = t.kinkMoves(wrtNode(mg.Name), ix.I, ix.J, x0, s.Step)
-			}
-			if known {
-				here := false
-				if km.at {
-					d.Left = oneSided(eval, km.sides[0], mg.Name, ix.I, ix.J)
-					d.Right = oneSided(eval, km.sides[1], mg.Name, ix.I, ix.J)
-					here = atKink(&d)
-				}
-				judge(&d, s.Tolerance, here, m, problem, *np)
-				crossing(&d, km.crossed, km.at)
-			} else {
-				judgeGradient(&d, s, kink, problem, *np)
-			}
+			t.judgeElement(&d, eval, wrtNode(mg.Name), mg.Name, ix.I, ix.J, x0, s, sided, incremental, problem, *np)
 			return Element{Index: ix, Derivative: d}
 		}
 		// Where L's change is followed incrementally and no kink needs a

@@ -112,6 +112,7 @@ func compileNode[T number[T]](n expr.Node, index map[string]int, mk func(float64
 			if breaks {
 				if f.IsKink(a.re(), p) || second && f.IsBreak(a.re(), p) {
 					tr.kink = true
+					noteJump(tr, f, p, a)
 				}
 				tr.side(f, a.re(), p)
 			}

@@ -249,6 +249,7 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 	for i := range fn.Vars {
 		e.tr.recordSides()
 		exact, met, problem := e.partial(at, i, 0)
+		jump := e.tr.jump
 		e.tr.compareSides()
 		d := newDerivative(fn.Vars[i], exact)
 		numProblem := ""
@@ -261,9 +262,13 @@ func functionPoint(fn *spec.Function, m *method.Method, h float64, e *evaluator,
 			d.Right, _, _ = e.partial(at, i, 1)
 			kink = atKink(&d)
 		}
-		kinked[i] = kink
 		judge(&d, s.Tolerance, kink, m, problem, numProblem)
 		crossing(&d, e.tr.crossedAt, met)
+		if jump != "" && problem == "" {
+			kink = true
+			jumped(&d, jump)
+		}
+		kinked[i] = kink
 		pt.Partials[i] = d
 	}
 	if fn.Order == 2 {

@@ -24,6 +24,9 @@ type trace struct {
 	pos       int
 	crossed   bool
 	crossedAt string
+	// jump names the first jump of a function's value met by an argument
+	// that moves with the variable ("sign jumps at 0"); "" for none
+	jump string
 }
 
 // recordSides starts recording the sides of kinked calls (before an exact
@@ -67,7 +70,35 @@ func crossing(d *Derivative, crossedAt string, at bool) {
 	}
 }
 
-func (tr *trace) reset() { tr.kink, tr.problem, tr.pos = false, "", 0 }
+func (tr *trace) reset() { tr.kink, tr.problem, tr.pos, tr.jump = false, "", 0, "" }
+
+// noteJump notes, where f's value jumps at a (Jumps) and a moves with the
+// variable (a nonzero tangent), that the evaluation met a jump.
+func noteJump[T number[T]](tr *trace, f *funcs.Func, p []float64, a T) {
+	if !f.Jumps || tr.jump != "" || !f.IsKink(a.re(), p) {
+		return
+	}
+	moves := true
+	switch v := any(a).(type) {
+	case dual:
+		moves = v.d != 0
+	case hyper:
+		moves = v.d1 != 0 || v.d2 != 0
+	}
+	if moves {
+		tr.jump = jumpAt(f, a.re())
+	}
+}
+
+func jumpAt(f *funcs.Func, x float64) string { return fmt.Sprintf("%s jumps at %s", f.Name, g(x)) }
+
+// jumped marks a derivative where the function's value jumps (what says
+// which function and where): it is not differentiable there, whatever its
+// one-sided derivatives; there are no one-sided cells.
+func jumped(d *Derivative, what string) {
+	d.Status, d.Note = Kink, "not differentiable here: the function jumps ("+what+")"
+	d.Left, d.Right = math.NaN(), math.NaN()
+}
 
 // side records or compares, for the pos-th kinked call of an evaluation,
 // which side of its kink the argument x lies on: recording during the exact

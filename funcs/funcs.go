@@ -81,6 +81,10 @@ type Func struct {
 	// parameters): its kinks, and points where f′ is continuous but f″
 	// jumps (elu with a = 1 at 0). nil means the kinks are all.
 	Breaks func(p []float64) []float64
+	// Jumps marks f's value as jumping at its kinks (sign at 0): f is not
+	// continuous there, so not differentiable whatever its one-sided
+	// derivatives are.
+	Jumps bool
 }
 
 // BreakPoints are the points where f's formula changes: Breaks, or the
@@ -509,7 +513,7 @@ var registry = []*Func{
 			return z
 		}},
 	{Name: "sign", Doc: "−1, 0 or 1 as x < 0, x = 0 or x > 0", Deriv: "0 (x ≠ 0; a jump at 0)",
-		Symbolic: "0", LaTeX: `\operatorname{sgn}(#1)`, Piecewise: true, Kinks: zeroKink, KinkDoc: "x = 0 (a jump)",
+		Symbolic: "0", LaTeX: `\operatorname{sgn}(#1)`, Piecewise: true, Kinks: zeroKink, KinkDoc: "x = 0 (a jump)", Jumps: true,
 		F: func(x float64, _ []float64) float64 {
 			if math.IsNaN(x) {
 				return x

@@ -154,6 +154,10 @@ func At(m Mat, p *Patch, i, j int) float64 {
 	return m.At(i, j)
 }
 
+// BAt is element (i, j) of m under p, broadcast to a larger shape as an
+// element-wise operation reads it.
+func BAt(m Mat, p *Patch, i, j int) float64 { return At(m, p, bidx(m.R, i), bidx(m.C, j)) }
+
 // Materialize is m's whole value under p.
 func Materialize(m Mat, p *Patch) Mat {
 	if p == nil {
@@ -469,6 +473,17 @@ func elementwise(op *Op, e *Elem) *Op {
 	}
 	op.Backward = func(c *Ctx, _ *Call, in []Mat, O, G Mat, needs []bool) ([]Mat, []Mat) {
 		A, B := in[0], in[1]
+		// the partials at output element (i, j); at a kink, with c.Side
+		// the side A − B moves to there, from that side
+		d := func(i, j int) (float64, float64) {
+			x, y := bat(A, i, j), bat(B, i, j)
+			if e.Kink != nil && c.Side != nil && e.Kink(x, y) {
+				if s := c.Side(i, j); s != 0 {
+					x = math.Nextafter(x, s*math.Inf(1))
+				}
+			}
+			return e.D(x, y, O.At(i, j))
+		}
 		var locals []Mat
 		if c.Keep {
 			// the local partials ∂out/∂A and ∂out/∂B, element by element on
@@ -476,7 +491,7 @@ func elementwise(op *Op, e *Elem) *Op {
 			la, lb := c.New(O.R, O.C), c.New(O.R, O.C)
 			for i := 0; i < O.R; i++ {
 				for j := 0; j < O.C; j++ {
-					da, db := e.D(bat(A, i, j), bat(B, i, j), O.At(i, j))
+					da, db := d(i, j)
 					la.Set(i, j, da)
 					lb.Set(i, j, db)
 				}
@@ -488,7 +503,7 @@ func elementwise(op *Op, e *Elem) *Op {
 		for i := 0; i < O.R; i++ {
 			for j := 0; j < O.C; j++ {
 				gv := G.At(i, j)
-				da, db := e.D(bat(A, i, j), bat(B, i, j), O.At(i, j))
+				da, db := d(i, j)
 				if ga.Data != nil {
 					ia, ja := bidx(A.R, i), bidx(A.C, j)
 					ga.Set(ia, ja, ga.At(ia, ja)+gv*da)
