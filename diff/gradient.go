@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/runner-dev/runner/internal/par"
 	"github.com/runner-dev/runner/internal/prose"
 	"github.com/runner-dev/runner/method"
+	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -35,6 +37,10 @@ const (
 	// sampled elements and draws the directions.
 	SampleSeed = 1
 )
+
+// arenas are the memory of element checks' patches, two arenas a check
+// (see RunGradient).
+var arenas = sync.Pool{New: func() any { return new([2]ops.Arena) }}
 
 // buildTape evaluates an item on leaves: the intermediates in order, then
 // root. Each name in wrt gets a gradient when withGrad: a matrix as a
@@ -195,13 +201,20 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			// (deltaScale), or L(v) where L is evaluated in full; what the
 			// value at x0 carries is common to every point of the stencil
 			// and cancels.
-			base, _, incremental := t.patches(wrtNode(mg.Name), ix.I, ix.J, x0)
+			// The values of the base point's patches live in one arena until
+			// the element is done, each evaluation's in another, reused by
+			// the next.
+			mem := arenas.Get().(*[2]ops.Arena)
+			defer arenas.Put(mem)
+			defer mem[0].Reset()
+			base, _, incremental := t.patchesIn(&mem[0], wrtNode(mg.Name), ix.I, ix.J, x0)
 			scales := map[float64]float64{} // the round-off scale at each v evaluated
 			met := ""                       // the first problem this element's evaluations met
 			change := func(v float64) float64 {
 				var c float64
 				if incremental {
-					ps, p, _ := t.patches(wrtNode(mg.Name), ix.I, ix.J, v)
+					mem[1].Reset()
+					ps, p, _ := t.patchesIn(&mem[1], wrtNode(mg.Name), ix.I, ix.J, v)
 					if met == "" {
 						met = p
 					}

@@ -60,12 +60,12 @@ func (t *tape) kinkMoves(leaf *node, i, j int, x0, h float64) (km kinkMoves, ok 
 			if f == nil || ps[in[0]] == nil {
 				continue
 			}
-			p, pm, q := ps[in[0]], ps[in[0]].op(), n.call.Params
-			r, c := p.vals.Dims()
+			p, q := ps[in[0]], n.call.Params
+			pm, r, c := p, p.Vals.R, p.Vals.C
 			for a := 0; a < r; a++ {
 				for b := 0; b < c; b++ {
 					ii, jj := pm.Index(a, b)
-					x, v := in[0].val.At(ii, jj), p.vals.At(a, b)
+					x, v := in[0].val.At(ii, jj), p.Vals.At(a, b)
 					if km.crossed == "" && breakSide(f, x, q) != breakSide(f, v, q) {
 						km.crossed = crossedAt(f, q)
 					}

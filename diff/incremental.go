@@ -3,8 +3,6 @@ package diff
 import (
 	"math"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/runner-dev/runner/ops"
 )
 
@@ -22,20 +20,8 @@ import (
 // check differentiates delta, L's change, rather than L.
 
 // patch is a node's value under a perturbation: the tape's value except
-// in rows × cols, where it is vals (see ops.Patch).
-type patch struct {
-	row, col int
-	vals     *mat.Dense
-}
-
-func (p *patch) op() *ops.Patch {
-	if p == nil {
-		return nil
-	}
-	return &ops.Patch{Row: p.row, Col: p.col, Vals: view(p.vals)}
-}
-
-func fromOp(p *ops.Patch) *patch { return &patch{row: p.Row, col: p.Col, vals: dense(p.Vals)} }
+// in rows × cols, where it is Vals (see ops.Patch).
+type patch = ops.Patch
 
 // patches are the changed values on the tape with element (i, j) of the
 // matrix the gradient is taken for, leaf, set to v and everything else as
@@ -44,14 +30,26 @@ func fromOp(p *ops.Patch) *patch { return &patch{row: p.Row, col: p.Col, vals: d
 // a tape with an operation this does not know, which needs a full
 // evaluation.
 func (t *tape) patches(leaf *node, i, j int, v float64) (ps map[*node]*patch, problem string, ok bool) {
-	ps = map[*node]*patch{leaf: {row: i, col: j, vals: mat.NewDense(1, 1, []float64{v})}}
-	note := func(s string) {
+	return t.patchesIn(nil, leaf, i, j, v)
+}
+
+// patchesIn is patches with the values' memory from mem (nil: the heap):
+// they are valid until mem.Reset.
+func (t *tape) patchesIn(mem *ops.Arena, leaf *node, i, j int, v float64) (ps map[*node]*patch, problem string, ok bool) {
+	c := &ops.Ctx{New: ops.New, Mul: mulMat, Kink: func() {}, Problem: func(s string) {
 		if problem == "" {
 			problem = s
 		}
+	}}
+	if mem != nil {
+		c.New = mem.New
 	}
+	lv := c.New(1, 1)
+	lv.Data[0] = v
+	ps = map[*node]*patch{leaf: {Row: i, Col: j, Vals: lv}}
+	var w walk
 	for _, n := range t.nodes {
-		p, known := t.repatch(n, ps, note)
+		p, known := w.repatch(c, n, ps)
 		if !known {
 			return nil, "", false
 		}
@@ -81,14 +79,11 @@ func delta(root *node, after, before map[*node]*patch) float64 {
 	if root.op != nil && root.op.Change != nil {
 		in := root.ins[0]
 		qa, qb := after[in], before[in]
-		if qa != nil && qb != nil && qa.row == qb.row && qa.col == qb.col {
-			r, c := qa.vals.Dims()
-			diffs := mat.NewDense(r, c, nil)
-			diffs.Sub(qa.vals, qb.vals)
-			return root.op.Change(root.call, view(in.val), view(diffs))
+		if qa != nil && qb != nil && qa.Row == qb.Row && qa.Col == qb.Col {
+			return root.op.Change(root.call, view(in.val), elementwise(qa.Vals, qb.Vals, func(a, b float64) float64 { return a - b }))
 		}
 	}
-	return pa.vals.At(0, 0) - pb.vals.At(0, 0)
+	return pa.Vals.At(0, 0) - pb.Vals.At(0, 0)
 }
 
 // deltaScale is the size of what delta(root, after, ·) computes L's change
@@ -102,44 +97,60 @@ func deltaScale(root *node, after map[*node]*patch) float64 {
 	if root.op != nil && root.op.Change != nil {
 		in := root.ins[0]
 		if qa := after[in]; qa != nil {
-			r, c := qa.vals.Dims()
-			abs := mat.NewDense(r, c, nil)
-			abs.Apply(func(_, _ int, v float64) float64 { return math.Abs(v) }, qa.vals)
-			return math.Abs(root.op.Change(root.call, view(in.val), view(abs)))
+			abs := elementwise(qa.Vals, qa.Vals, func(a, _ float64) float64 { return math.Abs(a) })
+			return math.Abs(root.op.Change(root.call, view(in.val), abs))
 		}
 	}
-	return math.Abs(pa.vals.At(0, 0))
+	return math.Abs(pa.Vals.At(0, 0))
+}
+
+// elementwise is f(a, b) element by element, a and b of one shape.
+func elementwise(a, b ops.Mat, f func(a, b float64) float64) ops.Mat {
+	out := ops.New(a.R, a.C)
+	for i := 0; i < a.R; i++ {
+		for j := 0; j < a.C; j++ {
+			out.Set(i, j, f(a.At(i, j), b.At(i, j)))
+		}
+	}
+	return out
+}
+
+// walk is what a walk of patches reuses from node to node: the inputs'
+// values and patches.
+type walk struct {
+	in  []ops.Mat
+	pin []*ops.Patch
 }
 
 // repatch is n's patch given its inputs' patches (nil when none changed):
 // by the operation's own patch, or else by computing its value in full from
 // its inputs' patched values. known is false for a node no operation
 // computes that has inputs, which needs a full evaluation of L.
-func (t *tape) repatch(n *node, ps map[*node]*patch, note func(string)) (p *patch, known bool) {
+func (w *walk) repatch(c *ops.Ctx, n *node, ps map[*node]*patch) (p *patch, known bool) {
 	if len(n.ins) == 0 {
 		return nil, true
 	}
 	if n.op == nil {
 		return nil, false
 	}
-	in := make([]ops.Mat, len(n.ins))
-	pin := make([]*ops.Patch, len(n.ins))
+	in, pin := w.in[:0], w.pin[:0]
 	changed := false
-	for i, a := range n.ins {
-		in[i], pin[i] = view(a.val), ps[a].op()
-		changed = changed || pin[i] != nil
+	for _, a := range n.ins {
+		q := ps[a]
+		in, pin = append(in, view(a.val)), append(pin, q)
+		changed = changed || q != nil
 	}
+	w.in, w.pin = in, pin
 	if !changed {
 		return nil, true
 	}
-	c := &ops.Ctx{New: ops.New, Mul: mulMat, Kink: func() {}, Problem: note}
 	if n.op.Patch != nil {
-		return fromOp(n.op.Patch(c, n.call, in, pin, view(n.val), &n.saved)), true
+		return n.op.Patch(c, n.call, in, pin, view(n.val), &n.saved), true
 	}
 	for i := range in {
-		in[i] = ops.Materialize(in[i], pin[i])
+		in[i] = ops.Materialize(c, in[i], pin[i])
 	}
-	return &patch{row: -1, col: -1, vals: dense(n.op.Forward(c, n.call, in))}, true
+	return &patch{Row: -1, Col: -1, Vals: n.op.Forward(c, n.call, in)}, true
 }
 
 // checkCost is the work of one evaluation of L's change as an element of
@@ -157,8 +168,7 @@ func (t *tape) checkCost(n *node, full float64) float64 {
 		if m == n {
 			continue
 		}
-		r, c := p.vals.Dims()
-		cost += m.flops * float64(r*c) / size(m.val)
+		cost += m.flops * p.Vals.Size() / size(m.val)
 	}
 	return cost
 }

@@ -155,7 +155,7 @@ func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float6
 		return 0, "", false
 	}
 	if p := ps[root]; p != nil {
-		return p.vals.At(0, 0), problem, true
+		return p.Vals.At(0, 0), problem, true
 	}
 	return root.val.At(0, 0), problem, true
 }

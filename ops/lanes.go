@@ -159,8 +159,8 @@ func lanewise(op *Op, l *Lane) *Op {
 		case ls.axis == 0 && pa.Col >= 0:
 			only = pa.Col
 		default:
-			o := New(out.R, out.C)
-			laneRun(l, ls, Materialize(a, pa), o, k.Params, func() {}, 0, ls.count())
+			o := c.New(out.R, out.C)
+			laneRun(l, ls, Materialize(c, a, pa), o, k.Params, func() {}, 0, ls.count())
 			return &Patch{Row: -1, Col: -1, Vals: o}
 		}
 		// the one lane, read under the patch: its values in lane order,
@@ -170,7 +170,7 @@ func lanewise(op *Op, l *Lane) *Op {
 		if l.Reduce {
 			ny = 1
 		}
-		xs, ys := make([]float64, n), make([]float64, ny)
+		xs, ys := c.New(1, n).Data, c.New(1, ny).Data
 		for q := range xs {
 			i, j := ls.at(only, q)
 			xs[q] = At(a, pa, i, j)

@@ -154,21 +154,57 @@ func At(m Mat, p *Patch, i, j int) float64 {
 	return m.At(i, j)
 }
 
-// Materialize is m's whole value under p.
-func Materialize(m Mat, p *Patch) Mat {
+// Materialize is m's whole value under p, in memory from c.New where it is
+// not p's own.
+func Materialize(c *Ctx, m Mat, p *Patch) Mat {
 	if p == nil {
 		return m
 	}
 	if p.Row < 0 && p.Col < 0 {
 		return p.Vals
 	}
-	out := New(m.R, m.C)
+	out := c.New(m.R, m.C)
 	for i := 0; i < m.R; i++ {
 		for j := 0; j < m.C; j++ {
 			out.Set(i, j, At(m, p, i, j))
 		}
 	}
 	return out
+}
+
+// Arena hands out zeroed matrices from memory it keeps: Reset makes all of
+// it free again, so that the many short-lived values of repeated patches
+// (the element checks' five evaluations each) are not garbage to collect.
+// The zero Arena is empty and ready; one Arena serves one goroutine.
+type Arena struct {
+	buf  []float64 // the memory handed out from, from off on
+	off  int
+	used int // what all the buffers since the last Reset held, for the next one
+}
+
+// New is a zeroed r×c matrix from a's memory, valid until a.Reset.
+func (a *Arena) New(r, c int) Mat {
+	n := r * c
+	if a.off+n > len(a.buf) {
+		// a fresh buffer; the old one stays with the matrices already
+		// handed out, and the next Reset makes one buffer of the total
+		a.used += a.off
+		a.buf, a.off = make([]float64, max(2*len(a.buf), n, 1024)), 0
+	}
+	d := a.buf[a.off : a.off+n : a.off+n]
+	a.off += n
+	clear(d)
+	return Mat{R: r, C: c, Stride: c, Data: d}
+}
+
+// Reset frees everything a handed out: the matrices from New must no longer
+// be used.
+func (a *Arena) Reset() {
+	if a.used > 0 { // one buffer large enough for all of it next time
+		a.buf = make([]float64, 2*(a.used+a.off))
+		a.used = 0
+	}
+	a.off = 0
 }
 
 // Saved is a number an operation may keep between patches of the same
@@ -586,9 +622,9 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 	if col < 0 {
 		nc = cols
 	}
-	out := &Patch{Row: row, Col: col, Vals: New(nr, nc)}
+	out := &Patch{Row: row, Col: col, Vals: c.New(nr, nc)}
 	if row < 0 && col < 0 { // every element: read the operands whole
-		A, B = Materialize(A, pa), Materialize(B, pb)
+		A, B = Materialize(c, A, pa), Materialize(c, B, pb)
 		for i := 0; i < nr; i++ {
 			dst := out.Vals.Data[i*out.Vals.Stride : i*out.Vals.Stride+nc]
 			for j := range dst {
@@ -617,9 +653,9 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 }
 
 // mapPatch applies f to the changed elements of a.
-func mapPatch(pa *Patch, f func(x float64, i, j int) float64) *Patch {
+func mapPatch(c *Ctx, pa *Patch, f func(x float64, i, j int) float64) *Patch {
 	v := pa.Vals
-	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: New(v.R, v.C)}
+	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: c.New(v.R, v.C)}
 	for i := 0; i < v.R; i++ {
 		ii := i
 		if pa.Row >= 0 {
