@@ -437,8 +437,9 @@ func (a *Neumaier) Add(x float64) {
 // Sum is the compensated total.
 func (a Neumaier) Sum() float64 { return a.s + a.comp }
 
-// Bad reports whether x is not a finite number.
-func Bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+// Bad reports whether x is not a finite number: x − x is 0 for every
+// finite x, NaN for ±Inf and NaN.
+func Bad(x float64) bool { return x-x != 0 }
 
 // G formats a number for a problem's description.
 func G(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
@@ -575,6 +576,19 @@ func zeros(c *Ctx, needs []bool, in []Mat) []Mat {
 	return out
 }
 
+// steps are the row and column steps through m's data of m broadcast to
+// a larger shape: 0 along a dimension of 1.
+func steps(m Mat) (rs, cs int) {
+	rs, cs = m.Stride, 1
+	if m.R == 1 {
+		rs = 0
+	}
+	if m.C == 1 {
+		cs = 0
+	}
+	return rs, cs
+}
+
 // bat is element (i, j) of m broadcast to a larger shape.
 func bat(m Mat, i, j int) float64 { return m.Data[bidx(m.R, i)*m.Stride+bidx(m.C, j)] }
 
@@ -625,10 +639,14 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 	out := &Patch{Row: row, Col: col, Vals: c.New(nr, nc)}
 	if row < 0 && col < 0 { // every element: read the operands whole
 		A, B = Materialize(c, A, pa), Materialize(c, B, pb)
+		// element (i, j) of a broadcast operand is at i·rs + j·cs
+		ra, ca := steps(A)
+		rb, cb := steps(B)
 		for i := 0; i < nr; i++ {
 			dst := out.Vals.Data[i*out.Vals.Stride : i*out.Vals.Stride+nc]
+			as, bs := A.Data[i*ra:], B.Data[i*rb:]
 			for j := range dst {
-				x, y := bat(A, i, j), bat(B, i, j)
+				x, y := as[j*ca], bs[j*cb]
 				z := e.F(x, y)
 				if Bad(z) && !Bad(x) && !Bad(y) {
 					c.Problem(fmt.Sprintf("%s (element [%d,%d])", e.problem(name, x, y), i, j))
