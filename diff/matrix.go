@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
@@ -53,6 +55,9 @@ type tape struct {
 	lets   map[string]*node // the named intermediates (let:), built before L
 	tr     trace
 	keep   bool // keep each node's local derivatives, for the explanation
+
+	readsOnce sync.Once
+	reads     map[*node][]bool // see readMasks
 }
 
 func (t *tape) add(n *node) *node {

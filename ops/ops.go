@@ -113,6 +113,10 @@ type Ctx struct {
 	Problem func(string)
 	// Keep asks Backward for the local derivatives, for the explanation.
 	Keep bool
+	// Reads, when not nil, says which elements of a patch's output are read
+	// by what follows (row-major, of the whole output): a Patch computing the
+	// whole output may leave the others out (zero, and no problem noted).
+	Reads []bool
 	// Side, when not nil, is the side (−1, 0 or 1) that element (i, j) of
 	// a registry function's input moves to: where that element is at a
 	// kink, Backward takes the function's derivative from that side (for a
@@ -262,6 +266,12 @@ type Op struct {
 	// input that did not change): only the rows or columns that change.
 	// nil means the output is recomputed in full.
 	Patch func(c *Ctx, k *Call, in []Mat, ps []*Patch, out Mat, s *Saved) *Patch
+	// Reads, for an operation each of whose output elements reads one
+	// element of each input, is the element of input k that output element
+	// (i, j) reads; nil means every output element may read every element
+	// of its inputs. A walk of patches uses it to compute only the elements
+	// that what follows reads (Ctx.Reads).
+	Reads func(in []Mat, k, i, j int) (int, int)
 	// Change, for an operation whose 1×1 output is linear in its one input,
 	// is the output's change given the changed elements' differences (so
 	// that L's change is summed from the changes, never from L itself).
@@ -538,6 +548,7 @@ func elementwise(op *Op, e *Elem) *Op {
 		}
 		return []Mat{ga, gb}, locals
 	}
+	op.Reads = func(in []Mat, k, i, j int) (int, int) { return bidx(in[k].R, i), bidx(in[k].C, j) }
 	op.Patch = func(c *Ctx, _ *Call, in []Mat, ps []*Patch, O Mat, _ *Saved) *Patch {
 		return elementwisePatch(c, op.Name, e, in[0], ps[0], in[1], ps[1], O.R, O.C)
 	}
@@ -645,7 +656,14 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 		for i := 0; i < nr; i++ {
 			dst := out.Vals.Data[i*out.Vals.Stride : i*out.Vals.Stride+nc]
 			as, bs := A.Data[i*ra:], B.Data[i*rb:]
+			var reads []bool
+			if c.Reads != nil {
+				reads = c.Reads[i*nc : (i+1)*nc]
+			}
 			for j := range dst {
+				if reads != nil && !reads[j] {
+					continue
+				}
 				x, y := as[j*ca], bs[j*cb]
 				z := e.F(x, y)
 				if Bad(z) && !Bad(x) && !Bad(y) {
@@ -670,10 +688,18 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 	return out
 }
 
+// readsSame is the Reads of an operation whose output element (i, j) reads
+// element (i, j) of its input.
+func readsSame(_ []Mat, _, i, j int) (int, int) { return i, j }
+
 // mapPatch applies f to the changed elements of a.
 func mapPatch(c *Ctx, pa *Patch, f func(x float64, i, j int) float64) *Patch {
 	v := pa.Vals
 	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: c.New(v.R, v.C)}
+	var reads []bool // what is read of a whole output (Ctx.Reads)
+	if pa.Row < 0 && pa.Col < 0 {
+		reads = c.Reads
+	}
 	for i := 0; i < v.R; i++ {
 		ii := i
 		if pa.Row >= 0 {
@@ -681,6 +707,9 @@ func mapPatch(c *Ctx, pa *Patch, f func(x float64, i, j int) float64) *Patch {
 		}
 		src, dst := v.Data[i*v.Stride:i*v.Stride+v.C], out.Vals.Data[i*out.Vals.Stride:i*out.Vals.Stride+v.C]
 		for j, x := range src {
+			if reads != nil && !reads[i*v.C+j] {
+				continue
+			}
 			jj := j
 			if pa.Col >= 0 {
 				jj = pa.Col

@@ -180,6 +180,7 @@ var table = []*Op{
 		Backward: func(c *Ctx, _ *Call, _ []Mat, _, g Mat, _ []bool) ([]Mat, []Mat) {
 			return []Mat{mapAll(c, g, func(x float64) float64 { return -1 * x })}, nil
 		},
+		Reads: readsSame,
 		Patch: func(c *Ctx, _ *Call, _ []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
 			return mapPatch(c, ps[0], func(x float64, _, _ int) float64 { return -x })
 		},
@@ -375,6 +376,7 @@ var apply = &Op{
 		})
 		return []Mat{d}, []Mat{local}
 	},
+	Reads: readsSame,
 	Patch: func(c *Ctx, k *Call, _ []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
 		f, p := k.Fn, k.Params
 		return mapPatch(c, ps[0], func(x float64, i, j int) float64 {
