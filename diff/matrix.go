@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/gemm"
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/ops"
 )
@@ -152,6 +153,21 @@ func (t *tape) ctx() *ops.Ctx {
 
 // mulMat is dst = op(a)·op(b) by mul.
 func mulMat(dst, a ops.Mat, ta bool, b ops.Mat, tb bool) {
+	if blas == nil { // mul's own GEMM, called as mul calls it, without the views
+		m, k := a.R, a.C
+		if ta {
+			m, k = k, m
+		}
+		kb, n := b.R, b.C
+		if tb {
+			kb, n = n, kb
+		}
+		if kb != k || dst.R != m || dst.C != n {
+			panic(mat.ErrShape)
+		}
+		gemm.Mul(ta, tb, m, n, k, a.Data, a.Stride, b.Data, b.Stride, dst.Data, dst.Stride)
+		return
+	}
 	var am, bm mat.Matrix = dense(a), dense(b)
 	if ta {
 		am = am.T()
