@@ -8,7 +8,6 @@ import (
 
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
-	specload "github.com/runner-dev/runner/spec/load"
 )
 
 // TestPatchedValueMatchesFull checks incremental re-evaluation against its
@@ -142,17 +141,7 @@ func checkWith(t *testing.T, src string, prep func(*tape)) {
 // column, softmax's lanes, pick); TestPatchedValueMatchesFull checks the
 // same for every expression it walks.
 func TestPatchesAtTheBaseAreTheTape(t *testing.T) {
-	e, err := specload.Load("../experiments/12-backprop-ninja.yaml", specload.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := e.Gradients[0]
-	leaves := map[string]*mat.Dense{}
-	for _, m := range e.Matrices {
-		leaves[m.Name] = m.Value
-	}
-	tp, root := buildTape(leaves, g.Let, g.Wrt, g.Expr, true, false, nil)
-	tp.backward(root)
+	g, tp, _ := ninjaTape(t)
 	for _, w := range g.Wrt {
 		n := tp.wrt[w]
 		if n == nil {

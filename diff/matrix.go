@@ -154,15 +154,12 @@ func (t *tape) ctx() *ops.Ctx {
 // mulMat is dst = op(a)·op(b) by mul.
 func mulMat(dst, a ops.Mat, ta bool, b ops.Mat, tb bool) {
 	if blas == nil { // mul's own GEMM, called as mul calls it, without the views
-		m, k := a.R, a.C
+		// op(a) is dst.R×k, op(b) k×dst.C
+		m, n, k := dst.R, dst.C, a.C
 		if ta {
-			m, k = k, m
+			k = a.R
 		}
-		kb, n := b.R, b.C
-		if tb {
-			kb, n = n, kb
-		}
-		if kb != k || dst.R != m || dst.C != n {
+		if a.R*a.C != m*k || b.R*b.C != k*n {
 			panic(mat.ErrShape)
 		}
 		gemm.Mul(ta, tb, m, n, k, a.Data, a.Stride, b.Data, b.Stride, dst.Data, dst.Stride)
