@@ -181,6 +181,9 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 				}
 			}
 		}
+		// whether L's change is followed incrementally (the same for every
+		// element: it depends on the operations on the tape)
+		_, _, inc := t.patches(wrtNode(mg.Name), 0, 0, values[mg.Name].At(0, 0))
 		// check is one element's numeric derivative and status; np is the
 		// first problem its evaluations met (each element's note is its own)
 		check := func(ix Index, np *string) Element {
@@ -195,17 +198,24 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 			// (deltaScale), or L(v) where L is evaluated in full; what the
 			// value at x0 carries is common to every point of the stencil
 			// and cancels.
-			base, _, incremental := t.patches(wrtNode(mg.Name), ix.I, ix.J, x0)
+			// The values of each evaluation's patches live in an arena,
+			// reused by the next; L's change is from the tape's values,
+			// which are the patches' at x0 (delta).
+			sc := scratches.Get().(*scratch)
+			defer scratches.Put(sc)
+			defer sc.mem.Reset()
+			incremental := inc
 			scales := map[float64]float64{} // the round-off scale at each v evaluated
 			met := ""                       // the first problem this element's evaluations met
 			change := func(v float64) float64 {
 				var c float64
 				if incremental {
-					ps, p, _ := t.patches(wrtNode(mg.Name), ix.I, ix.J, v)
+					sc.mem.Reset()
+					ps, p, _ := t.patchesIn(sc, true, wrtNode(mg.Name), ix.I, ix.J, v)
 					if met == "" {
 						met = p
 					}
-					c, scales[v] = delta(root, ps, base), deltaScale(root, ps)
+					c, scales[v] = delta(root, ps, nil), deltaScale(root, ps)
 				} else if mg.Intermediate { // N alone moves, as a leaf
 					moved := mat.DenseCopyOf(values[mg.Name])
 					moved.Set(ix.I, ix.J, v)
@@ -262,7 +272,6 @@ func RunGradient(g *spec.Gradient, matrices []*spec.Matrix) *Gradient {
 		// operation saves between patches is computed once, ops.Saved): the
 		// elements are checked in parallel, each into its own place.
 		mg.Elements = make([]Element, len(idx))
-		_, _, inc := t.patches(wrtNode(mg.Name), 0, 0, values[mg.Name].At(0, 0))
 		if inc && !sided && len(idx) > 1 {
 			probs := make([]string, len(idx))
 			blocks := min(len(idx), 4*runtime.GOMAXPROCS(0))

@@ -105,12 +105,12 @@ func (t *tape) kinkMoves(leaf *node, i, j int, x0, h float64) (km kinkMoves, ok 
 			if f == nil || ps[in[0]] == nil {
 				continue
 			}
-			p, pm, q := ps[in[0]], ps[in[0]].op(), n.call.Params
-			r, c := p.vals.Dims()
+			p, q := ps[in[0]], n.call.Params
+			pm, r, c := p, p.Vals.R, p.Vals.C
 			for a := 0; a < r; a++ {
 				for b := 0; b < c; b++ {
 					ii, jj := pm.Index(a, b)
-					x, v := in[0].val.At(ii, jj), p.vals.At(a, b)
+					x, v := in[0].val.At(ii, jj), p.Vals.At(a, b)
 					if km.crossed == "" && breakSide(f, x, q) != breakSide(f, v, q) {
 						km.crossed = crossedAt(f, q)
 					}
@@ -134,9 +134,9 @@ func (t *tape) kinkMoves(leaf *node, i, j int, x0, h float64) (km kinkMoves, ok 
 // calls at with the output element and the side A − B moves to.
 func (t *tape) tieMoves(km *kinkMoves, n *node, ps map[*node]*patch, near bool, at func(i, j int, v float64)) {
 	a, b := n.ins[0], n.ins[1]
-	pa, pb := ps[a].op(), ps[b].op()
-	pm := ps[n].op()
-	r, c := ps[n].vals.Dims()
+	pa, pb := ps[a], ps[b]
+	pm := ps[n]
+	r, c := pm.Vals.R, pm.Vals.C
 	for p := 0; p < r; p++ {
 		for q := 0; q < c; q++ {
 			i, j := pm.Index(p, q)
@@ -170,13 +170,13 @@ func (t *tape) tiedAt(leaf *node, i, j int, x0, h float64) (name string) {
 		if !n.kinked || pu == nil || pd == nil {
 			continue
 		}
-		pm := pu.op()
-		r, c := pu.vals.Dims()
+		pm := pu
+		r, c := pu.Vals.R, pu.Vals.C
 		for a := 0; a < r; a++ {
 			for b := 0; b < c; b++ {
 				ii, jj := pm.Index(a, b)
 				v := n.val.At(ii, jj)
-				u, w := pu.vals.At(a, b)-v, ops.At(view(n.val), pd.op(), ii, jj)-v
+				u, w := pu.Vals.At(a, b)-v, ops.At(view(n.val), pd, ii, jj)-v
 				if big := math.Max(math.Abs(u), math.Abs(w)); big > 0 && math.Abs(u+w) > big/2 {
 					return n.op.Name
 				}

@@ -119,11 +119,66 @@ func checkWith(t *testing.T, src string, prep func(*tape)) {
 				if d := delta(root, before, before); d != 0 {
 					t.Errorf("%s: %s[%d,%d] unchanged gives a change of %g", g.Src, w, i, j, d)
 				}
+				// the change from the tape's values is the change from the
+				// patches at x0, bit for bit (TestPatchesAtTheBaseAreTheTape)
+				if d, want := delta(root, after, nil), delta(root, after, before); math.Float64bits(d) != math.Float64bits(want) {
+					t.Errorf("%s with %s[%d,%d] = %v: change from the tape %.17g, from the patches at x0 %.17g", g.Src, w, i, j, v, d, want)
+				}
+				samePatches(t, g.Src, tp, before)
 			}
 		}
 	}
 	if l := full(); l != root.val.At(0, 0) {
 		t.Errorf("%s: the tape's value changed: %v, now %v", g.Src, root.val.At(0, 0), l)
+	}
+}
+
+// TestPatchesAtTheBaseAreTheTape: the patches of an element at its own
+// value recompute what the tape holds, bit for bit (so that delta may take
+// L's change from the tape's values and the element checks need not walk
+// the base point), for every element of the ninja MLP's matrices and
+// intermediates (products of a row or column, batch norm's sums over a
+// column, softmax's lanes, pick); TestPatchedValueMatchesFull checks the
+// same for every expression it walks.
+func TestPatchesAtTheBaseAreTheTape(t *testing.T) {
+	g, tp, _ := ninjaTape(t)
+	for _, w := range g.Wrt {
+		n := tp.wrt[w]
+		if n == nil {
+			n = tp.lets[w]
+		}
+		r, c := n.val.Dims()
+		for i := 0; i < r; i++ {
+			for j := 0; j < c; j++ {
+				ps, _, ok := tp.patches(n, i, j, n.val.At(i, j))
+				if !ok {
+					t.Fatalf("%s: no incremental value for %s[%d,%d]", g.Src, w, i, j)
+				}
+				if len(ps) < 2 {
+					t.Fatalf("%s[%d,%d] changes nothing", w, i, j)
+				}
+				samePatches(t, w, tp, ps)
+			}
+		}
+	}
+}
+
+// samePatches checks that every patch in ps holds the tape's values.
+func samePatches(t *testing.T, what string, tp *tape, ps map[*node]*patch) {
+	t.Helper()
+	for k, n := range tp.nodes {
+		p := ps[n]
+		if p == nil {
+			continue
+		}
+		for a := 0; a < p.Vals.R; a++ {
+			for b := 0; b < p.Vals.C; b++ {
+				ii, jj := p.Index(a, b)
+				if got, want := p.Vals.At(a, b), n.val.At(ii, jj); math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+					t.Fatalf("%s: node %d (%s) element [%d,%d] patched at the base point is %.17g, the tape holds %.17g", what, k, n.op.Name, ii, jj, got, want)
+				}
+			}
+		}
 	}
 }
 
@@ -155,7 +210,7 @@ func (t *tape) patchedValue(root, leaf *node, i, j int, v float64) (value float6
 		return 0, "", false
 	}
 	if p := ps[root]; p != nil {
-		return p.vals.At(0, 0), problem, true
+		return p.Vals.At(0, 0), problem, true
 	}
 	return root.val.At(0, 0), problem, true
 }

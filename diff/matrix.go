@@ -1,10 +1,13 @@
 package diff
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/expr"
+	"github.com/runner-dev/runner/internal/gemm"
 	"github.com/runner-dev/runner/internal/mem"
 	"github.com/runner-dev/runner/ops"
 )
@@ -53,6 +56,9 @@ type tape struct {
 	lets   map[string]*node // the named intermediates (let:), built before L
 	tr     trace
 	keep   bool // keep each node's local derivatives, for the explanation
+
+	readsOnce sync.Once
+	reads     map[*node][]bool // see readMasks
 }
 
 func (t *tape) add(n *node) *node {
@@ -147,6 +153,18 @@ func (t *tape) ctx() *ops.Ctx {
 
 // mulMat is dst = op(a)·op(b) by mul.
 func mulMat(dst, a ops.Mat, ta bool, b ops.Mat, tb bool) {
+	if blas == nil { // mul's own GEMM, called as mul calls it, without the views
+		// op(a) is dst.R×k, op(b) k×dst.C
+		m, n, k := dst.R, dst.C, a.C
+		if ta {
+			k = a.R
+		}
+		if a.R*a.C != m*k || b.R*b.C != k*n {
+			panic(mat.ErrShape)
+		}
+		gemm.Mul(ta, tb, m, n, k, a.Data, a.Stride, b.Data, b.Stride, dst.Data, dst.Stride)
+		return
+	}
 	var am, bm mat.Matrix = dense(a), dense(b)
 	if ta {
 		am = am.T()

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/runner-dev/runner/method"
+	"github.com/runner-dev/runner/spec"
 	specload "github.com/runner-dev/runner/spec/load"
 )
 
@@ -132,17 +133,7 @@ gradients:
 // cost of a whole evaluation of L is above it (the decision before, which
 // sampled 8 elements of each of the 26 matrices).
 func TestNinjaCheckedInFull(t *testing.T) {
-	e, err := specload.Load("../experiments/12-backprop-ninja.yaml", specload.DefaultOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := e.Gradients[0]
-	leaves := map[string]*mat.Dense{}
-	for _, m := range e.Matrices {
-		leaves[m.Name] = m.Value
-	}
-	tp, root := buildTape(leaves, g.Let, g.Wrt, g.Expr, true, false, nil)
-	tp.backward(root)
+	g, tp, _ := ninjaTape(t)
 	flops := 0.0
 	for _, n := range tp.nodes {
 		flops += n.flops
@@ -168,4 +159,22 @@ func TestNinjaCheckedInFull(t *testing.T) {
 		t.Errorf("incremental element checks cost %g > %g: the file would be sampled", work, FullCheckFlops)
 	}
 	t.Logf("work %.3g flops incrementally, %.3g by whole evaluations", work, whole)
+}
+
+// ninjaTape is experiments/12-backprop-ninja.yaml's gradient on a tape
+// through its backward walk, and its root.
+func ninjaTape(t *testing.T) (*spec.Gradient, *tape, *node) {
+	t.Helper()
+	e, err := specload.Load("../experiments/12-backprop-ninja.yaml", specload.DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := e.Gradients[0]
+	leaves := map[string]*mat.Dense{}
+	for _, m := range e.Matrices {
+		leaves[m.Name] = m.Value
+	}
+	tp, root := buildTape(leaves, g.Let, g.Wrt, g.Expr, true, false, nil)
+	tp.backward(root)
+	return g, tp, root
 }

@@ -49,6 +49,22 @@ var pickOp = &Op{
 		}
 		return out
 	},
+	Reads: func(in []Mat, k, i, _ int) (int, int) {
+		if k == 0 {
+			return i, label(in[1], i, 0)
+		}
+		return i, 0
+	},
+	// the whole column, whatever changed (a mean of it then sums it as the
+	// full evaluation does), read from M under its patch
+	Patch: func(c *Ctx, _ *Call, in []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
+		m, y := in[0], in[1]
+		out := c.New(m.R, 1)
+		for i := 0; i < m.R; i++ {
+			out.Set(i, 0, At(m, ps[0], i, label(y, i, 0)))
+		}
+		return &Patch{Row: -1, Col: -1, Vals: out}
+	},
 	Backward: func(c *Ctx, _ *Call, in []Mat, _, g Mat, needs []bool) ([]Mat, []Mat) {
 		m, y := in[0], in[1]
 		var grad, local Mat

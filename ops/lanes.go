@@ -114,7 +114,7 @@ func lanewise(op *Op, l *Lane) *Op {
 			shape = ls.reduced()
 		}
 		out := c.New(shape[0], shape[1])
-		laneRun(l, ls, a, out, k.Params, c.Kink, 0, ls.count())
+		laneRun(c, l, ls, a, out, k.Params, c.Kink, 0, ls.count())
 		return out
 	}
 	op.Backward = func(c *Ctx, k *Call, in []Mat, out, g Mat, _ []bool) ([]Mat, []Mat) {
@@ -159,8 +159,8 @@ func lanewise(op *Op, l *Lane) *Op {
 		case ls.axis == 0 && pa.Col >= 0:
 			only = pa.Col
 		default:
-			o := New(out.R, out.C)
-			laneRun(l, ls, Materialize(a, pa), o, k.Params, func() {}, 0, ls.count())
+			o := c.New(out.R, out.C)
+			laneRun(c, l, ls, Materialize(c, a, pa), o, k.Params, func() {}, 0, ls.count())
 			return &Patch{Row: -1, Col: -1, Vals: o}
 		}
 		// the one lane, read under the patch: its values in lane order,
@@ -170,7 +170,7 @@ func lanewise(op *Op, l *Lane) *Op {
 		if l.Reduce {
 			ny = 1
 		}
-		xs, ys := make([]float64, n), make([]float64, ny)
+		xs, ys := c.New(1, n).Data, c.New(1, ny).Data
 		for q := range xs {
 			i, j := ls.at(only, q)
 			xs[q] = At(a, pa, i, j)
@@ -184,13 +184,14 @@ func lanewise(op *Op, l *Lane) *Op {
 	return op
 }
 
-// laneRun applies l.F to lanes from … to−1 of a, writing into out.
-func laneRun(l *Lane, ls lanes, a, out Mat, p []float64, kink func(), from, to int) {
+// laneRun applies l.F to lanes from … to−1 of a, writing into out; its
+// scratch lanes are from c.New.
+func laneRun(c *Ctx, l *Lane, ls lanes, a, out Mat, p []float64, kink func(), from, to int) {
 	n, ny := ls.size(), ls.size()
 	if l.Reduce {
 		ny = 1
 	}
-	xs, ys := make([]float64, n), make([]float64, ny)
+	xs, ys := c.New(1, n).Data, c.New(1, ny).Data
 	for ln := from; ln < to; ln++ {
 		for q := 0; q < n; q++ {
 			xs[q] = a.At(ls.at(ln, q))

@@ -113,6 +113,10 @@ type Ctx struct {
 	Problem func(string)
 	// Keep asks Backward for the local derivatives, for the explanation.
 	Keep bool
+	// Reads, when not nil, says which elements of a patch's output are read
+	// by what follows (row-major, of the whole output): a Patch computing the
+	// whole output may leave the others out (zero, and no problem noted).
+	Reads []bool
 	// Side, when not nil, is the side (−1, 0 or 1) that element (i, j) of
 	// a registry function's input moves to: where that element is at a
 	// kink, Backward takes the function's derivative from that side (for a
@@ -158,21 +162,57 @@ func At(m Mat, p *Patch, i, j int) float64 {
 // element-wise operation reads it.
 func BAt(m Mat, p *Patch, i, j int) float64 { return At(m, p, bidx(m.R, i), bidx(m.C, j)) }
 
-// Materialize is m's whole value under p.
-func Materialize(m Mat, p *Patch) Mat {
+// Materialize is m's whole value under p, in memory from c.New where it is
+// not p's own.
+func Materialize(c *Ctx, m Mat, p *Patch) Mat {
 	if p == nil {
 		return m
 	}
 	if p.Row < 0 && p.Col < 0 {
 		return p.Vals
 	}
-	out := New(m.R, m.C)
+	out := c.New(m.R, m.C)
 	for i := 0; i < m.R; i++ {
 		for j := 0; j < m.C; j++ {
 			out.Set(i, j, At(m, p, i, j))
 		}
 	}
 	return out
+}
+
+// Arena hands out zeroed matrices from memory it keeps: Reset makes all of
+// it free again, so that the many short-lived values of repeated patches
+// (the element checks' five evaluations each) are not garbage to collect.
+// The zero Arena is empty and ready; one Arena serves one goroutine.
+type Arena struct {
+	buf  []float64 // the memory handed out from, from off on
+	off  int
+	used int // what all the buffers since the last Reset held, for the next one
+}
+
+// New is a zeroed r×c matrix from a's memory, valid until a.Reset.
+func (a *Arena) New(r, c int) Mat {
+	n := r * c
+	if a.off+n > len(a.buf) {
+		// a fresh buffer; the old one stays with the matrices already
+		// handed out, and the next Reset makes one buffer of the total
+		a.used += a.off
+		a.buf, a.off = make([]float64, max(2*len(a.buf), n, 1024)), 0
+	}
+	d := a.buf[a.off : a.off+n : a.off+n]
+	a.off += n
+	clear(d)
+	return Mat{R: r, C: c, Stride: c, Data: d}
+}
+
+// Reset frees everything a handed out: the matrices from New must no longer
+// be used.
+func (a *Arena) Reset() {
+	if a.used > 0 { // one buffer large enough for all of it next time
+		a.buf = make([]float64, 2*(a.used+a.off))
+		a.used = 0
+	}
+	a.off = 0
 }
 
 // Saved is a number an operation may keep between patches of the same
@@ -230,6 +270,12 @@ type Op struct {
 	// input that did not change): only the rows or columns that change.
 	// nil means the output is recomputed in full.
 	Patch func(c *Ctx, k *Call, in []Mat, ps []*Patch, out Mat, s *Saved) *Patch
+	// Reads, for an operation each of whose output elements reads one
+	// element of each input, is the element of input k that output element
+	// (i, j) reads; nil means every output element may read every element
+	// of its inputs. A walk of patches uses it to compute only the elements
+	// that what follows reads (Ctx.Reads).
+	Reads func(in []Mat, k, i, j int) (int, int)
 	// Change, for an operation whose 1×1 output is linear in its one input,
 	// is the output's change given the changed elements' differences (so
 	// that L's change is summed from the changes, never from L itself).
@@ -405,8 +451,9 @@ func (a *Neumaier) Add(x float64) {
 // Sum is the compensated total.
 func (a Neumaier) Sum() float64 { return a.s + a.comp }
 
-// Bad reports whether x is not a finite number.
-func Bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+// Bad reports whether x is not a finite number: x − x is 0 for every
+// finite x, NaN for ±Inf and NaN.
+func Bad(x float64) bool { return x-x != 0 }
 
 // G formats a number for a problem's description.
 func G(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
@@ -516,6 +563,7 @@ func elementwise(op *Op, e *Elem) *Op {
 		}
 		return []Mat{ga, gb}, locals
 	}
+	op.Reads = func(in []Mat, k, i, j int) (int, int) { return bidx(in[k].R, i), bidx(in[k].C, j) }
 	op.Patch = func(c *Ctx, _ *Call, in []Mat, ps []*Patch, O Mat, _ *Saved) *Patch {
 		return elementwisePatch(c, op.Name, e, in[0], ps[0], in[1], ps[1], O.R, O.C)
 	}
@@ -552,6 +600,19 @@ func zeros(c *Ctx, needs []bool, in []Mat) []Mat {
 		}
 	}
 	return out
+}
+
+// steps are the row and column steps through m's data of m broadcast to
+// a larger shape: 0 along a dimension of 1.
+func steps(m Mat) (rs, cs int) {
+	rs, cs = m.Stride, 1
+	if m.R == 1 {
+		rs = 0
+	}
+	if m.C == 1 {
+		cs = 0
+	}
+	return rs, cs
 }
 
 // bat is element (i, j) of m broadcast to a larger shape.
@@ -601,13 +662,24 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 	if col < 0 {
 		nc = cols
 	}
-	out := &Patch{Row: row, Col: col, Vals: New(nr, nc)}
+	out := &Patch{Row: row, Col: col, Vals: c.New(nr, nc)}
 	if row < 0 && col < 0 { // every element: read the operands whole
-		A, B = Materialize(A, pa), Materialize(B, pb)
+		A, B = Materialize(c, A, pa), Materialize(c, B, pb)
+		// element (i, j) of a broadcast operand is at i·rs + j·cs
+		ra, ca := steps(A)
+		rb, cb := steps(B)
 		for i := 0; i < nr; i++ {
 			dst := out.Vals.Data[i*out.Vals.Stride : i*out.Vals.Stride+nc]
+			as, bs := A.Data[i*ra:], B.Data[i*rb:]
+			var reads []bool
+			if c.Reads != nil {
+				reads = c.Reads[i*nc : (i+1)*nc]
+			}
 			for j := range dst {
-				x, y := bat(A, i, j), bat(B, i, j)
+				if reads != nil && !reads[j] {
+					continue
+				}
+				x, y := as[j*ca], bs[j*cb]
 				z := e.F(x, y)
 				if Bad(z) && !Bad(x) && !Bad(y) {
 					c.Problem(fmt.Sprintf("%s (element [%d,%d])", e.problem(name, x, y), i, j))
@@ -631,10 +703,18 @@ func elementwisePatch(c *Ctx, name string, e *Elem, A Mat, pa *Patch, B Mat, pb 
 	return out
 }
 
+// readsSame is the Reads of an operation whose output element (i, j) reads
+// element (i, j) of its input.
+func readsSame(_ []Mat, _, i, j int) (int, int) { return i, j }
+
 // mapPatch applies f to the changed elements of a.
-func mapPatch(pa *Patch, f func(x float64, i, j int) float64) *Patch {
+func mapPatch(c *Ctx, pa *Patch, f func(x float64, i, j int) float64) *Patch {
 	v := pa.Vals
-	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: New(v.R, v.C)}
+	out := &Patch{Row: pa.Row, Col: pa.Col, Vals: c.New(v.R, v.C)}
+	var reads []bool // what is read of a whole output (Ctx.Reads)
+	if pa.Row < 0 && pa.Col < 0 {
+		reads = c.Reads
+	}
 	for i := 0; i < v.R; i++ {
 		ii := i
 		if pa.Row >= 0 {
@@ -642,6 +722,9 @@ func mapPatch(pa *Patch, f func(x float64, i, j int) float64) *Patch {
 		}
 		src, dst := v.Data[i*v.Stride:i*v.Stride+v.C], out.Vals.Data[i*out.Vals.Stride:i*out.Vals.Stride+v.C]
 		for j, x := range src {
+			if reads != nil && !reads[i*v.C+j] {
+				continue
+			}
 			jj := j
 			if pa.Col >= 0 {
 				jj = pa.Col

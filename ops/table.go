@@ -143,24 +143,24 @@ var table = []*Op{
 			a, b, pa, pb := in[0], in[1], ps[0], ps[1]
 			switch {
 			case pb == nil && pa.Row >= 0:
-				row := New(1, a.C)
+				row := c.New(1, a.C)
 				for j := 0; j < a.C; j++ {
 					row.Set(0, j, At(a, pa, pa.Row, j))
 				}
-				o := New(1, out.C)
+				o := c.New(1, out.C)
 				c.Mul(o, row, false, b, false)
 				return &Patch{Row: pa.Row, Col: -1, Vals: o}
 			case pa == nil && pb.Col >= 0:
-				col := New(b.R, 1)
+				col := c.New(b.R, 1)
 				for i := 0; i < b.R; i++ {
 					col.Set(i, 0, At(b, pb, i, pb.Col))
 				}
-				o := New(out.R, 1)
+				o := c.New(out.R, 1)
 				c.Mul(o, a, false, col, false)
 				return &Patch{Row: -1, Col: pb.Col, Vals: o}
 			}
-			o := New(out.R, out.C)
-			c.Mul(o, Materialize(a, pa), false, Materialize(b, pb), false)
+			o := c.New(out.R, out.C)
+			c.Mul(o, Materialize(c, a, pa), false, Materialize(c, b, pb), false)
 			return &Patch{Row: -1, Col: -1, Vals: o}
 		},
 		Step: func([]string, *Call) string { return "N" },
@@ -180,8 +180,9 @@ var table = []*Op{
 		Backward: func(c *Ctx, _ *Call, _ []Mat, _, g Mat, _ []bool) ([]Mat, []Mat) {
 			return []Mat{mapAll(c, g, func(x float64) float64 { return -1 * x })}, nil
 		},
-		Patch: func(_ *Ctx, _ *Call, _ []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
-			return mapPatch(ps[0], func(x float64, _, _ int) float64 { return -x })
+		Reads: readsSame,
+		Patch: func(c *Ctx, _ *Call, _ []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
+			return mapPatch(c, ps[0], func(x float64, _, _ int) float64 { return -x })
 		},
 		Step:  func([]string, *Call) string { return "M" },
 		Show:  func(in []string, _ *Call) string { return "−" + in[0] },
@@ -220,7 +221,7 @@ var table = []*Op{
 			return []Mat{copyOf(c, g, true)}, nil
 		},
 		Patch: func(c *Ctx, _ *Call, _ []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
-			return &Patch{Row: ps[0].Col, Col: ps[0].Row, Vals: copyOf(&Ctx{New: New}, ps[0].Vals, true)}
+			return &Patch{Row: ps[0].Col, Col: ps[0].Row, Vals: copyOf(c, ps[0].Vals, true)}
 		},
 		Step:  func(in []string, _ *Call) string { return in[0] + "ᵀ" },
 		Rules: func([]string, []bool, *Call) []string { return []string{"transpose the gradient"} },
@@ -375,9 +376,10 @@ var apply = &Op{
 		})
 		return []Mat{d}, []Mat{local}
 	},
+	Reads: readsSame,
 	Patch: func(c *Ctx, k *Call, _ []Mat, ps []*Patch, _ Mat, _ *Saved) *Patch {
 		f, p := k.Fn, k.Params
-		return mapPatch(ps[0], func(x float64, i, j int) float64 {
+		return mapPatch(c, ps[0], func(x float64, i, j int) float64 {
 			y := f.F(x, p)
 			if Bad(y) && !Bad(x) {
 				c.Problem(fmt.Sprintf("%s (element [%d,%d])", CallProblem(f, x, p), i, j))
@@ -448,7 +450,7 @@ func reduction(op *Op, mean bool) *Op {
 		if pa.Row < 0 && pa.Col < 0 {
 			s = Sum(pa.Vals)
 		} else {
-			diffs := New(pa.Vals.R, pa.Vals.C)
+			diffs := c.New(pa.Vals.R, pa.Vals.C)
 			for i := 0; i < diffs.R; i++ {
 				for j := 0; j < diffs.C; j++ {
 					ii, jj := pa.Index(i, j)
@@ -460,7 +462,7 @@ func reduction(op *Op, mean bool) *Op {
 		if mean {
 			s /= a.Size()
 		}
-		o := New(1, 1)
+		o := c.New(1, 1)
 		o.Set(0, 0, s)
 		return &Patch{Row: -1, Col: -1, Vals: o}
 	}

@@ -186,3 +186,27 @@ func TestSameBitsEverywhere(t *testing.T) {
 		t.Errorf("hash %#x, want %#x", got, uint64(want))
 	}
 }
+
+// TestPowShortcuts: Pow's shortcuts for x² and x⁻¹ give pow's bits (the
+// successive squarings of Go's math.Pow) for mantissas drawn at random
+// across every exponent, the edges of the normal range, and the values
+// where the shortcut is not taken (0, ±Inf, NaN, subnormal results).
+func TestPowShortcuts(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	xs := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, -math.MaxFloat64,
+		math.SmallestNonzeroFloat64, 0x1p-1022, 0x1p-511, 0x1p-512, 0x1.fffffffffffffp511, 0x1p512, 0x1p1023, 0x1p-1023}
+	for e := -1074; e <= 1023; e++ {
+		for k := 0; k < 20; k++ {
+			x := math.Ldexp(1+r.Float64(), e)
+			xs = append(xs, x, -x, math.Nextafter(x, 0))
+		}
+	}
+	for _, y := range []float64{2, -1} {
+		for _, x := range xs {
+			got, want := Pow(x, y), pow(x, y)
+			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Errorf("Pow(%x, %v) = %x, pow gives %x", x, y, got, want)
+			}
+		}
+	}
+}

@@ -47,9 +47,28 @@ func isOddInt(x float64) bool {
 //	Pow(+Inf, y) = +0 for y < 0
 //	Pow(-Inf, y) = Pow(-0, -y)
 //	Pow(x, y) = NaN for finite x < 0 and finite non-integer y
+//
+// x² and 1/x, whose results are normal numbers, are the one rounding of
+// x·x and 1/x: what pow's successive squarings give there, bit for bit
+// (they round the mantissa's square or reciprocal once and scale it by a
+// power of two, which is exact in the normal range), without its Frexp and
+// Ldexp (TestPowShortcuts).
 func Pow(x, y float64) float64 {
+	switch y {
+	case 2:
+		if r := x * x; r >= minNormal && r <= math.MaxFloat64 {
+			return r
+		}
+	case -1:
+		if r := 1 / x; math.Abs(r) >= minNormal && math.Abs(r) <= math.MaxFloat64 {
+			return r
+		}
+	}
 	return pow(x, y)
 }
+
+// minNormal is the smallest normal float64, 2⁻¹⁰²².
+const minNormal = 0x1p-1022
 
 func pow(x, y float64) float64 {
 	switch {

@@ -80,6 +80,10 @@ func (k *kernel) String() string { return k.name + " (" + k.about + ")" }
 // among GOMAXPROCS goroutines by rows and columns of C; the bits do not
 // depend on the split.
 func Mul(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	if !transA && !transB && (m == 1 || n == 1) && m > 0 && n > 0 && k > 0 {
+		thin(m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
 	w := runtime.GOMAXPROCS(0)
 	if float64(m)*float64(n)*float64(k) < 1<<18 {
 		w = 1

@@ -130,6 +130,33 @@ func TestMatchesSpec(t *testing.T) {
 	}
 }
 
+// TestThinMatchesSpec: Mul's path for one row or one column of C (thin)
+// gives the naive FMA chain's bits, on thin shapes with strides wider than
+// the rows, leaving C's other columns alone.
+func TestThinMatchesSpec(t *testing.T) {
+	s := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range []shape{{1, 1, 1}, {1, 17, 9}, {17, 1, 9}, {1, 64, 30}, {32, 1, 64}, {1, 27, 64}, {1, 5, 513}, {300, 1, 7}} {
+		a, lda, b, ldb := operands(s, false, false, sh)
+		want := naive(false, false, sh.m, sh.n, sh.k, a, lda, b, ldb)
+		ldc := sh.n + 2
+		c := make([]float64, sh.m*ldc)
+		for i := range c {
+			c[i] = 12345
+		}
+		Mul(false, false, sh.m, sh.n, sh.k, a, lda, b, ldb, c, ldc)
+		for i := 0; i < sh.m; i++ {
+			if c[i*ldc+sh.n] != 12345 || c[i*ldc+sh.n+1] != 12345 {
+				t.Fatalf("%v: row %d: wrote past column n", sh, i)
+			}
+			for j := 0; j < sh.n; j++ {
+				if got := c[i*ldc+j]; math.Float64bits(got) != math.Float64bits(want[i*sh.n+j]) {
+					t.Fatalf("%v: C[%d,%d] = %v, the FMA chain gives %v", sh, i, j, got, want[i*sh.n+j])
+				}
+			}
+		}
+	}
+}
+
 // TestOrderMatters shows the test above can fail: the same products summed
 // in descending k give other bits for some elements of these operands.
 func TestOrderMatters(t *testing.T) {
