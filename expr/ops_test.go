@@ -96,3 +96,31 @@ func TestOperationCalls(t *testing.T) {
 		t.Errorf("maximum(X, W): got %v", err)
 	}
 }
+
+// TestCostAndLargest: the budget's view of an expression, from the table's
+// shape and cost rules: X 4×1 @ W 1×5 costs 2·m·k·n = 2·4·1·5 = 40 flops,
+// then sum reads its 20 elements; the largest value is the 4×5 product (20
+// elements, more than either input), and a matrix alone costs nothing.
+func TestCostAndLargest(t *testing.T) {
+	shapes := map[string][2]int{"X": {4, 1}, "W": {1, 5}}
+	mats := map[string]bool{"X": true, "W": true}
+	parse := func(src string) Node {
+		n, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Resolve(n, Matrix, mats); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := Cost(parse("sum(X @ W)"), shapes); got != 40+20 {
+		t.Errorf("Cost(sum(X @ W)) = %v, want 60", got)
+	}
+	if got := Cost(parse("X"), shapes); got != 0 {
+		t.Errorf("Cost(X) = %v, want 0", got)
+	}
+	if big, n := Largest(parse("sum(X @ W)"), shapes); n != 20 || String(big) != "X @ W" {
+		t.Errorf("Largest = %s with %v, want X @ W with 20", String(big), n)
+	}
+}

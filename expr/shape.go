@@ -23,7 +23,7 @@ func Shape(n Node, shapes map[string][2]int) ([2]int, error) {
 func Largest(n Node, shapes map[string][2]int) (Node, float64) {
 	var big Node
 	most := -1.0
-	shape(n, shapes, func(m Node, s [2]int) {
+	shape(n, shapes, func(m Node, s [2]int, _ [][2]int) {
 		if size := float64(s[0]) * float64(s[1]); size > most {
 			big, most = m, size
 		}
@@ -31,14 +31,35 @@ func Largest(n Node, shapes map[string][2]int) (Node, float64) {
 	return big, most
 }
 
-// shape is n's shape; seen, when not nil, is told every node's shape.
-func shape(n Node, shapes map[string][2]int, seen func(Node, [2]int)) ([2]int, *Error) {
+// Cost is the floating-point work of one evaluation of a shape-checked
+// expression n: the sum of each operation's Cost in the table, from the
+// shapes alone.
+func Cost(n Node, shapes map[string][2]int) float64 {
+	total := 0.0
+	dims := func(s [2]int) ops.Mat { return ops.Mat{R: s[0], C: s[1], Stride: s[1]} }
+	shape(n, shapes, func(m Node, out [2]int, in [][2]int) {
+		if in == nil {
+			return // a matrix: nothing computed
+		}
+		op, _, _ := Operation(m)
+		args := make([]ops.Mat, len(in))
+		for i, s := range in {
+			args[i] = dims(s)
+		}
+		total += op.Cost(args, dims(out))
+	})
+	return total
+}
+
+// shape is n's shape; seen, when not nil, is told every node's shape and,
+// for an operation, its arguments' shapes (nil for a matrix).
+func shape(n Node, shapes map[string][2]int, seen func(Node, [2]int, [][2]int)) ([2]int, *Error) {
 	switch m := n.(type) {
 	case *Num:
 		return [2]int{1, 1}, nil
 	case *Ident:
 		if seen != nil {
-			seen(n, shapes[m.Name])
+			seen(n, shapes[m.Name], nil)
 		}
 		return shapes[m.Name], nil
 	}
@@ -60,7 +81,7 @@ func shape(n Node, shapes map[string][2]int, seen func(Node, [2]int)) ([2]int, *
 		return out, errorf(n.Pos(), "%s: %s", what, msg)
 	}
 	if seen != nil {
-		seen(n, out)
+		seen(n, out, in)
 	}
 	return out, nil
 }

@@ -53,46 +53,17 @@ func (l *loader) scalarBudget(at *yaml.Node, what string, it spec.Item, points, 
 	return true
 }
 
-// matrixCost estimates the floating-point operations of one evaluation of
-// a resolved, shape-checked gradient expression: 2·m·k·n for a product of
-// an m×k and a k×n matrix, one per result element for anything else.
-func matrixCost(n expr.Node, shapes map[string][2]int) ([2]int, float64) {
-	switch n := n.(type) {
-	case *expr.Num:
-		return [2]int{1, 1}, 0
-	case *expr.Ident:
-		return shapes[n.Name], 0
-	case *expr.Neg:
-		s, c := matrixCost(n.X, shapes)
-		return s, c + float64(s[0])*float64(s[1])
-	case *expr.Call:
-		s, c := matrixCost(n.Args[0], shapes)
-		c += float64(s[0]) * float64(s[1])
-		switch n.Name {
-		case "sum", "mean":
-			return [2]int{1, 1}, c
-		case "transpose":
-			return [2]int{s[1], s[0]}, c
-		}
-		return s, c
-	case *expr.Binary:
-		a, ca := matrixCost(n.L, shapes)
-		b, cb := matrixCost(n.R, shapes)
-		if n.Op == '@' {
-			return [2]int{a[0], b[1]}, ca + cb + 2*float64(a[0])*float64(a[1])*float64(b[1])
-		}
-		s := [2]int{max(a[0], b[0]), max(a[1], b[1])}
-		return s, ca + cb + float64(s[0])*float64(s[1])
-	}
-	return [2]int{1, 1}, 0
-}
-
-// gradientBudget checks a gradient's estimated cost: the forward pass, the
+// gradientBudget checks a gradient's estimated cost: the forward pass (its
+// intermediates and its expression, each operation's cost as the table
+// states it, expr.Cost), the
 // backward pass (about twice the forward) and the numeric check (at most
 // about one more forward pass's worth, as the check samples large
 // matrices), plus one forward pass per sweep point.
 func (l *loader) gradientBudget(at *yaml.Node, g *spec.Gradient, shapes map[string][2]int) bool {
-	_, f := matrixCost(g.Expr, shapes)
+	f := expr.Cost(g.Expr, shapes)
+	for _, lt := range g.Let {
+		f += expr.Cost(lt.Expr, shapes)
+	}
 	passes := 4.0
 	if g.Sweep != nil {
 		passes += float64(g.Sweep.Count)
