@@ -90,6 +90,7 @@ func TestCatalogue(t *testing.T) {
 		{"param not number", "functions:\n  - {name: f, expr: 'pow(x, x)', at: 1}\n", 2, "x)", "pow's parameter p must be a number"},
 		{"no variable", "functions:\n  - {name: f, expr: 3, at: 1}\n", 2, "3", "uses no variable"},
 		{"matrix named like a function", "matrices:\n  exp: [1]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "exp", `matrix name "exp" is a function's name`},
+		{"matrix named like an operation", "matrices:\n  softmax: [1]\ngradients:\n  - {name: L, expr: sum(X)}\n", 2, "softmax", `matrix name "softmax" is a function's name`},
 		{"matrix and item share a name", "matrices:\n  L: [1]\ngradients:\n  - {name: L, expr: sum(L)}\n", 4, "L,", `the name "L" is already used at line 2`},
 		{"nan bound", "functions:\n  - {name: f, expr: x, at: {x: {from: .nan, to: 1, step: 1}}}\n", 2, ".nan", "expected a finite number"},
 		{"range missing to", "functions:\n  - {name: f, expr: x, at: {x: {from: 0, step: 1}}}\n", 2, "{from", "a range is {from: A, to: B, step: S}"},

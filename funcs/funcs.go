@@ -591,43 +591,16 @@ func All() []*Func {
 	return out
 }
 
-// MatrixFunc is a function of a whole matrix, for gradients.
-type MatrixFunc struct {
-	Name string
-	Doc  string
-}
-
-// MatrixFuncs are the functions that take a matrix as a whole: ΣM, the mean
-// of M's elements, and Mᵀ.
-var MatrixFuncs = []MatrixFunc{
-	{Name: "mean", Doc: "the mean of all elements (a scalar)"},
-	{Name: "sum", Doc: "the sum of all elements (a scalar)"},
-	{Name: "transpose", Doc: "Mᵀ"},
-}
-
-// IsMatrixFunc reports whether name is one of MatrixFuncs.
-func IsMatrixFunc(name string) bool {
-	for _, m := range MatrixFuncs {
-		if m.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // Constants are the named numbers an expression may use.
 var Constants = map[string]float64{"pi": math.Pi, "e": math.E}
 
-// Suggest returns the registry name (function, matrix function or
-// constant) or extra name closest to name, or "" when none is close enough
-// to be a likely typo.
+// Suggest returns the registry function's name, or extra name (the matrix
+// operations, ops.Names, which funcs cannot import), closest to name, or ""
+// when none is close enough to be a likely typo.
 func Suggest(name string, extra ...string) string {
 	cands := append([]string(nil), extra...)
 	for _, f := range registry {
 		cands = append(cands, f.Name)
-	}
-	for _, m := range MatrixFuncs {
-		cands = append(cands, m.Name)
 	}
 	return Closest(name, cands)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/method"
+	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -622,7 +623,7 @@ func (l *loader) parseExpr(n *yaml.Node, what string, bareOK bool) (string, expr
 	if id, ok := tree.(*expr.Ident); ok && bareOK && id.Name != "x" {
 		if funcs.Lookup(id.Name) != nil {
 			tree = &expr.Call{Name: id.Name, Args: []expr.Node{&expr.Ident{Name: "x", Off: id.Off}}, Off: id.Off}
-		} else if s := funcs.Suggest(id.Name); s != "" || chainLink {
+		} else if s := funcs.Suggest(id.Name, ops.Names()...); s != "" || chainLink {
 			msg := fmt.Sprintf("unknown function %q", id.Name)
 			if s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)

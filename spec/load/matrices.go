@@ -18,6 +18,7 @@ import (
 	"github.com/runner-dev/runner/expr"
 	"github.com/runner-dev/runner/funcs"
 	"github.com/runner-dev/runner/method"
+	"github.com/runner-dev/runner/ops"
 	"github.com/runner-dev/runner/rng"
 	"github.com/runner-dev/runner/spec"
 )
@@ -39,7 +40,7 @@ func (l *loader) matricesNode(n *yaml.Node, r *rng.Source) []*spec.Matrix {
 			l.errf(k, "matrix name %q: expected an identifier (a letter or _, then letters, digits or _)", k.Value)
 			continue
 		}
-		if funcs.Lookup(k.Value) != nil || funcs.IsMatrixFunc(k.Value) {
+		if funcs.Lookup(k.Value) != nil || ops.Lookup(k.Value) != nil {
 			l.errf(k, "matrix name %q is a function's name; choose another", k.Value)
 			continue
 		}
