@@ -117,7 +117,7 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 			for b := a; b < len(elems); b++ {
 				ea, eb := elems[a], elems[b]
 				d := newDerivative(fmt.Sprintf("%s[%d,%d],%s[%d,%d]", ea.name, ea.i, ea.j, eb.name, eb.i, eb.j), 0)
-				d.Exact, _ = richardson(func(t float64) float64 { return gradAt(t)[b] }, 0, s.Step)
+				d.Exact, _ = method.Get("richardson").First(func(t float64) float64 { return gradAt(t)[b] }, nil, 0, s.Step)
 				d.Numeric, d.ErrEst = secondDifference(leaves, ea.name, ea.i, ea.j, eb.name, eb.i, eb.j, value, s.Step)
 				judge2(&d)
 				out.Second = append(out.Second, d)
@@ -133,7 +133,7 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 			name := fmt.Sprintf("direction %d", k+1)
 			d := newDerivative(name+","+name, 0)
 			// d/dt ∇L(x + t·v)·v at 0, and d²/dt² L(x + t·v) at 0
-			d.Exact, _ = richardson(func(t float64) float64 {
+			d.Exact, _ = method.Get("richardson").First(func(t float64) float64 {
 				move(dir, t)
 				gv := gradient()
 				move(dir, 0)
@@ -142,9 +142,9 @@ func hessian(g *spec.Gradient, out *Gradient, leaves map[string]*mat.Dense, kink
 					dot += x * dir[i]
 				}
 				return dot
-			}, 0, s.Step)
+			}, nil, 0, s.Step)
 			l0 := value()
-			d.Numeric, d.ErrEst = extrapolate(func(hk float64) float64 {
+			d.Numeric, d.ErrEst = method.Extrapolate(func(hk float64) float64 {
 				move(dir, hk)
 				lp := value()
 				move(dir, -hk)
@@ -187,9 +187,9 @@ func secondDifference(leaves map[string]*mat.Dense, an string, ai, aj int, bn st
 	}
 	if a == b && ai == bi && aj == bj {
 		l0 := value()
-		return extrapolate(func(hk float64) float64 { return (at(hk, 0) - 2*l0 + at(-hk, 0)) / (hk * hk) }, h)
+		return method.Extrapolate(func(hk float64) float64 { return (at(hk, 0) - 2*l0 + at(-hk, 0)) / (hk * hk) }, h)
 	}
-	return extrapolate(func(hk float64) float64 {
+	return method.Extrapolate(func(hk float64) float64 {
 		return (at(hk, hk) - at(hk, -hk) - at(-hk, hk) + at(-hk, -hk)) / (4 * hk * hk)
 	}, h)
 }
@@ -206,15 +206,4 @@ func unitNormal(src *rng.Source, n int) []float64 {
 		v[i] /= math.Sqrt(norm)
 	}
 	return v
-}
-
-// richardson is f′(x) by central differences at h, h/2, h/4, h/8 combined
-// by Richardson extrapolation, with its error estimate.
-func richardson(f func(float64) float64, x, h float64) (float64, float64) {
-	return method.Get("richardson").First(f, nil, x, h)
-}
-
-// extrapolate is method.Extrapolate: D(h/2ᵏ) combined by Richardson.
-func extrapolate(d func(float64) float64, h float64) (float64, float64) {
-	return method.Extrapolate(d, h)
 }
